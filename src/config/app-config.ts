@@ -1,0 +1,181 @@
+import { isValidAddress } from '../biblepay/address';
+import { isNetwork, Network } from '../biblepay/network';
+import { isHashTarget } from '../biblepay/hash-target';
+
+export type Role = 'frontend' | 'backend' | 'all';
+const ROLES: readonly Role[] = ['frontend', 'backend', 'all'];
+
+export const DEFAULT_HASH_TARGET = '0000011110000000000000000000000000000000000000000000000000000000';
+
+/**
+ * The whole environment contract, read once at boot (STYLE.md: nothing else reads process.env).
+ * A bad or missing variable throws a ConfigError whose message names it.
+ */
+export class AppConfig {
+  readonly role: Role;
+  readonly httpHost: string;
+  readonly httpPort: number;
+  readonly databaseUrl: string;
+  readonly amqpUrl: string;
+  readonly networks: readonly Network[];
+  readonly poolAddress: Readonly<Partial<Record<Network, string>>>;
+  /** Backend only: `http://user:pass@host:port` of each served network's node. */
+  readonly nodeRpcUrl: Readonly<Partial<Record<Network, string>>>;
+  /** Fastify `trustProxy`: false, true, or the number of proxy hops to trust. */
+  readonly trustProxy: boolean | number;
+  /** Hash target of a miner without a rating; share weight is measured against it. */
+  readonly baseHashTarget: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** How long a frontend trusts its cached miner row (disabled flag, rated hash target). */
+  readonly minerCacheSeconds: number;
+  /** Work rows written in one INSERT at most (group commit). */
+  readonly workBatchMax: number;
+  /** A solution not confirmed by the broker within this many ms is answered with an error. */
+  readonly publishTimeoutMs: number;
+  readonly databasePoolSize: number;
+
+  constructor(env: Record<string, string | undefined>) {
+    const read = new EnvReader(env);
+    this.role = read.oneOf('ROLE', ROLES);
+    this.httpHost = read.string('HTTP_HOST', '0.0.0.0');
+    this.httpPort = read.int('HTTP_PORT', this.role === 'backend' ? 8001 : 8000, 0, 65535);
+    this.databaseUrl = read.url('DATABASE_URL', ['mysql:'], true);
+    this.amqpUrl = read.url('AMQP_URL', ['amqp:', 'amqps:'], false);
+    this.networks = read.networks('NETWORKS', 'main');
+    const pool: Partial<Record<Network, string>> = {};
+    const nodes: Partial<Record<Network, string>> = {};
+    for (const network of this.networks) {
+      const suffix = network.toUpperCase();
+      pool[network] = read.address(`POOL_ADDRESS_${suffix}`, network);
+      if (this.role !== 'frontend') nodes[network] = read.url(`NODE_RPC_URL_${suffix}`, ['http:', 'https:'], false);
+    }
+    this.poolAddress = pool;
+    this.nodeRpcUrl = nodes;
+    this.trustProxy = read.trustProxy('TRUST_PROXY');
+    this.baseHashTarget = read.hashTarget('POOL_HASH_TARGET', DEFAULT_HASH_TARGET);
+    this.logLevel = read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info');
+    this.minerCacheSeconds = read.int('MINER_CACHE_SECONDS', 60, 0, 86400);
+    this.workBatchMax = read.int('WORK_BATCH_MAX', 500, 1, 10000);
+    this.publishTimeoutMs = read.int('PUBLISH_TIMEOUT_MS', 5000, 100, 120000);
+    this.databasePoolSize = read.int('DATABASE_POOL_SIZE', 10, 1, 500);
+  }
+
+  get runsFrontend(): boolean {
+    return this.role !== 'backend';
+  }
+
+  get runsBackend(): boolean {
+    return this.role !== 'frontend';
+  }
+
+  poolAddressOf(network: Network): string {
+    const address = this.poolAddress[network];
+    if (!address) throw new Error(`network ${network} is not served`);
+    return address;
+  }
+
+  serves(network: string): network is Network {
+    return (this.networks as readonly string[]).includes(network);
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid environment: ${variable} ${problem}`);
+  }
+}
+
+/** Small typed readers with messages that name the variable and what it should be. */
+export class EnvReader {
+  constructor(private readonly env: Record<string, string | undefined>) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback?: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (value === undefined) throw new ConfigError(name, 'is required');
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback?: T): T {
+    const value = this.raw(name) ?? fallback;
+    if (value === undefined) throw new ConfigError(name, `is required (one of ${allowed.join(', ')})`);
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
+    }
+    return value as T;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^-?\d+$/.test(value)) throw new ConfigError(name, `must be an integer (got "${value}")`);
+    const n = Number(value);
+    if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(value)) return true;
+    if (/^(0|false|no|off)$/i.test(value)) return false;
+    throw new ConfigError(name, `must be true or false (got "${value}")`);
+  }
+
+  url(name: string, protocols: string[], needsDatabase: boolean, fallback?: string): string {
+    const value = this.raw(name) ?? fallback;
+    const shape = `${protocols[0]}//user:pass@host:port${needsDatabase ? '/db' : ''}`;
+    if (value === undefined) throw new ConfigError(name, `is required (${shape})`);
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(name, `must be a URL like ${shape}`);
+    }
+    if (!protocols.includes(url.protocol)) {
+      throw new ConfigError(name, `must start with ${protocols.join(' or ')}// (${shape})`);
+    }
+    if (!url.hostname) throw new ConfigError(name, `has no host (${shape})`);
+    if (needsDatabase && url.pathname.replace(/^\//, '') === '') {
+      throw new ConfigError(name, `names no database (${shape})`);
+    }
+    return value;
+  }
+
+  networks(name: string, fallback: string): Network[] {
+    const items = (this.raw(name) ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+    if (items.length === 0) throw new ConfigError(name, 'must name at least one network');
+    for (const item of items) {
+      if (!isNetwork(item)) throw new ConfigError(name, `has unknown network "${item}" (main, test)`);
+    }
+    return [...new Set(items)] as Network[];
+  }
+
+  address(name: string, network: Network): string {
+    const value = this.string(name);
+    if (!isValidAddress(network, value)) {
+      throw new ConfigError(name, `is not a valid ${network} BiblePay address (got "${value}")`);
+    }
+    return value;
+  }
+
+  hashTarget(name: string, fallback: string): string {
+    const value = (this.raw(name) ?? fallback).toLowerCase();
+    if (!isHashTarget(value)) throw new ConfigError(name, 'must be 64 hex characters, not zero');
+    return value;
+  }
+
+  trustProxy(name: string): boolean | number {
+    const value = this.raw(name);
+    if (value === undefined) return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    return this.bool(name, false);
+  }
+}

@@ -1,0 +1,24 @@
+import { BlockEntity } from '../modules/block/entities/block.entity';
+import { MinerEntity } from '../modules/mining/entities/miner.entity';
+import { WorkEntity } from '../modules/mining/entities/work.entity';
+import { WorkerEntity } from '../modules/mining/entities/worker.entity';
+import { LedgerEntryEntity } from '../modules/payout/entities/ledger-entry.entity';
+import { MinerBalanceEntity } from '../modules/payout/entities/miner-balance.entity';
+import { PaymentErrorEntity } from '../modules/payout/entities/payment-error.entity';
+import { PaymentEntity } from '../modules/payout/entities/payment.entity';
+import { RejectedSolutionEntity } from '../modules/solution/entities/rejected-solution.entity';
+import { SolutionEntity } from '../modules/solution/entities/solution.entity';
+
+/** Every table of the schema; each entity lives in the module that owns its table. */
+export const ENTITIES = [
+  MinerEntity,
+  WorkerEntity,
+  WorkEntity,
+  SolutionEntity,
+  RejectedSolutionEntity,
+  BlockEntity,
+  LedgerEntryEntity,
+  PaymentEntity,
+  PaymentErrorEntity,
+  MinerBalanceEntity,
+];

@@ -1,0 +1,69 @@
+import mysql from 'mysql2/promise';
+import { Credentials, SetupConfig } from '../../config/setup-config';
+import { createDataSource } from '../data-source';
+import { grantStatements, quoteUser } from './grants';
+
+type Log = (line: string) => void;
+
+/**
+ * Idempotent: creates the database, runs pending migrations, creates or updates the two role users
+ * and resets their grants to exactly what grants.ts says.
+ */
+export async function provisionDatabase(config: SetupConfig, log: Log): Promise<void> {
+  const admin = await mysql.createConnection({ uri: config.adminUrl, multipleStatements: false });
+  try {
+    await admin.query(
+      `CREATE DATABASE IF NOT EXISTS \`${config.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+    log(`database ${config.database} ready`);
+  } finally {
+    await admin.end();
+  }
+
+  const dataSource = createDataSource(config.adminDatabaseUrl, 2);
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    log(applied.length ? `migrations applied: ${applied.map((m) => m.name).join(', ')}` : 'schema up to date');
+  } finally {
+    await dataSource.destroy();
+  }
+
+  const conn = await mysql.createConnection({ uri: config.adminUrl });
+  try {
+    for (const user of [config.frontendDb, config.backendDb]) {
+      await ensureUser(conn, user, config.dbUserHost);
+      await conn.query(`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${quoteUser(user.user, config.dbUserHost)}`);
+    }
+    for (const statement of grantStatements(
+      config.database,
+      config.frontendDb.user,
+      config.backendDb.user,
+      config.dbUserHost,
+    )) {
+      await conn.query(statement);
+    }
+    log(`users ${config.frontendDb.user} (read + insert miner/worker/work) and ${config.backendDb.user} ready`);
+  } finally {
+    await conn.end();
+  }
+}
+
+async function ensureUser(conn: mysql.Connection, user: Credentials, host: string): Promise<void> {
+  const who = quoteUser(user.user, host);
+  await conn.query(`CREATE USER IF NOT EXISTS ${who} IDENTIFIED BY ?`, [user.password]);
+  await conn.query(`ALTER USER ${who} IDENTIFIED BY ?`, [user.password]);
+}
+
+/** For tests and teardown: drops the database and both users. */
+export async function dropDatabase(config: SetupConfig): Promise<void> {
+  const conn = await mysql.createConnection({ uri: config.adminUrl });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${config.database}\``);
+    for (const user of [config.frontendDb, config.backendDb]) {
+      await conn.query(`DROP USER IF EXISTS ${quoteUser(user.user, config.dbUserHost)}`);
+    }
+  } finally {
+    await conn.end();
+  }
+}

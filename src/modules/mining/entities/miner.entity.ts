@@ -1,0 +1,41 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { idTransformer } from '../../../database/bigint.transformer';
+
+/** A payout address on one network. The frontend creates it; only the backend changes it. */
+@Entity('miner')
+@Index('uq_miner_network_address', ['network', 'address'], { unique: true })
+@Index('uq_miner_guid', ['guid'], { unique: true })
+export class MinerEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  id: number;
+
+  /** MINERGUID: the random id the wallet embeds in the coinbase of blocks it builds for the pool. */
+  @Column({ type: 'char', length: 36, charset: 'ascii' })
+  guid: string;
+
+  @Column({ type: 'varchar', length: 8, charset: 'ascii' })
+  network: string;
+
+  @Column({ type: 'varchar', length: 64, charset: 'ascii' })
+  address: string;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  email: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  disabled: boolean;
+
+  /** Share efficiency from the rating job (block module); null until rated. */
+  @Column({ type: 'decimal', precision: 12, scale: 6, nullable: true })
+  rating: string | null;
+
+  /** Hash target the rating job chose for this miner; null → the pool's base target. */
+  @Column({ name: 'hash_target', type: 'char', length: 64, charset: 'ascii', nullable: true })
+  hashTarget: string | null;
+
+  @Column({ name: 'last_accepted_solution_at', type: 'datetime', precision: 3, nullable: true })
+  lastAcceptedSolutionAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+}

@@ -1,0 +1,44 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintTransformer, idTransformer } from '../../../database/bigint.transformer';
+
+export type LedgerCategory = 'share' | 'payout' | 'payout_refund';
+
+/**
+ * The money ledger: credits (shares of a block) are positive, payouts negative, in base units.
+ * A miner's balance is the sum of their entries; nothing else is authoritative.
+ */
+@Entity('ledger_entry')
+@Index('uq_ledger_block_miner_category', ['blockId', 'minerId', 'category'], { unique: true })
+@Index('ix_ledger_miner_created', ['minerId', 'createdAt'])
+@Index('ix_ledger_payment', ['paymentId'])
+export class LedgerEntryEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  id: number;
+
+  @Column({ type: 'varchar', length: 8, charset: 'ascii' })
+  network: string;
+
+  @Column({ name: 'miner_id', type: 'bigint', unsigned: true, transformer: idTransformer })
+  minerId: number;
+
+  @Column({ type: 'bigint', transformer: bigintTransformer })
+  amount: bigint;
+
+  @Column({ type: 'varchar', length: 16, charset: 'ascii' })
+  category: LedgerCategory;
+
+  @Column({ name: 'block_id', type: 'bigint', unsigned: true, nullable: true, transformer: idTransformer })
+  blockId: number | null;
+
+  @Column({ name: 'payment_id', type: 'bigint', unsigned: true, nullable: true, transformer: idTransformer })
+  paymentId: number | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  note: string | null;
+
+  @Column({ type: 'char', length: 64, charset: 'ascii', nullable: true })
+  txid: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+}

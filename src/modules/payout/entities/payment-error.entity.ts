@@ -1,0 +1,28 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintTransformer, idTransformer } from '../../../database/bigint.transformer';
+
+/** A wallet error met while paying a miner, kept for the operator and the miner page. */
+@Entity('payment_error')
+@Index('ix_payment_error_miner', ['minerId', 'createdAt'])
+export class PaymentErrorEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  id: number;
+
+  @Column({ type: 'varchar', length: 8, charset: 'ascii' })
+  network: string;
+
+  @Column({ name: 'payment_id', type: 'bigint', unsigned: true, nullable: true, transformer: idTransformer })
+  paymentId: number | null;
+
+  @Column({ name: 'miner_id', type: 'bigint', unsigned: true, transformer: idTransformer })
+  minerId: number;
+
+  @Column({ type: 'bigint', transformer: bigintTransformer })
+  amount: bigint;
+
+  @Column({ type: 'text' })
+  error: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+}

@@ -1,0 +1,43 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintTransformer, idTransformer } from '../../../database/bigint.transformer';
+
+export type PaymentStatus = 'intent' | 'sent' | 'failed';
+
+/**
+ * One wallet send (a sendmany batch). Written as an intent, with its ledger entries, before the
+ * wallet is called; the batch id goes into the wallet comment so a lost reply can be reconciled.
+ */
+@Entity('payment')
+@Index('uq_payment_batch_id', ['batchId'], { unique: true })
+@Index('ix_payment_network_status', ['network', 'status'])
+export class PaymentEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  id: number;
+
+  @Column({ name: 'batch_id', type: 'char', length: 36, charset: 'ascii' })
+  batchId: string;
+
+  @Column({ type: 'varchar', length: 8, charset: 'ascii' })
+  network: string;
+
+  @Column({ type: 'varchar', length: 16, charset: 'ascii' })
+  status: PaymentStatus;
+
+  @Column({ type: 'bigint', transformer: bigintTransformer })
+  total: bigint;
+
+  @Column({ type: 'int', unsigned: true })
+  recipients: number;
+
+  @Column({ type: 'char', length: 64, charset: 'ascii', nullable: true })
+  txid: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'sent_at', type: 'datetime', precision: 3, nullable: true })
+  sentAt: Date | null;
+}
