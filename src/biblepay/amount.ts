@@ -12,8 +12,9 @@ export const BASE_UNITS_PER_COIN: BaseUnits = 100_000_000n;
  * Largest magnitude, in coins, below which a JSON number can carry any 8-decimal amount exactly.
  * Below 2^26 coins the gap between neighbouring doubles is under 1e-8 (2^-27 at most), so each
  * 8-decimal value has its own double and its shortest decimal form gives the value back. From
- * 2^26 coins on, two amounts one unit apart can land on the same double (e.g. 100000000.00000001
- * parses to 100000000), so a number there may already be wrong and is refused.
+ * 2^26 coins on, two amounts one unit apart can land on the same double (100000000.00000001 and
+ * 100000000.00000002 parse to the same number), so a number there may already be wrong and is
+ * refused.
  */
 export const MAX_EXACT_NUMBER_COINS = 2 ** 26;
 
@@ -22,7 +23,7 @@ const NUMBER_TEXT = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 // Operator config: plain decimal only, no exponent.
 const PLAIN_DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
 // Exponents beyond this cannot describe a money amount and would make us build huge strings.
-const MAX_EXPONENT_DIGITS = 4;
+const MAX_EXPONENT_DIGITS = 3;
 
 /**
  * Base units from a coin amount the node sent. A string is read digit by digit (the exact way,
