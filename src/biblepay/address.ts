@@ -17,7 +17,9 @@ export function isValidAddress(network: Network, address: string): boolean {
   } catch {
     return false;
   }
-  return payload.length === HASH160_LENGTH + 1 && payload[0] === CHAIN_PARAMS[network].addressVersion;
+  return (
+    payload.length === HASH160_LENGTH + 1 && payload[0] === CHAIN_PARAMS[network].addressVersion
+  );
 }
 
 export function encodeAddress(network: Network, hash160: Uint8Array): string {

@@ -5,7 +5,8 @@ import { isHashTarget } from '../biblepay/hash-target';
 export type Role = 'frontend' | 'backend' | 'all';
 const ROLES: readonly Role[] = ['frontend', 'backend', 'all'];
 
-export const DEFAULT_HASH_TARGET = '0000011110000000000000000000000000000000000000000000000000000000';
+export const DEFAULT_HASH_TARGET =
+  '0000011110000000000000000000000000000000000000000000000000000000';
 
 /**
  * The whole environment contract, read once at boot (STYLE.md: nothing else reads process.env).
@@ -47,7 +48,8 @@ export class AppConfig {
     for (const network of this.networks) {
       const suffix = network.toUpperCase();
       pool[network] = read.address(`POOL_ADDRESS_${suffix}`, network);
-      if (this.role !== 'frontend') nodes[network] = read.url(`NODE_RPC_URL_${suffix}`, ['http:', 'https:'], false);
+      if (this.role !== 'frontend')
+        nodes[network] = read.url(`NODE_RPC_URL_${suffix}`, ['http:', 'https:'], false);
     }
     this.poolAddress = pool;
     this.nodeRpcUrl = nodes;
@@ -105,7 +107,8 @@ export class EnvReader {
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback?: T): T {
     const value = this.raw(name) ?? fallback;
-    if (value === undefined) throw new ConfigError(name, `is required (one of ${allowed.join(', ')})`);
+    if (value === undefined)
+      throw new ConfigError(name, `is required (one of ${allowed.join(', ')})`);
     if (!(allowed as readonly string[]).includes(value)) {
       throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
     }
@@ -117,7 +120,8 @@ export class EnvReader {
     if (value === undefined) return fallback;
     if (!/^-?\d+$/.test(value)) throw new ConfigError(name, `must be an integer (got "${value}")`);
     const n = Number(value);
-    if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
+    if (n < min || n > max)
+      throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
     return n;
   }
 
@@ -150,10 +154,14 @@ export class EnvReader {
   }
 
   networks(name: string, fallback: string): Network[] {
-    const items = (this.raw(name) ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+    const items = (this.raw(name) ?? fallback)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (items.length === 0) throw new ConfigError(name, 'must name at least one network');
     for (const item of items) {
-      if (!isNetwork(item)) throw new ConfigError(name, `has unknown network "${item}" (main, test)`);
+      if (!isNetwork(item))
+        throw new ConfigError(name, `has unknown network "${item}" (main, test)`);
     }
     return [...new Set(items)] as Network[];
   }

@@ -30,30 +30,53 @@ export class SetupConfig {
 
   constructor(env: Record<string, string | undefined>) {
     const read = new EnvReader(env);
-    this.adminUrl = read.url('DATABASE_ADMIN_URL', ['mysql:'], false, SETUP_DEFAULTS.DATABASE_ADMIN_URL);
-    const feDb = new URL(read.url('FRONTEND_DATABASE_URL', ['mysql:'], true, SETUP_DEFAULTS.FRONTEND_DATABASE_URL));
-    const beDb = new URL(read.url('BACKEND_DATABASE_URL', ['mysql:'], true, SETUP_DEFAULTS.BACKEND_DATABASE_URL));
-    const feMq = new URL(read.url('FRONTEND_AMQP_URL', ['amqp:', 'amqps:'], false, SETUP_DEFAULTS.FRONTEND_AMQP_URL));
-    this.backendAmqpUrl = read.url('BACKEND_AMQP_URL', ['amqp:', 'amqps:'], false, SETUP_DEFAULTS.BACKEND_AMQP_URL);
+    this.adminUrl = read.url(
+      'DATABASE_ADMIN_URL',
+      ['mysql:'],
+      false,
+      SETUP_DEFAULTS.DATABASE_ADMIN_URL,
+    );
+    const feDb = new URL(
+      read.url('FRONTEND_DATABASE_URL', ['mysql:'], true, SETUP_DEFAULTS.FRONTEND_DATABASE_URL),
+    );
+    const beDb = new URL(
+      read.url('BACKEND_DATABASE_URL', ['mysql:'], true, SETUP_DEFAULTS.BACKEND_DATABASE_URL),
+    );
+    const feMq = new URL(
+      read.url('FRONTEND_AMQP_URL', ['amqp:', 'amqps:'], false, SETUP_DEFAULTS.FRONTEND_AMQP_URL),
+    );
+    this.backendAmqpUrl = read.url(
+      'BACKEND_AMQP_URL',
+      ['amqp:', 'amqps:'],
+      false,
+      SETUP_DEFAULTS.BACKEND_AMQP_URL,
+    );
     const beMq = new URL(this.backendAmqpUrl);
 
     this.database = databaseName(feDb);
     if (databaseName(beDb) !== this.database) {
-      throw new Error('Invalid environment: FRONTEND_DATABASE_URL and BACKEND_DATABASE_URL name different databases');
+      throw new Error(
+        'Invalid environment: FRONTEND_DATABASE_URL and BACKEND_DATABASE_URL name different databases',
+      );
     }
     if (!/^[A-Za-z0-9_]{1,64}$/.test(this.database)) {
-      throw new Error(`Invalid environment: database name "${this.database}" must be letters, digits and _`);
+      throw new Error(
+        `Invalid environment: database name "${this.database}" must be letters, digits and _`,
+      );
     }
     this.vhost = vhostName(feMq);
     if (vhostName(beMq) !== this.vhost) {
-      throw new Error('Invalid environment: FRONTEND_AMQP_URL and BACKEND_AMQP_URL name different vhosts');
+      throw new Error(
+        'Invalid environment: FRONTEND_AMQP_URL and BACKEND_AMQP_URL name different vhosts',
+      );
     }
     this.frontendDb = credentials(feDb, 'FRONTEND_DATABASE_URL');
     this.backendDb = credentials(beDb, 'BACKEND_DATABASE_URL');
     this.frontendBroker = credentials(feMq, 'FRONTEND_AMQP_URL');
     this.backendBroker = credentials(beMq, 'BACKEND_AMQP_URL');
     for (const c of [this.frontendDb, this.backendDb, this.frontendBroker, this.backendBroker]) {
-      if (!/^[A-Za-z0-9_.-]{1,80}$/.test(c.user)) throw new Error(`Invalid environment: user name "${c.user}"`);
+      if (!/^[A-Za-z0-9_.-]{1,80}$/.test(c.user))
+        throw new Error(`Invalid environment: user name "${c.user}"`);
     }
     if (this.frontendDb.user === this.backendDb.user) {
       throw new Error('Invalid environment: the frontend and backend need different DB users');
@@ -82,6 +105,7 @@ function vhostName(url: URL): string {
 function credentials(url: URL, variable: string): Credentials {
   const user = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);
-  if (!user || !password) throw new Error(`Invalid environment: ${variable} needs a user and a password`);
+  if (!user || !password)
+    throw new Error(`Invalid environment: ${variable} needs a user and a password`);
   return { user, password };
 }

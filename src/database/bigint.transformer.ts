@@ -1,8 +1,9 @@
 import { ValueTransformer } from 'typeorm';
 
-/** mysql2 hands BIGINT and DECIMAL back as strings; money and weights are bigint in code. */
+/** mysql2 hands BIGINT back as a number when it is a safe integer and as a string beyond; both convert exactly. Money and weights are bigint in code. */
 export const bigintTransformer: ValueTransformer = {
-  to: (value: bigint | null | undefined) => (value === null || value === undefined ? value : value.toString()),
+  to: (value: bigint | null | undefined) =>
+    value === null || value === undefined ? value : value.toString(),
   from: (value: string | number | null) => (value === null ? null : BigInt(value)),
 };
 

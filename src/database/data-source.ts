@@ -20,7 +20,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsRun: false,
     timezone: 'Z',
     supportBigNumbers: true,
-    bigNumberStrings: true,
+    bigNumberStrings: false, // safe integers as numbers, larger ones as exact strings
     charset: 'utf8mb4',
     poolSize,
     logging: false,

@@ -28,7 +28,10 @@ export async function declareSolutionTopology(channel: Channel): Promise<void> {
     durable: true,
     arguments: { 'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE, 'x-queue-type': 'classic' },
   });
-  await channel.assertQueue(DEAD_LETTER_QUEUE, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+  await channel.assertQueue(DEAD_LETTER_QUEUE, {
+    durable: true,
+    arguments: { 'x-queue-type': 'classic' },
+  });
   await channel.bindQueue(SOLUTION_QUEUE, SOLUTION_EXCHANGE, SOLUTION_ROUTING_KEY);
   await channel.bindQueue(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, '');
 }

@@ -24,7 +24,11 @@ export async function provisionDatabase(config: SetupConfig, log: Log): Promise<
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    log(applied.length ? `migrations applied: ${applied.map((m) => m.name).join(', ')}` : 'schema up to date');
+    log(
+      applied.length
+        ? `migrations applied: ${applied.map((m) => m.name).join(', ')}`
+        : 'schema up to date',
+    );
   } finally {
     await dataSource.destroy();
   }
@@ -33,7 +37,9 @@ export async function provisionDatabase(config: SetupConfig, log: Log): Promise<
   try {
     for (const user of [config.frontendDb, config.backendDb]) {
       await ensureUser(conn, user, config.dbUserHost);
-      await conn.query(`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${quoteUser(user.user, config.dbUserHost)}`);
+      await conn.query(
+        `REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${quoteUser(user.user, config.dbUserHost)}`,
+      );
     }
     for (const statement of grantStatements(
       config.database,
@@ -43,7 +49,9 @@ export async function provisionDatabase(config: SetupConfig, log: Log): Promise<
     )) {
       await conn.query(statement);
     }
-    log(`users ${config.frontendDb.user} (read + insert miner/worker/work) and ${config.backendDb.user} ready`);
+    log(
+      `users ${config.frontendDb.user} (read + insert miner/worker/work) and ${config.backendDb.user} ready`,
+    );
   } finally {
     await conn.end();
   }

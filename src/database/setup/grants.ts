@@ -3,18 +3,26 @@
  * miners, workers and work; the backend changes data but never the schema (migrations run as admin).
  */
 export const FRONTEND_INSERT_TABLES = ['miner', 'worker', 'work'] as const;
-export const BACKEND_PRIVILEGES = 'SELECT, INSERT, UPDATE, DELETE, CREATE TEMPORARY TABLES, LOCK TABLES';
+export const BACKEND_PRIVILEGES =
+  'SELECT, INSERT, UPDATE, DELETE, CREATE TEMPORARY TABLES, LOCK TABLES';
 
 export function quoteUser(user: string, host: string): string {
   return `'${user.replace(/'/g, "''")}'@'${host.replace(/'/g, "''")}'`;
 }
 
-export function grantStatements(database: string, frontendUser: string, backendUser: string, host: string): string[] {
+export function grantStatements(
+  database: string,
+  frontendUser: string,
+  backendUser: string,
+  host: string,
+): string[] {
   const fe = quoteUser(frontendUser, host);
   const be = quoteUser(backendUser, host);
   return [
     `GRANT SELECT ON \`${database}\`.* TO ${fe}`,
-    ...FRONTEND_INSERT_TABLES.map((table) => `GRANT INSERT ON \`${database}\`.\`${table}\` TO ${fe}`),
+    ...FRONTEND_INSERT_TABLES.map(
+      (table) => `GRANT INSERT ON \`${database}\`.\`${table}\` TO ${fe}`,
+    ),
     `GRANT ${BACKEND_PRIVILEGES} ON \`${database}\`.* TO ${be}`,
   ];
 }

@@ -69,14 +69,21 @@ export class ManagementApiAdmin implements BrokerAdmin {
     this.base = parsed.toString().replace(/\/$/, '');
   }
 
-  private async call(method: string, path: string, body?: unknown, okStatuses = [200, 201, 204]): Promise<void> {
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    okStatuses = [200, 201, 204],
+  ): Promise<void> {
     const response = await fetch(`${this.base}/api${path}`, {
       method,
       headers: { authorization: this.auth, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!okStatuses.includes(response.status)) {
-      throw new Error(`RabbitMQ management ${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+      throw new Error(
+        `RabbitMQ management ${method} ${path}: HTTP ${response.status} ${await response.text()}`,
+      );
     }
   }
 
@@ -89,7 +96,11 @@ export class ManagementApiAdmin implements BrokerAdmin {
   }
 
   setPermissions(vhost: string, user: string, p: Permissions): Promise<void> {
-    return this.call('PUT', `/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`, p);
+    return this.call(
+      'PUT',
+      `/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`,
+      p,
+    );
   }
 
   deleteVhost(vhost: string): Promise<void> {

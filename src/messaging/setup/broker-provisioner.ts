@@ -9,13 +9,19 @@ type Log = (line: string) => void;
  * Idempotent: the vhost, the two broker users with their permissions, then the queue topology,
  * declared as the backend user (the frontend user may not declare anything).
  */
-export async function provisionBroker(config: SetupConfig, admin: BrokerAdmin, log: Log): Promise<void> {
+export async function provisionBroker(
+  config: SetupConfig,
+  admin: BrokerAdmin,
+  log: Log,
+): Promise<void> {
   await admin.ensureVhost(config.vhost);
   await admin.ensureUser(config.frontendBroker.user, config.frontendBroker.password);
   await admin.ensureUser(config.backendBroker.user, config.backendBroker.password);
   await admin.setPermissions(config.vhost, config.frontendBroker.user, BROKER_PERMISSIONS.frontend);
   await admin.setPermissions(config.vhost, config.backendBroker.user, BROKER_PERMISSIONS.backend);
-  log(`broker vhost ${config.vhost}, users ${config.frontendBroker.user} (publish only) and ${config.backendBroker.user} ready`);
+  log(
+    `broker vhost ${config.vhost}, users ${config.frontendBroker.user} (publish only) and ${config.backendBroker.user} ready`,
+  );
 
   const connection = await amqplib.connect(config.backendAmqpUrl);
   try {

@@ -9,7 +9,7 @@ export type BlockStatus = 'pending' | 'mature' | 'orphaned' | 'shared';
 @Index('ix_block_network_pool_status', ['network', 'isPoolBlock', 'status'])
 @Index('ix_block_network_time', ['network', 'chainTime'])
 export class BlockEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: number;
 
   @Column({ type: 'varchar', length: 8, charset: 'ascii' })
@@ -35,7 +35,13 @@ export class BlockEntity {
   @Column({ name: 'miner_guid', type: 'varchar', length: 64, charset: 'ascii', nullable: true })
   minerGuid: string | null;
 
-  @Column({ name: 'miner_id', type: 'bigint', unsigned: true, nullable: true, transformer: idTransformer })
+  @Column({
+    name: 'miner_id',
+    type: 'bigint',
+    unsigned: true,
+    nullable: true,
+    transformer: idTransformer,
+  })
   minerId: number | null;
 
   @Column({ name: 'is_pool_block', type: 'boolean', default: false })

@@ -6,7 +6,7 @@ import { idTransformer } from '../../../database/bigint.transformer';
 @Index('uq_miner_network_address', ['network', 'address'], { unique: true })
 @Index('uq_miner_guid', ['guid'], { unique: true })
 export class MinerEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: number;
 
   /** MINERGUID: the random id the wallet embeds in the coinbase of blocks it builds for the pool. */

@@ -5,7 +5,7 @@ import { idTransformer } from '../../../database/bigint.transformer';
 @Entity('worker')
 @Index('uq_worker_miner_name', ['minerId', 'name'], { unique: true })
 export class WorkerEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: number;
 
   @Column({ name: 'miner_id', type: 'bigint', unsigned: true, transformer: idTransformer })

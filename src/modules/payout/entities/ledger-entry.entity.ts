@@ -12,7 +12,7 @@ export type LedgerCategory = 'share' | 'payout' | 'payout_refund';
 @Index('ix_ledger_miner_created', ['minerId', 'createdAt'])
 @Index('ix_ledger_payment', ['paymentId'])
 export class LedgerEntryEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: number;
 
   @Column({ type: 'varchar', length: 8, charset: 'ascii' })
@@ -27,10 +27,22 @@ export class LedgerEntryEntity {
   @Column({ type: 'varchar', length: 16, charset: 'ascii' })
   category: LedgerCategory;
 
-  @Column({ name: 'block_id', type: 'bigint', unsigned: true, nullable: true, transformer: idTransformer })
+  @Column({
+    name: 'block_id',
+    type: 'bigint',
+    unsigned: true,
+    nullable: true,
+    transformer: idTransformer,
+  })
   blockId: number | null;
 
-  @Column({ name: 'payment_id', type: 'bigint', unsigned: true, nullable: true, transformer: idTransformer })
+  @Column({
+    name: 'payment_id',
+    type: 'bigint',
+    unsigned: true,
+    nullable: true,
+    transformer: idTransformer,
+  })
   paymentId: number | null;
 
   @Column({ type: 'varchar', length: 255, nullable: true })

@@ -5,13 +5,19 @@ import { bigintTransformer, idTransformer } from '../../../database/bigint.trans
 @Entity('payment_error')
 @Index('ix_payment_error_miner', ['minerId', 'createdAt'])
 export class PaymentErrorEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: number;
 
   @Column({ type: 'varchar', length: 8, charset: 'ascii' })
   network: string;
 
-  @Column({ name: 'payment_id', type: 'bigint', unsigned: true, nullable: true, transformer: idTransformer })
+  @Column({
+    name: 'payment_id',
+    type: 'bigint',
+    unsigned: true,
+    nullable: true,
+    transformer: idTransformer,
+  })
   paymentId: number | null;
 
   @Column({ name: 'miner_id', type: 'bigint', unsigned: true, transformer: idTransformer })

@@ -11,7 +11,7 @@ export type PaymentStatus = 'intent' | 'sent' | 'failed';
 @Index('uq_payment_batch_id', ['batchId'], { unique: true })
 @Index('ix_payment_network_status', ['network', 'status'])
 export class PaymentEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: number;
 
   @Column({ name: 'batch_id', type: 'char', length: 36, charset: 'ascii' })

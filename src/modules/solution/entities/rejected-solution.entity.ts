@@ -7,7 +7,7 @@ import { idTransformer } from '../../../database/bigint.transformer';
 @Index('ix_rejected_solution_network_inserted', ['network', 'insertedAt'])
 @Index('ix_rejected_solution_miner_inserted', ['minerId', 'insertedAt'])
 export class RejectedSolutionEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: number;
 
   @Column({ name: 'message_id', type: 'char', length: 36, charset: 'ascii' })
@@ -19,10 +19,22 @@ export class RejectedSolutionEntity {
   @Column({ name: 'work_id', type: 'char', length: 36, charset: 'ascii', nullable: true })
   workId: string | null;
 
-  @Column({ name: 'miner_id', type: 'bigint', unsigned: true, nullable: true, transformer: idTransformer })
+  @Column({
+    name: 'miner_id',
+    type: 'bigint',
+    unsigned: true,
+    nullable: true,
+    transformer: idTransformer,
+  })
   minerId: number | null;
 
-  @Column({ name: 'worker_id', type: 'bigint', unsigned: true, nullable: true, transformer: idTransformer })
+  @Column({
+    name: 'worker_id',
+    type: 'bigint',
+    unsigned: true,
+    nullable: true,
+    transformer: idTransformer,
+  })
   workerId: number | null;
 
   @Column({ type: 'varchar', length: 40, charset: 'ascii' })

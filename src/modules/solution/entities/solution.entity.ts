@@ -9,7 +9,7 @@ import { bigintTransformer, idTransformer } from '../../../database/bigint.trans
 @Index('ix_solution_block', ['blockId'])
 @Index('ix_solution_miner_inserted', ['minerId', 'insertedAt'])
 export class SolutionEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: idTransformer })
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: number;
 
   @Column({ name: 'message_id', type: 'char', length: 36, charset: 'ascii' })
@@ -43,11 +43,22 @@ export class SolutionEntity {
   @Column({ name: 'share_weight', type: 'bigint', unsigned: true, transformer: bigintTransformer })
   shareWeight: bigint;
 
-  @Column({ name: 'hashes_per_second', type: 'bigint', unsigned: true, transformer: bigintTransformer })
+  @Column({
+    name: 'hashes_per_second',
+    type: 'bigint',
+    unsigned: true,
+    transformer: bigintTransformer,
+  })
   hashesPerSecond: bigint;
 
   /** The pool block whose round this share belongs to; null until assigned. */
-  @Column({ name: 'block_id', type: 'bigint', unsigned: true, nullable: true, transformer: idTransformer })
+  @Column({
+    name: 'block_id',
+    type: 'bigint',
+    unsigned: true,
+    nullable: true,
+    transformer: idTransformer,
+  })
   blockId: number | null;
 
   @Column({ name: 'inserted_at', type: 'datetime', precision: 3 })

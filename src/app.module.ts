@@ -1,0 +1,73 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { BlockModule } from './modules/block/block.module';
+import { HealthModule } from './modules/health/health.module';
+import { MiningModule } from './modules/mining/mining.module';
+import { PayoutModule } from './modules/payout/payout.module';
+import { SolutionModule } from './modules/solution/solution.module';
+import { WebModule } from './modules/web/web.module';
+
+const FRONTEND_FEATURES = [MiningModule, WebModule];
+const BACKEND_FEATURES = [SolutionModule, BlockModule, PayoutModule];
+
+/** HTTP for miners and visitors. Imports nothing that could reach the node or consume the queue. */
+@Module({})
+export class FrontendModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: FrontendModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        HealthModule.forRole(),
+        ...FRONTEND_FEATURES,
+      ],
+    };
+  }
+}
+
+/** Queue consumer, scheduled jobs and the node client; HTTP only for /health and /metrics. */
+@Module({})
+export class BackendModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: BackendModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        HealthModule.forRole(),
+        ...BACKEND_FEATURES,
+      ],
+    };
+  }
+}
+
+/** Both roles in one process, for development and small pools. */
+@Module({})
+export class AllModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AllModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        HealthModule.forRole(),
+        ...FRONTEND_FEATURES,
+        ...BACKEND_FEATURES,
+      ],
+    };
+  }
+}
+
+export function rootModuleFor(config: AppConfig): DynamicModule {
+  switch (config.role) {
+    case 'frontend':
+      return FrontendModule.forRoot(config);
+    case 'backend':
+      return BackendModule.forRoot(config);
+    case 'all':
+      return AllModule.forRoot(config);
+  }
+}

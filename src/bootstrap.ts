@@ -1,0 +1,44 @@
+import { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { rootModuleFor } from './app.module';
+import { AppConfig } from './config/app-config';
+
+/** Block hex travels in a header and can be tens of kilobytes (PROTOCOL.md §1). */
+export const MAX_HEADER_BYTES = 128 * 1024;
+
+const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
+  debug: ['debug', 'log', 'warn', 'error', 'fatal'],
+  info: ['log', 'warn', 'error', 'fatal'],
+  warn: ['warn', 'error', 'fatal'],
+  error: ['error', 'fatal'],
+  silent: [],
+};
+
+/** TRUST_PROXY=N trusts the N nearest proxies: the miner's IP is the hop just before them. */
+function trustProxyOption(
+  value: boolean | number,
+): boolean | ((address: string, hop: number) => boolean) {
+  if (typeof value === 'boolean') return value;
+  return (_address, hop) => hop < value;
+}
+
+/** Builds the role's application (not yet listening): used by main.ts and by the tests. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    trustProxy: trustProxyOption(config.trustProxy),
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    bodyLimit: 1024 * 1024,
+    keepAliveTimeout: 65_000,
+  });
+  // The wallet posts its action name as a body with no Content-Type; accept any body as text.
+  adapter
+    .getInstance()
+    .addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  const app = await NestFactory.create<NestFastifyApplication>(rootModuleFor(config), adapter, {
+    logger: NEST_LOG_LEVELS[config.logLevel],
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,60 @@
+import { isNetwork, Network } from '../biblepay/network';
+
+/**
+ * The one message contract between frontend and backend: what the wallet sent, untouched, plus
+ * where and when it arrived. The backend re-parses `solution` itself; nothing here is trusted.
+ */
+export interface SolutionMessage {
+  v: 1;
+  /** Random UUID per accepted submission: the backend records each message id once. */
+  id: string;
+  network: Network;
+  /** The raw 16-field `Solution` header. */
+  solution: string;
+  /** The raw `Miner` header (workerid). */
+  miner: string;
+  threadId: string | null;
+  ip: string | null;
+  agent: string | null;
+  os: string | null;
+  /** Unix ms when the frontend received it. */
+  receivedAt: number;
+}
+
+export class PoisonMessageError extends Error {}
+
+export function encodeSolutionMessage(message: SolutionMessage): Buffer {
+  return Buffer.from(JSON.stringify(message));
+}
+
+const optionalString = (v: unknown): v is string | null => v === null || typeof v === 'string';
+
+/** Throws PoisonMessageError for anything that is not a well-formed SolutionMessage. */
+export function decodeSolutionMessage(content: Buffer): SolutionMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(content.toString('utf8'));
+  } catch {
+    throw new PoisonMessageError('message is not JSON');
+  }
+  const m = value as Partial<Record<keyof SolutionMessage, unknown>> | null;
+  if (
+    !m ||
+    typeof m !== 'object' ||
+    m.v !== 1 ||
+    typeof m.id !== 'string' ||
+    !/^[0-9a-f-]{36}$/i.test(m.id) ||
+    typeof m.network !== 'string' ||
+    !isNetwork(m.network) ||
+    typeof m.solution !== 'string' ||
+    typeof m.miner !== 'string' ||
+    !optionalString(m.threadId) ||
+    !optionalString(m.ip) ||
+    !optionalString(m.agent) ||
+    !optionalString(m.os) ||
+    typeof m.receivedAt !== 'number'
+  ) {
+    throw new PoisonMessageError('message does not match the SolutionMessage contract v1');
+  }
+  return m as SolutionMessage;
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { MinerRepository, MinerRow } from './miner.repository';
+
+export interface ResolvedWorker {
+  miner: MinerRow;
+  workerId: number;
+}
+
+interface CachedMiner {
+  row: MinerRow;
+  expiresAt: number;
+  workers: Map<string, number>;
+}
+
+/**
+ * Find-or-create for miners and workers with an in-process cache, so a steady getwork costs one
+ * INSERT (the work row) and no reads. Concurrent first requests for the same miner share one
+ * lookup. The miner row (disabled flag, rated hash target) is re-read after MINER_CACHE_SECONDS.
+ */
+@Injectable()
+export class MinerRegistry {
+  private readonly miners = new Map<string, CachedMiner>();
+  private readonly pending = new Map<string, Promise<unknown>>();
+  private static readonly MAX_CACHED = 200_000;
+
+  constructor(
+    private readonly repository: MinerRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async resolve(
+    network: string,
+    address: string,
+    email: string | null,
+    workerName: string,
+  ): Promise<ResolvedWorker> {
+    const key = `${network}:${address}`;
+    let cached = this.miners.get(key);
+    if (!cached || cached.expiresAt <= Date.now()) {
+      const row = await this.once(`m:${key}`, () =>
+        this.repository.findOrCreateMiner(network, address, email),
+      );
+      cached = this.remember(key, row, cached?.workers);
+    }
+    let workerId = cached.workers.get(workerName);
+    if (workerId === undefined) {
+      const minerId = cached.row.id;
+      workerId = await this.once(`w:${minerId}:${workerName}`, () =>
+        this.repository.findOrCreateWorker(minerId, workerName),
+      );
+      cached.workers.set(workerName, workerId);
+    }
+    return { miner: cached.row, workerId };
+  }
+
+  private remember(key: string, row: MinerRow, workers = new Map<string, number>()): CachedMiner {
+    if (this.miners.size >= MinerRegistry.MAX_CACHED) this.miners.clear();
+    const entry = { row, workers, expiresAt: Date.now() + this.config.minerCacheSeconds * 1000 };
+    this.miners.set(key, entry);
+    return entry;
+  }
+
+  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const inFlight = this.pending.get(key) as Promise<T> | undefined;
+    if (inFlight) return inFlight;
+    const promise = load().finally(() => this.pending.delete(key));
+    this.pending.set(key, promise);
+    return promise;
+  }
+}
