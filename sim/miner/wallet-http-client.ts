@@ -75,10 +75,14 @@ export function extractTag(buffer: string, tag: string): string {
 
 export async function walletRequest(req: WalletRequest): Promise<WalletResponse> {
   const url = new URL(req.pool);
+  return sendRaw(req.pool, buildWalletRequest(req, url.host), req.timeoutMs);
+}
+
+/** Writes `payload` as is to the pool and reads the answer the wallet's way. */
+export async function sendRaw(pool: string, payload: string, timeoutMs = 10_000): Promise<WalletResponse> {
+  const url = new URL(pool);
   const secure = url.protocol === 'https:';
   const port = Number(url.port || (secure ? 443 : 80));
-  const payload = buildWalletRequest(req, url.host);
-  const timeoutMs = req.timeoutMs ?? 10_000;
 
   return new Promise<WalletResponse>((resolve, reject) => {
     const socket = secure
