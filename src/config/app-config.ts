@@ -34,6 +34,8 @@ export class AppConfig {
   /** A solution not confirmed by the broker within this many ms is answered with an error. */
   readonly publishTimeoutMs: number;
   readonly databasePoolSize: number;
+  /** How long a starting process waits for RabbitMQ before it listens anyway (and keeps retrying). */
+  readonly brokerConnectWaitMs: number;
 
   constructor(env: Record<string, string | undefined>) {
     const read = new EnvReader(env);
@@ -60,6 +62,7 @@ export class AppConfig {
     this.workBatchMax = read.int('WORK_BATCH_MAX', 500, 1, 10000);
     this.publishTimeoutMs = read.int('PUBLISH_TIMEOUT_MS', 5000, 100, 120000);
     this.databasePoolSize = read.int('DATABASE_POOL_SIZE', 10, 1, 500);
+    this.brokerConnectWaitMs = read.int('BROKER_CONNECT_WAIT_MS', 10_000, 0, 600_000);
   }
 
   get runsFrontend(): boolean {

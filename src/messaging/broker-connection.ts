@@ -1,15 +1,15 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import amqp, { AmqpConnectionManager } from 'amqp-connection-manager';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { AmqpConnectionManagerClass } from 'amqp-connection-manager';
 import { AppConfig } from '../config/app-config';
 
 /** The role's one broker connection (its own broker user), reconnecting on its own. */
 @Injectable()
-export class BrokerConnection implements OnModuleDestroy {
+export class BrokerConnection implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(BrokerConnection.name);
-  readonly manager: AmqpConnectionManager;
+  readonly manager: AmqpConnectionManagerClass;
 
-  constructor(config: AppConfig) {
-    this.manager = amqp.connect([config.amqpUrl], {
+  constructor(private readonly config: AppConfig) {
+    this.manager = new AmqpConnectionManagerClass([config.amqpUrl], {
       heartbeatIntervalInSeconds: 10,
       reconnectTimeInSeconds: 1,
     });
@@ -17,9 +17,18 @@ export class BrokerConnection implements OnModuleDestroy {
     this.manager.on('disconnect', ({ err }) =>
       this.logger.warn(`broker connection lost: ${err?.message ?? 'closed'}`),
     );
-    this.manager.on('connectFailed', ({ err }) =>
-      this.logger.warn(`cannot reach the broker: ${err?.message}`),
-    );
+  }
+
+  /** Waits (bounded) for the first connection so a fresh process is ready when it starts listening. */
+  async onModuleInit(): Promise<void> {
+    const wait = this.config.brokerConnectWaitMs;
+    try {
+      await this.manager.connect({ timeout: wait > 0 ? wait : 1 });
+    } catch (error) {
+      this.logger.warn(
+        `broker not reachable after ${wait} ms (${(error as Error).message}); retrying in the background`,
+      );
+    }
   }
 
   isConnected(): boolean {

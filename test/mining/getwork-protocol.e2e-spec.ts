@@ -21,8 +21,11 @@ describe('getwork (readytomine2) over the wallet protocol', () => {
     await db.end();
   });
 
-  const getwork = (miner: string, network = 'main', extra: Partial<Parameters<typeof walletRequest>[0]> = {}) =>
-    walletRequest({ pool: frontend.url, action: 'readytomine2', miner, network, ...extra });
+  const getwork = (
+    miner: string,
+    network = 'main',
+    extra: Partial<Parameters<typeof walletRequest>[0]> = {},
+  ) => walletRequest({ pool: frontend.url, action: 'readytomine2', miner, network, ...extra });
 
   const expectError = (raw: string, message: string): void => {
     expect(raw).toContain(`<RESPONSE>${message}</RESPONSE><ERROR>${message}</ERROR><EOF>`);
@@ -79,7 +82,10 @@ describe('getwork (readytomine2) over the wallet protocol', () => {
     const address = randomAddress('main');
     const res = await getwork(`${address}/rig/me@example.org`);
     expect(extractTag(res.raw, 'WORKID')).toMatch(UUID);
-    const [[row]] = await db.query<mysql.RowDataPacket[]>('SELECT email FROM miner WHERE address = ?', [address]);
+    const [[row]] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT email FROM miner WHERE address = ?',
+      [address],
+    );
     expect(row.email).toBe('me@example.org');
   });
 
@@ -94,14 +100,20 @@ describe('getwork (readytomine2) over the wallet protocol', () => {
       'POST /Action.aspx HTTP/1.1\r\nhost: pool\r\ncontent-length: 12\r\nACTION: readytomine2\r\n' +
       `miner: ${address}\r\nNETWORKID: main\r\nthreadid: 3\r\n\r\nreadytomine2`;
     const res = await sendRaw(frontend.url, payload);
-    const [[work]] = await db.query<mysql.RowDataPacket[]>('SELECT thread_id FROM work WHERE id = ?', [
-      extractTag(res.raw, 'WORKID'),
-    ]);
+    const [[work]] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT thread_id FROM work WHERE id = ?',
+      [extractTag(res.raw, 'WORKID')],
+    );
     expect(work.thread_id).toBe(3);
   });
 
   it('refuses an unknown action in the protocol error format', async () => {
-    const res = await walletRequest({ pool: frontend.url, action: 'mineharder', miner: 'x', network: 'main' });
+    const res = await walletRequest({
+      pool: frontend.url,
+      action: 'mineharder',
+      miner: 'x',
+      network: 'main',
+    });
     expectError(res.raw, 'UNKNOWN ACTION mineharder');
     expect(res.raw).toContain('\r\nContent-Length: ');
   });
@@ -154,14 +166,17 @@ describe('getwork (readytomine2) over the wallet protocol', () => {
     );
     const res = await getwork(address);
     expect(extractTag(res.raw, 'HASHTARGET')).toBe(rated);
-    const [[work]] = await db.query<mysql.RowDataPacket[]>('SELECT hash_target FROM work WHERE id = ?', [
-      extractTag(res.raw, 'WORKID'),
-    ]);
+    const [[work]] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT hash_target FROM work WHERE id = ?',
+      [extractTag(res.raw, 'WORKID')],
+    );
     expect(work.hash_target).toBe(rated);
   });
 
   it('accepts request headers of 64 KiB (block hex travels in a header)', async () => {
-    const res = await getwork(randomAddress('main'), 'main', { extraHeaders: { 'X-Padding': 'a'.repeat(64 * 1024) } });
+    const res = await getwork(randomAddress('main'), 'main', {
+      extraHeaders: { 'X-Padding': 'a'.repeat(64 * 1024) },
+    });
     expect(extractTag(res.raw, 'WORKID')).toMatch(UUID);
   });
 });

@@ -8,7 +8,9 @@ import { newRunId, RUN_ID_VARIABLE, testSetupConfig } from './test-env';
 
 /** Starts MariaDB/RabbitMQ if needed and provisions this run's own database and vhost. */
 export default async function globalSetup(): Promise<void> {
-  execFileSync('bash', [path.join(__dirname, '../../scripts/ensure-services.sh')], { stdio: 'inherit' });
+  execFileSync('bash', [path.join(__dirname, '../../scripts/ensure-services.sh')], {
+    stdio: 'inherit',
+  });
   const id = newRunId();
   process.env[RUN_ID_VARIABLE] = id;
   const config = testSetupConfig(id);

@@ -13,7 +13,10 @@ export interface RunningApp {
 }
 
 /** Boots a role in this process on a random port, as that role's own DB and broker user. */
-export async function startRole(role: Role, overrides: Record<string, string> = {}): Promise<RunningApp> {
+export async function startRole(
+  role: Role,
+  overrides: Record<string, string> = {},
+): Promise<RunningApp> {
   const app = await createApp(roleConfig(role, overrides));
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
@@ -38,7 +41,11 @@ export async function queueDepth(channel: Channel, queue = SOLUTION_QUEUE): Prom
 }
 
 /** Polls until `probe` returns true or the time is up; returns the last value seen. */
-export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  ms = 10_000,
+): Promise<T> {
   const until = Date.now() + ms;
   let value = await probe();
   while (!done(value) && Date.now() < until) {

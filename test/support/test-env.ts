@@ -16,7 +16,8 @@ export function newRunId(): string {
 
 export function runId(): string {
   const id = process.env[RUN_ID_VARIABLE];
-  if (!id) throw new Error(`${RUN_ID_VARIABLE} is not set: run the e2e tests through jest (globalSetup)`);
+  if (!id)
+    throw new Error(`${RUN_ID_VARIABLE} is not set: run the e2e tests through jest (globalSetup)`);
   return id;
 }
 
@@ -75,7 +76,10 @@ export function poolAddresses(): { main: string; test: string } {
 let cachedPool: { main: string; test: string } | undefined;
 
 /** The environment a role process of this test run boots with. */
-export function roleEnv(role: Role, overrides: Record<string, string> = {}): Record<string, string> {
+export function roleEnv(
+  role: Role,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   const urls = roleUrls();
   const pool = poolAddresses();
   const frontend = role === 'frontend';

@@ -226,7 +226,7 @@ export const rpcCalls = {
     amounts: ReadonlyMap<string, BaseUnits> | Readonly<Record<string, BaseUnits>>,
     options: SendManyOptions = {},
   ): RpcCall<string> {
-    const entries = amounts instanceof Map ? [...amounts] : Object.entries(amounts);
+    const entries: [string, BaseUnits][] = isMap(amounts) ? [...amounts] : Object.entries(amounts);
     if (entries.length === 0) throw new RangeError('sendmany needs at least one recipient');
     const outputs: Record<string, RpcParam> = {};
     for (const [address, amount] of entries) {
@@ -363,6 +363,10 @@ function decodeListed(entry: DecodedJson, read: ResultReader): ListedTransaction
   };
 }
 
+function isMap<K, V>(value: ReadonlyMap<K, V> | object): value is ReadonlyMap<K, V> {
+  return value instanceof Map;
+}
+
 function requirePositive(amount: BaseUnits, address: string): void {
   // The node refuses these too (-3 "Invalid amount for send"); failing here keeps it off the wire.
   if (amount <= 0n) throw new RangeError(`amount for ${address} must be positive, got ${amount}`);
@@ -392,7 +396,7 @@ class ResultReader {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return this.bad('expected an object');
     }
-    return value as DecodedObject;
+    return value;
   }
 
   array(value: DecodedJson): DecodedJson[] {

@@ -1,0 +1,126 @@
+import amqplib from 'amqplib';
+import mysql from 'mysql2/promise';
+import { randomAddress } from '../../src/biblepay/address';
+import { SOLUTION_QUEUE } from '../../src/messaging/broker-topology';
+import { extractTag, walletRequest } from '../../sim/miner/wallet-http-client';
+import { RunningApp, startRole } from '../support/harness';
+import { roleUrls } from '../support/test-env';
+
+const TABLES = [
+  'miner',
+  'worker',
+  'work',
+  'solution',
+  'rejected_solution',
+  'block',
+  'ledger_entry',
+  'payment',
+  'payment_error',
+  'miner_balance',
+];
+
+describe('each role runs as its own DB and broker user', () => {
+  let frontendDb: mysql.Connection;
+
+  beforeAll(async () => {
+    frontendDb = await mysql.createConnection({ uri: roleUrls().frontendDatabaseUrl });
+  });
+  afterAll(async () => {
+    await frontendDb.end();
+  });
+
+  it('a frontend started with the frontend DB user serves getwork', async () => {
+    const frontend: RunningApp = await startRole('frontend');
+    try {
+      const res = await walletRequest({
+        pool: frontend.url,
+        action: 'readytomine2',
+        miner: randomAddress('main'),
+        network: 'main',
+      });
+      expect(extractTag(res.raw, 'WORKID')).not.toBe('');
+    } finally {
+      await frontend.close();
+    }
+  });
+
+  it('the frontend DB user can read every table', async () => {
+    for (const table of TABLES) {
+      await expect(frontendDb.query(`SELECT COUNT(*) FROM \`${table}\``)).resolves.toBeDefined();
+    }
+  });
+
+  it.each(TABLES)('the frontend DB user may not UPDATE or DELETE %s', async (table) => {
+    await expect(
+      frontendDb.query(`UPDATE \`${table}\` SET network = network`),
+    ).rejects.toMatchObject({
+      code: 'ER_TABLEACCESS_DENIED_ERROR',
+    });
+    await expect(frontendDb.query(`DELETE FROM \`${table}\``)).rejects.toMatchObject({
+      code: 'ER_TABLEACCESS_DENIED_ERROR',
+    });
+  });
+
+  it.each([
+    'solution',
+    'rejected_solution',
+    'block',
+    'ledger_entry',
+    'payment',
+    'payment_error',
+    'miner_balance',
+  ])('the frontend DB user may not INSERT into %s', async (table) => {
+    await expect(frontendDb.query(`INSERT INTO \`${table}\` () VALUES ()`)).rejects.toMatchObject({
+      code: 'ER_TABLEACCESS_DENIED_ERROR',
+    });
+  });
+
+  it('the frontend DB user may not change the schema', async () => {
+    await expect(frontendDb.query('ALTER TABLE miner ADD COLUMN evil INT')).rejects.toMatchObject({
+      code: 'ER_TABLEACCESS_DENIED_ERROR',
+    });
+    await expect(frontendDb.query('DROP TABLE work')).rejects.toMatchObject({
+      code: 'ER_TABLEACCESS_DENIED_ERROR',
+    });
+  });
+
+  it('the frontend broker user cannot consume from the solution queue', async () => {
+    const connection = await amqplib.connect(roleUrls().frontendAmqpUrl);
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      await expect(channel.consume(SOLUTION_QUEUE, () => undefined)).rejects.toThrow(
+        /ACCESS_REFUSED/,
+      );
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  });
+
+  it('the frontend broker user cannot declare or delete queues', async () => {
+    const connection = await amqplib.connect(roleUrls().frontendAmqpUrl);
+    try {
+      const declare = await connection.createChannel();
+      declare.on('error', () => undefined);
+      await expect(declare.assertQueue('purepool.evil', { durable: true })).rejects.toThrow(
+        /ACCESS_REFUSED/,
+      );
+      const remove = await connection.createChannel();
+      remove.on('error', () => undefined);
+      await expect(remove.deleteQueue(SOLUTION_QUEUE)).rejects.toThrow(/ACCESS_REFUSED/);
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  });
+
+  it('the backend broker user can consume from the solution queue', async () => {
+    const connection = await amqplib.connect(roleUrls().backendAmqpUrl);
+    try {
+      const channel = await connection.createChannel();
+      const { consumerTag } = await channel.consume(SOLUTION_QUEUE, () => undefined);
+      await channel.cancel(consumerTag);
+    } finally {
+      await connection.close();
+    }
+  });
+});
