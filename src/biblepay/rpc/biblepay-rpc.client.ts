@@ -142,9 +142,10 @@ export class BiblepayRpcClient {
   }
 
   // ---- typed calls (PROTOCOL.md §2) ----
+  // async: a bad argument (e.g. a zero amount) rejects the promise instead of throwing.
 
   /** `exec biblehash`: the node's bible hash for a solution's five inputs (64 hex). */
-  bibleHash(
+  async bibleHash(
     blockHash: string,
     blockTime: number | string,
     prevBlockTime: number | string,
@@ -157,7 +158,7 @@ export class BiblepayRpcClient {
   }
 
   /** Many `exec biblehash` in one POST; outcomes in input order. */
-  bibleHashMany(
+  async bibleHashMany(
     inputs: readonly BibleHashInput[],
     options?: CallOptions,
   ): Promise<BatchOutcome<string>[]> {
@@ -168,12 +169,12 @@ export class BiblepayRpcClient {
   }
 
   /** `exec hexblocktocoinbase`: RpcError -22 when the hex does not decode. */
-  hexBlockToCoinbase(blockHex: string, txHex: string): Promise<CoinbaseInfo> {
+  async hexBlockToCoinbase(blockHex: string, txHex: string): Promise<CoinbaseInfo> {
     return this.call(rpcCalls.hexBlockToCoinbase({ blockHex, txHex }));
   }
 
   /** Many `exec hexblocktocoinbase` in one POST; outcomes in input order. */
-  hexBlockToCoinbaseMany(
+  async hexBlockToCoinbaseMany(
     queries: readonly CoinbaseQuery[],
     options?: CallOptions,
   ): Promise<BatchOutcome<CoinbaseInfo>[]> {
@@ -183,33 +184,33 @@ export class BiblepayRpcClient {
     );
   }
 
-  pinfo(): Promise<PinfoResult> {
+  async pinfo(): Promise<PinfoResult> {
     return this.call(rpcCalls.pinfo());
   }
 
   /** `exec subsidy`: `{ found: false }` above the tip. */
-  subsidy(height: number): Promise<SubsidyResult> {
+  async subsidy(height: number): Promise<SubsidyResult> {
     return this.call(rpcCalls.subsidy(height));
   }
 
-  getBlockCount(): Promise<number> {
+  async getBlockCount(): Promise<number> {
     return this.call(rpcCalls.getBlockCount());
   }
 
-  getBlockHash(height: number): Promise<string> {
+  async getBlockHash(height: number): Promise<string> {
     return this.call(rpcCalls.getBlockHash(height));
   }
 
-  getBlock(hash: string): Promise<BlockInfo> {
+  async getBlock(hash: string): Promise<BlockInfo> {
     return this.call(rpcCalls.getBlock(hash));
   }
 
-  getWalletInfo(): Promise<WalletInfo> {
+  async getWalletInfo(): Promise<WalletInfo> {
     return this.call(rpcCalls.getWalletInfo());
   }
 
   /** Sends once; a transport failure means "unknown whether sent": reconcile, do not resend. */
-  sendToAddress(
+  async sendToAddress(
     address: string,
     amount: BaseUnits,
     comment?: string,
@@ -220,26 +221,26 @@ export class BiblepayRpcClient {
   }
 
   /** Sends once; a transport failure means "unknown whether sent": reconcile, do not resend. */
-  sendMany(
+  async sendMany(
     amounts: ReadonlyMap<string, BaseUnits> | Readonly<Record<string, BaseUnits>>,
     options?: SendManyOptions,
   ): Promise<string> {
     return this.call(rpcCalls.sendMany(amounts, options));
   }
 
-  getTransaction(txid: string): Promise<WalletTransaction> {
+  async getTransaction(txid: string): Promise<WalletTransaction> {
     return this.call(rpcCalls.getTransaction(txid));
   }
 
-  listTransactions(count?: number, skip?: number): Promise<ListedTransaction[]> {
+  async listTransactions(count?: number, skip?: number): Promise<ListedTransaction[]> {
     return this.call(rpcCalls.listTransactions(count, skip));
   }
 
-  validateAddress(address: string): Promise<ValidateAddressResult> {
+  async validateAddress(address: string): Promise<ValidateAddressResult> {
     return this.call(rpcCalls.validateAddress(address));
   }
 
-  submitBlock(blockHex: string): Promise<SubmitBlockResult> {
+  async submitBlock(blockHex: string): Promise<SubmitBlockResult> {
     return this.call(rpcCalls.submitBlock(blockHex));
   }
 

@@ -1,0 +1,65 @@
+import { randomAddress } from '../biblepay/address';
+import { AppConfig, ConfigError } from './app-config';
+
+const base = (): Record<string, string> => ({
+  ROLE: 'frontend',
+  DATABASE_URL: 'mysql://fe:pw@127.0.0.1:3306/purepool',
+  AMQP_URL: 'amqp://fe:pw@127.0.0.1:5672/purepool',
+  POOL_ADDRESS_MAIN: randomAddress('main'),
+});
+
+const errorFor = (env: Record<string, string>): string => {
+  try {
+    new AppConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('config was accepted');
+};
+
+describe('AppConfig (the environment contract)', () => {
+  it('applies the documented defaults', () => {
+    const config = new AppConfig(base());
+    expect(config.httpPort).toBe(8000);
+    expect(config.networks).toEqual(['main']);
+    expect(config.trustProxy).toBe(false);
+    expect(
+      new AppConfig({ ...base(), ROLE: 'backend', NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998' })
+        .httpPort,
+    ).toBe(8001);
+  });
+
+  it.each([
+    ['ROLE', { ROLE: 'miner' }, /ROLE must be one of frontend, backend, all/],
+    ['ROLE missing', { ROLE: '' }, /ROLE is required/],
+    ['HTTP_PORT', { HTTP_PORT: 'eighty' }, /HTTP_PORT must be an integer/],
+    ['DATABASE_URL', { DATABASE_URL: 'postgres://x@y/z' }, /DATABASE_URL must start with mysql:/],
+    [
+      'DATABASE_URL without db',
+      { DATABASE_URL: 'mysql://x:y@h:3306' },
+      /DATABASE_URL names no database/,
+    ],
+    ['AMQP_URL', { AMQP_URL: 'nonsense' }, /AMQP_URL must be a URL/],
+    ['NETWORKS', { NETWORKS: 'main,moon' }, /NETWORKS has unknown network "moon"/],
+    [
+      'POOL_ADDRESS_MAIN',
+      { POOL_ADDRESS_MAIN: 'Bnope' },
+      /POOL_ADDRESS_MAIN is not a valid main BiblePay address/,
+    ],
+    ['POOL_ADDRESS_TEST', { NETWORKS: 'main,test' }, /POOL_ADDRESS_TEST is required/],
+    ['TRUST_PROXY', { TRUST_PROXY: 'maybe' }, /TRUST_PROXY must be true or false/],
+  ])('names the bad variable: %s', (_name, change, message) => {
+    expect(errorFor({ ...base(), ...change })).toMatch(message);
+  });
+
+  it('requires the node URL of every served network on a backend, not on a frontend', () => {
+    expect(errorFor({ ...base(), ROLE: 'backend' })).toMatch(/NODE_RPC_URL_MAIN is required/);
+    expect(() => new AppConfig(base())).not.toThrow();
+  });
+
+  it('reads TRUST_PROXY as a hop count or a boolean', () => {
+    expect(new AppConfig({ ...base(), TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(new AppConfig({ ...base(), TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+});
