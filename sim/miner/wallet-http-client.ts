@@ -79,14 +79,23 @@ export async function walletRequest(req: WalletRequest): Promise<WalletResponse>
 }
 
 /** Writes `payload` as is to the pool and reads the answer the wallet's way. */
-export async function sendRaw(pool: string, payload: string, timeoutMs = 10_000): Promise<WalletResponse> {
+export async function sendRaw(
+  pool: string,
+  payload: string,
+  timeoutMs = 10_000,
+): Promise<WalletResponse> {
   const url = new URL(pool);
   const secure = url.protocol === 'https:';
   const port = Number(url.port || (secure ? 443 : 80));
 
   return new Promise<WalletResponse>((resolve, reject) => {
     const socket = secure
-      ? tls.connect({ host: url.hostname, port, rejectUnauthorized: false, servername: url.hostname })
+      ? tls.connect({
+          host: url.hostname,
+          port,
+          rejectUnauthorized: false,
+          servername: url.hostname,
+        })
       : net.connect({ host: url.hostname, port });
     const chunks: Buffer[] = [];
     let settled = false;
@@ -104,13 +113,15 @@ export async function sendRaw(pool: string, payload: string, timeoutMs = 10_000)
         statusCode: status ? Number(status[1]) : 0,
       });
     };
-    socket.setTimeout(timeoutMs, () => finish(new Error(`pool did not answer within ${timeoutMs} ms`)));
+    socket.setTimeout(timeoutMs, () =>
+      finish(new Error(`pool did not answer within ${timeoutMs} ms`)),
+    );
     socket.once(secure ? 'secureConnect' : 'connect', () => socket.write(payload));
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       if (walletAnswerComplete(Buffer.concat(chunks).toString('utf8'))) finish();
     });
     socket.on('end', () => finish());
-    socket.on('error', (error) => finish(error));
+    socket.on('error', (error: Error) => finish(error));
   });
 }
