@@ -305,6 +305,7 @@ describe('BiblepayRpcClient against a fake node', () => {
     );
     expect(error).toBeInstanceOf(RpcTransportError);
     expect((error as RpcTransportError).kind).toBe('reset');
+    expect((error as RpcTransportError).mayHaveReachedNode).toBe(true);
     expect(node.requests).toHaveLength(1);
   });
 
@@ -499,6 +500,7 @@ describe('BiblepayRpcClient against a fake node', () => {
     makeClient({ url: `http://${USER}:${PASS_ENCODED}@127.0.0.1:${port}`, readRetries: 1 });
     const error = await caught(client.getBlockCount());
     expect(error).toMatchObject({ kind: 'refused', method: 'getblockcount' });
+    expect((error as RpcTransportError).mayHaveReachedNode).toBe(false);
     expect(events.map((e) => e.outcome)).toEqual(['transport_error', 'transport_error']);
     node = await new FakeNode().start(); // for afterEach
   });

@@ -83,4 +83,12 @@ export class RpcTransportError extends RpcFailure {
     super(`${method}: ${kind}: ${detail}`, method, options);
     this.kind = kind;
   }
+
+  /**
+   * False only when the request certainly never reached the node (connection refused, host not
+   * found): a failed send of that kind did not happen. True means "unknown": reconcile.
+   */
+  get mayHaveReachedNode(): boolean {
+    return this.kind !== 'refused' && this.kind !== 'unreachable';
+  }
 }
