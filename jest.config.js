@@ -1,7 +1,20 @@
 // Nest 12 packages (and a few of their dependencies) ship as ES modules only. Node 20 can
 // require() them at run time, but Jest has its own module loader, so we let @swc/jest compile
 // those packages to CommonJS alongside our TypeScript.
-const esmOnly = ['@nestjs', 'file-type', 'uid', 'load-esm', '@borewit', 'token-types', 'strtok3', 'bs58check', 'base-x', '@noble', 'uint8array-extras', '@tokenizer'];
+const esmOnly = [
+  '@nestjs',
+  'file-type',
+  'uid',
+  'load-esm',
+  '@borewit',
+  'token-types',
+  'strtok3',
+  'bs58check',
+  'base-x',
+  '@noble',
+  'uint8array-extras',
+  '@tokenizer',
+];
 const swc = [
   '@swc/jest',
   {
@@ -23,7 +36,11 @@ const common = {
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/sim/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/sim/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

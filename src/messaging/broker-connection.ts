@@ -14,7 +14,7 @@ export class BrokerConnection implements OnModuleInit, OnModuleDestroy {
       reconnectTimeInSeconds: 1,
     });
     this.manager.on('connect', () => this.logger.log('connected to the broker'));
-    this.manager.on('disconnect', ({ err }) =>
+    this.manager.on('disconnect', ({ err }: { err?: Error }) =>
       this.logger.warn(`broker connection lost: ${err?.message ?? 'closed'}`),
     );
   }

@@ -75,7 +75,7 @@ describe('getwork (readytomine2) over the wallet protocol', () => {
       'SELECT k.name FROM worker k JOIN miner m ON m.id = k.miner_id WHERE m.address = ?',
       [address],
     );
-    expect(rows.map((r) => r.name)).toEqual(['Default']);
+    expect(rows.map((r) => r.name as string)).toEqual(['Default']);
   });
 
   it('stores the optional e-mail of ADDRESS/WORKER/EMAIL', async () => {

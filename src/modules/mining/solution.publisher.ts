@@ -58,13 +58,13 @@ export class SolutionPublisher implements OnModuleDestroy {
         },
       );
     } catch (error) {
+      this.returned.delete(message.id);
       throw new PublishError(`broker did not confirm: ${(error as Error).message}`);
-    } finally {
-      if (this.returned.delete(message.id)) {
-        // Unroutable: the topology is missing (db:setup not run?) — never answer ok.
-        this.logger.error(`solution ${message.id} returned unroutable by the broker; run db:setup`);
-        throw new PublishError('message was returned unroutable');
-      }
+    }
+    if (this.returned.delete(message.id)) {
+      // Unroutable: the topology is missing (db:setup not run?) — never answer ok.
+      this.logger.error(`solution ${message.id} returned unroutable by the broker; run db:setup`);
+      throw new PublishError('message was returned unroutable');
     }
   }
 

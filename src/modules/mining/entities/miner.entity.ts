@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { idTransformer } from '../../../database/bigint.transformer';
 
 /** A payout address on one network. The frontend creates it; only the backend changes it. */
 @Entity('miner')

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintTransformer, idTransformer } from '../../../database/bigint.transformer';
+import { bigintTransformer } from '../../../database/bigint.transformer';
 
 export type PaymentStatus = 'intent' | 'sent' | 'failed';
 
