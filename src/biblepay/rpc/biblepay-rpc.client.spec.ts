@@ -464,6 +464,13 @@ describe('BiblepayRpcClient against a fake node', () => {
     expect(node.httpRequests).toBe(0);
   });
 
+  it('calls an exec biblehash answer without BibleHash a node error, not a glitch to retry', async () => {
+    node.handler = () => ({ result: { Command: 'biblehash' } });
+    const error = await caught(client.bibleHash(HASH_A, 0, 0, 0, 0));
+    expect(error).toBeInstanceOf(RpcError);
+    expect(node.requests).toHaveLength(1);
+  });
+
   it('reads submitblock null as accepted and a string as the reason it was not', async () => {
     node.handler = (_request, index) => ({ result: index === 0 ? null : 'duplicate' });
     await expect(client.submitBlock('00')).resolves.toEqual({ accepted: true });
@@ -511,8 +518,12 @@ describe('BiblepayRpcClient against a fake node', () => {
     expect(await caught(client.getBlockCount())).toMatchObject({ kind: 'bad_response' });
     node.handler = () => ({ status: 200, body: '{"result":1,"error":null,"id":999}' });
     expect(await caught(client.getBlockCount())).toMatchObject({ kind: 'bad_response' });
+    makeClient({ readRetries: 3 });
+    node.requests.length = 0;
     node.handler = () => ({ result: { Command: 'pinfo', height: 'ten' } });
     expect(await caught(client.pinfo())).toMatchObject({ kind: 'bad_response' });
+    // A wrong shape comes back the same way: not retried.
+    expect(node.requests).toHaveLength(1);
     node.handler = () => ({ status: 502, body: 'Bad Gateway' });
     expect(await caught(client.getBlockCount())).toMatchObject({ kind: 'http_status' });
   });

@@ -90,8 +90,8 @@ interface HttpAnswer {
  * - Keep-alive connections for reads; each money-moving call (sendtoaddress, sendmany,
  *   submitblock) goes on a fresh connection, so it can never be written into a kept-alive socket
  *   the node has just closed.
- * - Read-only calls are retried with exponential backoff after a transport failure (and while
- *   the node is warming up, -28). Nothing else is ever retried: a failed send surfaces at once as
+ * - Read-only calls are retried with exponential backoff after a transport failure other than
+ *   a malformed answer (and while the node is warming up, -28). Nothing else is ever retried: a failed send surfaces at once as
  *   {@link RpcTransportError} and the caller reconciles against the wallet.
  * - Amounts in and out are exact base units; answers are parsed without passing amounts through
  *   a double.
@@ -555,9 +555,12 @@ function socketError(label: string, endpoint: string, error: Error): RpcTranspor
   return new RpcTransportError(label, kind, `${endpoint}: ${error.message}`, { cause: error });
 }
 
-/** Worth asking a read again: the node may answer next time. */
+/**
+ * Worth asking a read again: the node may answer next time. A `bad_response` is not: a node that
+ * answered with the wrong shape answers the same way again.
+ */
 function isTransient(error: unknown): boolean {
-  if (error instanceof RpcTransportError) return true;
+  if (error instanceof RpcTransportError) return error.kind !== 'bad_response';
   // -28: the node is still loading its block index; it answers once warm.
   return error instanceof RpcError && error.code === RpcErrorCode.IN_WARMUP;
 }

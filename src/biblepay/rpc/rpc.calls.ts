@@ -81,7 +81,18 @@ export const rpcCalls = {
       String(input.prevHeight),
       String(input.nonce),
     ];
-    return exec('biblehash', args, (result, read) => read.hex64(read.object(result), 'BibleHash'));
+    return exec('biblehash', args, (result, read) => {
+      const o = read.object(result);
+      // The node answers only {"Command"} when it cannot use the inputs: a "no", not a glitch.
+      if (o.BibleHash === undefined) {
+        throw new RpcError(
+          'exec biblehash',
+          RpcErrorCode.MISC_ERROR,
+          'no BibleHash for these inputs',
+        );
+      }
+      return read.hex64(o, 'BibleHash');
+    });
   },
 
   /** `exec hexblocktocoinbase`: recipient, bible hash and subsidy of a miner's block. */
