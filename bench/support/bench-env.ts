@@ -1,0 +1,128 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import 'reflect-metadata';
+import { randomAddress } from '../../src/biblepay/address';
+import { SetupConfig } from '../../src/config/setup-config';
+import { dropDatabase, provisionDatabase } from '../../src/database/setup/database-provisioner';
+import { brokerAdminFor } from '../../src/messaging/setup/broker-admin';
+import { dropBroker, provisionBroker } from '../../src/messaging/setup/broker-provisioner';
+
+/**
+ * A benchmark's own database and vhost (never the development defaults), role processes started
+ * as separate OS processes with their own users, and a teardown that removes it all.
+ */
+export interface BenchEnv {
+  id: string;
+  setup: SetupConfig;
+  urls: {
+    frontendDb: string;
+    backendDb: string;
+    frontendMq: string;
+    backendMq: string;
+    adminDb: string;
+  };
+  poolAddress: { main: string; test: string };
+  teardown(): Promise<void>;
+}
+
+const ROOT = path.join(__dirname, '..', '..');
+
+export async function createBenchEnv(name: string): Promise<BenchEnv> {
+  const id = `${name}_${Date.now().toString(36)}`;
+  const pw = `pw_${id}`;
+  const db = `purepool_bench_${id}`;
+  const admin = process.env.DATABASE_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306';
+  const urls = {
+    frontendDb: `mysql://ppfe_${id}:${pw}@127.0.0.1:3306/${db}`,
+    backendDb: `mysql://ppbe_${id}:${pw}@127.0.0.1:3306/${db}`,
+    frontendMq: `amqp://ppfe_${id}:${pw}@127.0.0.1:5672/${db}`,
+    backendMq: `amqp://ppbe_${id}:${pw}@127.0.0.1:5672/${db}`,
+    adminDb: `${admin}/${db}`,
+  };
+  const setup = new SetupConfig({
+    DATABASE_ADMIN_URL: admin,
+    FRONTEND_DATABASE_URL: urls.frontendDb,
+    BACKEND_DATABASE_URL: urls.backendDb,
+    FRONTEND_AMQP_URL: urls.frontendMq,
+    BACKEND_AMQP_URL: urls.backendMq,
+  });
+  const quiet = (): void => undefined;
+  await provisionDatabase(setup, quiet);
+  const brokerAdmin = brokerAdminFor(process.env.RABBITMQ_MANAGEMENT_URL);
+  await provisionBroker(setup, brokerAdmin, quiet);
+  return {
+    id,
+    setup,
+    urls,
+    poolAddress: { main: randomAddress('main'), test: randomAddress('test') },
+    teardown: async () => {
+      if (process.env.KEEP_BENCH_DATA === '1') return;
+      await dropDatabase(setup);
+      await dropBroker(setup, brokerAdmin);
+    },
+  };
+}
+
+export interface RoleProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `src/main.ts` as its own process and waits until /health answers 200. */
+export async function startRoleProcess(
+  env: Record<string, string>,
+  port: number,
+): Promise<RoleProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...env,
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`role process exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error('role process did not become healthy within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}
+
+export interface LatencyFigures {
+  requests_per_sec: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+/** A short table for people, then the JSON line for machines (always the last line). */
+export function report(name: string, figures: Record<string, number | string | boolean>): void {
+  const width = Math.max(...Object.keys(figures).map((k) => k.length));
+  console.log(`\n${name}`);
+  for (const [key, value] of Object.entries(figures))
+    console.log(`  ${key.padEnd(width)}  ${value}`);
+  console.log(JSON.stringify({ bench: name, ...figures }));
+}
