@@ -1,0 +1,326 @@
+import { isValidAddress, randomAddress } from '../../src/biblepay/address';
+import { Network } from '../../src/biblepay/network';
+import {
+  assembleBlock,
+  buildBlockMessage,
+  decodeBlock,
+  DecodedBlock,
+  encodeBlock,
+  SimCoinbaseTx,
+  SimCpid,
+} from '../chain/block-codec';
+import { bibleHash, hashMeetsTarget, sha256Hex, ZERO_HASH } from '../chain/hash';
+
+export type BlockOrigin = 'genesis' | 'network' | 'miner' | 'reorg';
+
+export interface ChainBlock extends DecodedBlock {
+  height: number;
+  /** Block hex as received or built: what `getblock <hash> false` answers. */
+  hex: string;
+  origin: BlockOrigin;
+}
+
+export interface ChainSettings {
+  network: Network;
+  subsidy: bigint;
+  networkTarget: string;
+  walletVersion: string;
+  now: () => number;
+  random: () => number;
+}
+
+/** A block found by someone else: recipient, miner id and time are optional overrides. */
+export interface MineRequest {
+  recipient?: string;
+  minerGuid?: string;
+  time?: number;
+}
+
+export type ChainListener = (event: {
+  kind: 'connected' | 'reorganised';
+  block: ChainBlock;
+}) => void;
+
+/** BIP22 answers of `submitblock` (null = accepted). */
+export type SubmitResult = null | string;
+
+/**
+ * The simulated chain: the main chain as an array indexed by height, plus the blocks that were
+ * reorganised away (still answerable by `getblock`, with confirmations -1).
+ */
+export class SimChain {
+  private readonly blocks: ChainBlock[] = [];
+  private readonly mainByHash = new Map<string, ChainBlock>();
+  private readonly orphans = new Map<string, ChainBlock>();
+  private readonly listeners: ChainListener[] = [];
+
+  constructor(private readonly settings: ChainSettings) {}
+
+  /** A fresh chain: genesis plus `startHeight` blocks spaced `spacing` seconds, ending now. */
+  static create(settings: ChainSettings, startHeight: number, spacing: number): SimChain {
+    const chain = new SimChain(settings);
+    const now = settings.now();
+    const step = Math.max(1, Math.round(spacing));
+    chain.connect(
+      chain.build(
+        { prevHash: ZERO_HASH, prevHeight: 0, prevTime: 0 },
+        0,
+        { recipient: randomAddress(settings.network), time: now - startHeight * step },
+        0,
+      ),
+      'genesis',
+    );
+    for (let height = 1; height <= startHeight; height++) {
+      chain.mine({ time: now - (startHeight - height) * step });
+    }
+    return chain;
+  }
+
+  /** A chain from saved blocks (hex, in height order) and saved orphans. */
+  static restore(
+    settings: ChainSettings,
+    saved: { hex: string; origin: BlockOrigin }[],
+    savedOrphans: { hex: string; height: number; origin: BlockOrigin }[],
+  ): SimChain {
+    const chain = new SimChain(settings);
+    saved.forEach((entry, height) => {
+      const block: ChainBlock = {
+        ...decodeBlock(entry.hex),
+        height,
+        hex: entry.hex,
+        origin: entry.origin,
+      };
+      chain.blocks.push(block);
+      chain.mainByHash.set(block.hash, block);
+    });
+    for (const entry of savedOrphans) {
+      const block = {
+        ...decodeBlock(entry.hex),
+        height: entry.height,
+        hex: entry.hex,
+        origin: entry.origin,
+      };
+      chain.orphans.set(block.hash, block);
+    }
+    if (chain.blocks.length === 0) throw new Error('saved chain has no blocks');
+    return chain;
+  }
+
+  get network(): Network {
+    return this.settings.network;
+  }
+
+  get subsidy(): bigint {
+    return this.settings.subsidy;
+  }
+
+  get networkTarget(): string {
+    return this.settings.networkTarget;
+  }
+
+  set networkTarget(target: string) {
+    this.settings.networkTarget = target;
+  }
+
+  get tip(): ChainBlock {
+    return this.blocks[this.blocks.length - 1];
+  }
+
+  get height(): number {
+    return this.blocks.length - 1;
+  }
+
+  onChange(listener: ChainListener): void {
+    this.listeners.push(listener);
+  }
+
+  at(height: number): ChainBlock | undefined {
+    return Number.isInteger(height) && height >= 0 ? this.blocks[height] : undefined;
+  }
+
+  /** A block on the main chain or reorganised away. */
+  find(hash: string): ChainBlock | undefined {
+    return this.mainByHash.get(hash) ?? this.orphans.get(hash);
+  }
+
+  isMain(block: ChainBlock): boolean {
+    return this.mainByHash.get(block.hash) === block;
+  }
+
+  /** Depth in the main chain (tip = 1); -1 for a block that was reorganised away. */
+  confirmations(block: ChainBlock): number {
+    return this.isMain(block) ? this.height - block.height + 1 : -1;
+  }
+
+  mainChain(): readonly ChainBlock[] {
+    return this.blocks;
+  }
+
+  orphaned(): ChainBlock[] {
+    return [...this.orphans.values()];
+  }
+
+  /** The rest of the network finds a block on the tip. */
+  mine(request: MineRequest = {}): ChainBlock {
+    const tip = this.tip;
+    const block = this.build(
+      { prevHash: tip.hash, prevHeight: tip.height, prevTime: tip.header.time },
+      tip.height + 1,
+      request,
+      this.randomInt(512),
+    );
+    this.connect(block, 'network');
+    return block;
+  }
+
+  /**
+   * `submitblock`: accepts a decoded block that builds on the tip and meets the network target.
+   * The proof of work is checked with the node's own view of the previous block, as a real node
+   * does. Throws SimDecodeError for hex that does not decode (the RPC layer answers -22).
+   */
+  submit(hex: string): SubmitResult {
+    const decoded = decodeBlock(hex);
+    if (this.find(decoded.hash)) return 'duplicate';
+    const prev = this.find(decoded.header.prevHash);
+    if (!prev) return 'bad-prevblk';
+    if (prev !== this.tip) return 'inconclusive';
+    if (decoded.header.prevHeight !== prev.height) return 'bad-prevblk';
+    if (decoded.header.time > this.settings.now() + 2 * 60 * 60) return 'time-too-new';
+    const pow = bibleHash({
+      blockHash: decoded.hash,
+      blockTime: decoded.header.time,
+      prevBlockTime: prev.header.time,
+      prevHeight: prev.height,
+      nonce: decoded.header.nonce,
+    });
+    if (!hashMeetsTarget(pow, this.settings.networkTarget)) return 'high-hash';
+    if (decoded.coinbase.height !== prev.height + 1) return 'bad-cb-height';
+    if (!isValidAddress(this.network, decoded.coinbase.outputs[0].address)) return 'bad-cb-payee';
+    const paid = decoded.coinbase.outputs.reduce((sum, out) => sum + out.value, 0n);
+    if (paid > this.settings.subsidy) return 'bad-cb-amount';
+    this.connect(
+      { ...decoded, height: prev.height + 1, hex: hex.toLowerCase(), origin: 'miner' },
+      'miner',
+    );
+    return null;
+  }
+
+  /**
+   * Reorganises the chain from `height` on: every block from there to the tip gets a new hash;
+   * the block at `height` is replaced by one paying a different recipient (the old one becomes an
+   * orphan, `exec subsidy height` shows the new recipient). Blocks above keep their coinbase.
+   */
+  reorg(height: number, request: { recipient?: string; minerGuid?: string } = {}): ChainBlock {
+    if (!Number.isInteger(height) || height < 1 || height > this.height) {
+      throw new RangeError(`no block at height ${height} to reorganise`);
+    }
+    const replaced = this.blocks.slice(height);
+    this.blocks.length = height;
+    for (const old of replaced) {
+      this.mainByHash.delete(old.hash);
+      this.orphans.set(old.hash, old);
+    }
+    let first: ChainBlock | undefined;
+    for (const old of replaced) {
+      const prev = this.tip;
+      const header = {
+        ...old.header,
+        prevHash: prev.hash,
+        prevTime: prev.header.time,
+        nonce: (old.header.nonce + 1) >>> 0,
+      };
+      let coinbase = old.coinbase;
+      if (!first) {
+        let recipient = request.recipient;
+        while (!recipient || recipient === old.coinbase.outputs[0].address) {
+          recipient = randomAddress(this.network);
+        }
+        coinbase = this.coinbaseFor(old.height, { recipient, minerGuid: request.minerGuid });
+      }
+      const block = this.toChainBlock(assembleBlock({ header, coinbase }), old.height, 'reorg');
+      this.blocks.push(block);
+      this.mainByHash.set(block.hash, block);
+      first ??= block;
+    }
+    for (const block of this.blocks.slice(height)) {
+      for (const listener of this.listeners) listener({ kind: 'reorganised', block });
+    }
+    return first as ChainBlock;
+  }
+
+  /** Rebuilds the tip with another time (and so another hash): to test `exec pinfo`. */
+  setTipTime(time: number): ChainBlock {
+    const old = this.tip;
+    const block = this.toChainBlock(
+      assembleBlock({ header: { ...old.header, time }, coinbase: old.coinbase }),
+      old.height,
+      old.origin,
+    );
+    this.blocks[old.height] = block;
+    this.mainByHash.delete(old.hash);
+    this.orphans.set(old.hash, old);
+    this.mainByHash.set(block.hash, block);
+    for (const listener of this.listeners) listener({ kind: 'reorganised', block });
+    return block;
+  }
+
+  private build(
+    prev: { prevHash: string; prevHeight: number; prevTime: number },
+    height: number,
+    request: MineRequest,
+    nonce: number,
+  ): ChainBlock {
+    const time = request.time ?? Math.max(this.settings.now(), prev.prevTime);
+    const coinbase = this.coinbaseFor(height, {
+      recipient: request.recipient ?? randomAddress(this.network),
+      minerGuid: request.minerGuid,
+    });
+    const header = { version: 536870912, ...prev, time, nonce };
+    return this.toChainBlock(assembleBlock({ header, coinbase }), height, 'network');
+  }
+
+  private coinbaseFor(
+    height: number,
+    to: { recipient: string; minerGuid?: string },
+  ): SimCoinbaseTx {
+    const cpid: SimCpid = {
+      cpid: sha256Hex(`cpid:${to.recipient}`).slice(0, 32),
+      signature: sha256Hex(`sig:${to.recipient}:${height}`),
+      signatureValid: true,
+      legal: true,
+      legalityNarr: '',
+    };
+    return {
+      version: 1,
+      height,
+      extraNonce: 0,
+      outputs: [
+        {
+          address: to.recipient,
+          value: this.settings.subsidy,
+          message: buildBlockMessage({
+            walletVersion: this.settings.walletVersion,
+            minerGuid: to.minerGuid,
+            cpid,
+          }),
+        },
+      ],
+      cpid,
+    };
+  }
+
+  private toChainBlock(block: DecodedBlock, height: number, origin: BlockOrigin): ChainBlock {
+    return { ...block, height, hex: encodeBlock(block), origin };
+  }
+
+  private connect(block: ChainBlock, origin: BlockOrigin): void {
+    block.origin = origin;
+    this.blocks.push(block);
+    this.mainByHash.set(block.hash, block);
+    for (const listener of this.listeners) listener({ kind: 'connected', block });
+  }
+
+  private randomInt(below: number): number {
+    return Math.floor(this.settings.random() * below);
+  }
+}

@@ -1,0 +1,69 @@
+import { DEFAULT_FAIL_CODE, DEFAULT_FAIL_MESSAGE, FailRule } from './options';
+import { RpcError } from './rpc-error';
+
+/**
+ * Fault knobs that act on single calls: added latency, injected failures, lost replies.
+ * (Node down and wallet faults live with the server and the wallet.) Method "*" matches any
+ * method; a rule for the exact method wins over "*".
+ */
+export class SimFaults {
+  latencyMs = 0;
+  readonly methodLatencyMs = new Map<string, number>();
+  readonly failRates = new Map<string, FailRule>();
+  /** Deterministic failures: the next `count` calls of the method fail. */
+  readonly failNext = new Map<string, FailRule & { count: number }>();
+  /** The next `count` calls of the method run, then their connection is destroyed unanswered. */
+  readonly loseReplies = new Map<string, number>();
+
+  constructor(private readonly random: () => number) {}
+
+  reset(): void {
+    this.latencyMs = 0;
+    this.methodLatencyMs.clear();
+    this.failRates.clear();
+    this.failNext.clear();
+    this.loseReplies.clear();
+  }
+
+  latencyFor(method: string): number {
+    return this.methodLatencyMs.get(method) ?? this.methodLatencyMs.get('*') ?? 0;
+  }
+
+  /** The injected error for this call, if one fires. */
+  failureFor(method: string): RpcError | undefined {
+    const next = this.failNext.get(method) ?? this.failNext.get('*');
+    if (next && next.count > 0) {
+      next.count -= 1;
+      if (next.count === 0) this.failNext.delete(this.failNext.has(method) ? method : '*');
+      return new RpcError(next.code, next.message);
+    }
+    const rule = this.failRates.get(method) ?? this.failRates.get('*');
+    if (rule && rule.rate > 0 && this.random() < rule.rate)
+      return new RpcError(rule.code, rule.message);
+    return undefined;
+  }
+
+  /** True (and counts down) when this call's reply must be lost. */
+  takeLostReply(method: string): boolean {
+    const key = this.loseReplies.has(method) ? method : this.loseReplies.has('*') ? '*' : undefined;
+    if (key === undefined) return false;
+    const left = this.loseReplies.get(key) ?? 0;
+    if (left <= 1) this.loseReplies.delete(key);
+    else this.loseReplies.set(key, left - 1);
+    return left > 0;
+  }
+
+  static rule(rate: number, code?: number, message?: string): FailRule {
+    return { rate, code: code ?? DEFAULT_FAIL_CODE, message: message ?? DEFAULT_FAIL_MESSAGE };
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      latency_ms: this.latencyMs,
+      method_latency_ms: Object.fromEntries(this.methodLatencyMs),
+      fail_rates: Object.fromEntries(this.failRates),
+      fail_next: Object.fromEntries(this.failNext),
+      lose_replies: Object.fromEntries(this.loseReplies),
+    };
+  }
+}
