@@ -63,3 +63,12 @@ export function targetToBigInt(target: string): bigint {
 export function hashMeetsTarget(hash: string, target: string): boolean {
   return BigInt(`0x${hash}`) <= targetToBigInt(target);
 }
+
+/**
+ * The node's nonce cap (`exec pinfo`): seconds since the tip × 256, at least 512, and 999999999
+ * once the tip is more than 30 minutes old. The wallet keeps its nonces at or below it.
+ */
+export function maxNonce(elapsedSeconds: number): number {
+  const cap = elapsedSeconds > 30 * 60 ? 999_999_999 : elapsedSeconds * 256;
+  return Math.max(512, cap);
+}

@@ -1,7 +1,7 @@
 import { isValidAddress } from '../../src/biblepay/address';
 import { AmountError, MAX_MONEY, parseCoins, wholeCoins } from '../chain/amount';
 import { coinbaseMessage, decodeBlock, extractXml, SimDecodeError } from '../chain/block-codec';
-import { bibleHash, isHex64, readIntegerArgument } from '../chain/hash';
+import { bibleHash, isHex64, maxNonce, readIntegerArgument } from '../chain/hash';
 import { Coins } from '../chain/json-text';
 import { ChainBlock, SimChain } from './chain';
 import { SimFaults } from './faults';
@@ -491,13 +491,6 @@ function execPinfo(ctx: NodeContext): Record<string, unknown> {
   const tip = ctx.chain.tip;
   const elapsed = ctx.options.now() - tip.header.time;
   return { Command: 'pinfo', height: tip.height, pinfo: maxNonce(elapsed), elapsed };
-}
-
-/** The node's anti-GPU nonce cap: elapsed seconds since the tip × 256, at least 512, unlimited after 30 min. */
-export function maxNonce(elapsedSeconds: number): number {
-  let cap = elapsedSeconds * 256;
-  if (elapsedSeconds > 30 * 60) cap = 999_999_999;
-  return Math.max(512, cap);
 }
 
 function execSubsidy(chain: SimChain, p: Params): Record<string, unknown> {

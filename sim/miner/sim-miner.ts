@@ -1,0 +1,251 @@
+import { randomAddress } from '../../src/biblepay/address';
+import { Network } from '../../src/biblepay/network';
+import { rpcCall } from '../node/rpc-client';
+import { TipSource } from './chain-tip';
+import { craftSolution, HashCounters, Misbehaviour } from './craft';
+import { readGetworkAnswer, readSolutionAnswer } from './protocol';
+import { walletRequest, WalletRequest } from './wallet-http-client';
+
+export interface SimMinerOptions {
+  /** Pool URL, `http(s)://host:port`. */
+  pool: string;
+  network: Network;
+  /** Distinct miners (addresses). */
+  miners: number;
+  /** Wallets per miner (`ADDRESS/wN`). */
+  workers: number;
+  /** Mining threads per wallet. */
+  threads: number;
+  /** At most one share per thread per this many seconds (the wallet: 120). */
+  shareSeconds: number;
+  /** Stop after this many seconds; 0 = until aborted (or maxShares). */
+  durationSeconds: number;
+  signal?: AbortSignal;
+  /** Node to hand found blocks to (and to learn the tip from). */
+  node?: string;
+  /** Cycled share by share; 'none' = honest. */
+  misbehave: Misbehaviour[];
+  /** Explicit miner addresses (else random valid ones of the network). */
+  addresses?: string[];
+  /** Stop after this many solutions were sent in total. */
+  maxShares?: number;
+  walletVersion: string;
+  /** Block hex padded to about this many characters. */
+  blockBytes?: number;
+  timeoutMs: number;
+  log: (line: string) => void;
+}
+
+export interface SimMinerSummary {
+  pool: string;
+  network: Network;
+  workers: string[];
+  getworks: number;
+  sharesSent: number;
+  accepted: number;
+  refused: number;
+  /** Every refusal and failure, keyed by the pool's ERROR text (or the transport error). */
+  errors: Record<string, number>;
+  sharesByMisbehaviour: Record<string, number>;
+  blocksFound: number;
+  blocksAccepted: number;
+  /** submitblock answers other than accepted, keyed by the node's reason. */
+  blocksRefused: Record<string, number>;
+  hashes: number;
+  durationMs: number;
+}
+
+export function defaultSimMinerOptions(): Omit<SimMinerOptions, 'pool'> {
+  return {
+    network: 'main',
+    miners: 1,
+    workers: 1,
+    threads: 1,
+    shareSeconds: 120,
+    durationSeconds: 0,
+    misbehave: ['none'],
+    walletVersion: '1.1.9.3',
+    timeoutMs: 10_000,
+    log: () => undefined,
+  };
+}
+
+/**
+ * Runs simulated wallets against a pool, each thread as the BiblePay pool miner: getwork, search,
+ * submit the 16-field solution, and hand the block to the node when it also meets the network
+ * target. All threads share one process and one event loop (the search yields).
+ */
+export async function runSimMiner(
+  overrides: Partial<SimMinerOptions> & { pool: string },
+): Promise<SimMinerSummary> {
+  const options: SimMinerOptions = { ...defaultSimMinerOptions(), ...overrides };
+  const started = Date.now();
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(new Error('stopped'));
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  const timer =
+    options.durationSeconds > 0 ? setTimeout(onAbort, options.durationSeconds * 1000) : undefined;
+
+  const addresses =
+    options.addresses ??
+    Array.from({ length: options.miners }, () => randomAddress(options.network));
+  const workerIds = addresses.flatMap((address) =>
+    Array.from({ length: options.workers }, (_, w) => `${address}/w${w}`),
+  );
+  const summary: SimMinerSummary = {
+    pool: options.pool,
+    network: options.network,
+    workers: workerIds,
+    getworks: 0,
+    sharesSent: 0,
+    accepted: 0,
+    refused: 0,
+    errors: {},
+    sharesByMisbehaviour: {},
+    blocksFound: 0,
+    blocksAccepted: 0,
+    blocksRefused: {},
+    hashes: 0,
+    durationMs: 0,
+  };
+  const count = (map: Record<string, number>, key: string): void => {
+    map[key] = (map[key] ?? 0) + 1;
+  };
+  const tips = new TipSource(options.node);
+  let shareIndex = 0;
+  const nextMisbehaviour = (): Misbehaviour =>
+    options.misbehave[shareIndex++ % Math.max(1, options.misbehave.length)] ?? 'none';
+  const sharesLeft = (): boolean =>
+    options.maxShares === undefined || summary.sharesSent < options.maxShares;
+
+  const request = (
+    req: Omit<WalletRequest, 'pool' | 'network' | 'timeoutMs'> & { network?: string },
+  ) =>
+    walletRequest({
+      pool: options.pool,
+      network: options.network,
+      timeoutMs: options.timeoutMs,
+      agent: options.walletVersion,
+      ...req,
+    });
+
+  const runWallet = async (workerId: string): Promise<void> => {
+    const walletStart = Date.now();
+    const wallet = { hashCounter: 0 };
+    await Promise.all(
+      Array.from({ length: options.threads }, (_, threadId) =>
+        runThread(workerId, threadId, walletStart, wallet),
+      ),
+    );
+  };
+
+  const runThread = async (
+    workerId: string,
+    threadId: number,
+    walletStart: number,
+    wallet: { hashCounter: number },
+  ): Promise<void> => {
+    const signal = stop.signal;
+    let nextShareAt = Date.now();
+    while (!signal.aborted && sharesLeft()) {
+      if (!(await sleepUntil(nextShareAt, signal))) return;
+      const roundStart = Date.now();
+      nextShareAt = roundStart + options.shareSeconds * 1000;
+      try {
+        summary.getworks++;
+        const answer = await request({ action: 'readytomine2', miner: workerId, threadId });
+        const getwork = readGetworkAnswer(answer.raw, options.network);
+        if (!getwork.ok) {
+          count(summary.errors, getwork.error);
+          continue;
+        }
+        const tip = await tips.get();
+        const misbehaviour = nextMisbehaviour();
+        const counters: HashCounters = {
+          threadHashCounter: 0,
+          threadStart: roundStart,
+          hashCounter: wallet.hashCounter,
+          timerStart: walletStart,
+        };
+        const crafted = await craftSolution({
+          work: getwork.work,
+          tip,
+          network: options.network,
+          workerId,
+          misbehaviour,
+          threadId,
+          walletVersion: options.walletVersion,
+          counters,
+          blockBytes: options.blockBytes,
+          signal,
+        });
+        wallet.hashCounter += crafted.hashes;
+        summary.hashes += crafted.hashes;
+        for (let i = 0; i < crafted.sends && sharesLeft(); i++) {
+          summary.sharesSent++;
+          count(summary.sharesByMisbehaviour, misbehaviour);
+          const reply = await request({
+            action: crafted.overrides.action ?? 'solution',
+            miner: crafted.overrides.miner ?? workerId,
+            network: crafted.overrides.network ?? options.network,
+            solution: crafted.solution,
+            threadId,
+          });
+          const outcome = readSolutionAnswer(reply.raw);
+          if (outcome.ok) summary.accepted++;
+          else {
+            summary.refused++;
+            count(summary.errors, outcome.error);
+          }
+        }
+        if (crafted.meetsNetworkTarget && options.node) {
+          summary.blocksFound++;
+          const result = await rpcCall<string | null>(options.node, 'submitblock', [
+            crafted.blockHex,
+          ]);
+          if (result === null) {
+            summary.blocksAccepted++;
+            tips.invalidate();
+            options.log(
+              `block ${crafted.block.hash} accepted at height ${crafted.block.header.prevHeight + 1}`,
+            );
+          } else {
+            count(summary.blocksRefused, result);
+          }
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        count(summary.errors, error instanceof Error ? error.message : String(error));
+        // A failing pool or node: do not spin; try again on the next share slot.
+      }
+    }
+  };
+
+  try {
+    await Promise.all(workerIds.map((workerId) => runWallet(workerId)));
+  } finally {
+    if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    summary.durationMs = Date.now() - started;
+  }
+  return summary;
+}
+
+/** Sleeps until `at` (ms); false when stopped meanwhile. */
+function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
+  const wait = at - Date.now();
+  if (signal.aborted) return Promise.resolve(false);
+  if (wait <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, wait);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
