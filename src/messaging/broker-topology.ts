@@ -26,7 +26,11 @@ export async function declareSolutionTopology(channel: Channel): Promise<void> {
   await channel.assertExchange(DEAD_LETTER_EXCHANGE, 'fanout', { durable: true });
   await channel.assertQueue(SOLUTION_QUEUE, {
     durable: true,
-    arguments: { 'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE, 'x-queue-type': 'classic', 'x-queue-version': 2 },
+    arguments: {
+      'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
+      'x-queue-type': 'classic',
+      'x-queue-version': 2,
+    },
   });
   await channel.assertQueue(DEAD_LETTER_QUEUE, {
     durable: true,
