@@ -207,7 +207,7 @@ describe('simulated miner against a pool and the simulated node', () => {
     for (const thread of ['0', '1']) {
       const times = pool.solutions.filter((s) => s.headers.threadid === thread).map((s) => s.at);
       for (let i = 1; i < times.length; i++)
-        expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(280);
+        expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(290);
     }
   });
 

@@ -148,6 +148,7 @@ export async function runSimMiner(
   ): Promise<void> => {
     const signal = stop.signal;
     let nextShareAt = Date.now();
+    let lastSentAt = -Infinity;
     while (!signal.aborted && sharesLeft()) {
       if (!(await sleepUntil(nextShareAt, signal))) return;
       const roundStart = Date.now();
@@ -182,7 +183,12 @@ export async function runSimMiner(
         });
         wallet.hashCounter += crafted.hashes;
         summary.hashes += crafted.hashes;
-        for (let i = 0; i < crafted.sends && sharesLeft(); i++) {
+        for (let i = 0; i < crafted.sends; i++) {
+          // The wallet's rule holds at the moment of sending, whatever the search took; a duplicate
+          // is a replay and ignores it.
+          const paceUntil = i === 0 ? lastSentAt + options.shareSeconds * 1000 : 0;
+          if (!(await sleepUntil(paceUntil, signal)) || !sharesLeft()) return;
+          lastSentAt = Date.now();
           summary.sharesSent++;
           count(summary.sharesByMisbehaviour, misbehaviour);
           const reply = await request({
