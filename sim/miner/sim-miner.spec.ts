@@ -9,7 +9,7 @@ import { SimNodeHandle, startSimNode } from '../node/sim-node';
 import { fetchChainTip } from './chain-tip';
 import { craftSolution, CraftedSolution, Misbehaviour } from './craft';
 import { PoolWork, SOLUTION_FIELD_ORDER } from './protocol';
-import { runSimMiner } from './sim-miner';
+import { mineOneShare, PoolRefusedError, requestWork, runSimMiner } from './sim-miner';
 
 interface ReceivedRequest {
   at: number;
@@ -231,6 +231,30 @@ describe('simulated miner against a pool and the simulated node', () => {
         'UNKNOWN ACTION readytomine3': 1,
       },
     });
+  });
+
+  it('mineOneShare runs one share end to end: a duplicate is sent twice, a qualifying block reaches the node', async () => {
+    await startBoth('f'.repeat(64));
+    const height = node.chain.height;
+    const share = await mineOneShare({
+      pool: pool.url,
+      network: 'main',
+      node: node.url,
+      misbehaviour: 'duplicate',
+    });
+    expect(share.outcomes).toEqual([
+      { ok: true, workId: share.work.workId },
+      { ok: true, workId: share.work.workId },
+    ]);
+    expect(pool.solutions.map((s) => s.headers.solution)).toEqual([
+      share.crafted.solution,
+      share.crafted.solution,
+    ]);
+    expect(share.block).toBeNull();
+    expect(node.chain.height).toBe(height + 1);
+    await expect(
+      requestWork({ pool: pool.url, network: 'test', workerId: `${randomAddress('test')}/w0` }),
+    ).rejects.toEqual(new PoolRefusedError('Invalid network'));
   });
 
   it('reports getwork and transport failures without spinning', async () => {

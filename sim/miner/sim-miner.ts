@@ -1,10 +1,22 @@
 import { randomAddress } from '../../src/biblepay/address';
 import { Network } from '../../src/biblepay/network';
 import { rpcCall } from '../node/rpc-client';
-import { TipSource } from './chain-tip';
-import { craftSolution, HashCounters, Misbehaviour } from './craft';
-import { readGetworkAnswer, readSolutionAnswer } from './protocol';
+import { ChainTip, plausibleTip, TipSource } from './chain-tip';
+import { CraftedSolution, craftSolution, CraftOptions, HashCounters, Misbehaviour } from './craft';
+import { PoolWork, readGetworkAnswer, readSolutionAnswer, SolutionOutcome } from './protocol';
 import { walletRequest, WalletRequest } from './wallet-http-client';
+
+export { fetchChainTip, plausibleTip, TipSource } from './chain-tip';
+export type { ChainTip } from './chain-tip';
+export { breakAddress, craftSolution, isMisbehaviour, MISBEHAVIOURS, searchNonce } from './craft';
+export type { CraftedSolution, CraftOptions, HashCounters, Misbehaviour } from './craft';
+export {
+  formatSolution,
+  readGetworkAnswer,
+  readSolutionAnswer,
+  SOLUTION_FIELD_ORDER,
+} from './protocol';
+export type { PoolWork, SolutionFields, SolutionOutcome } from './protocol';
 
 export interface SimMinerOptions {
   /** Pool URL, `http(s)://host:port`. */
@@ -254,4 +266,99 @@ function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+export class PoolRefusedError extends Error {}
+
+/** One getwork as a wallet sends it; throws PoolRefusedError with the pool's ERROR text. */
+export async function requestWork(request: {
+  pool: string;
+  network: Network;
+  workerId: string;
+  threadId?: number;
+  timeoutMs?: number;
+}): Promise<PoolWork> {
+  const answer = await walletRequest({
+    pool: request.pool,
+    network: request.network,
+    action: 'readytomine2',
+    miner: request.workerId,
+    threadId: request.threadId ?? 0,
+    timeoutMs: request.timeoutMs,
+  });
+  const outcome = readGetworkAnswer(answer.raw, request.network);
+  if (!outcome.ok) throw new PoolRefusedError(outcome.error);
+  return outcome.work;
+}
+
+/** Sends a crafted solution with its header overrides (twice for `duplicate`); one outcome per send. */
+export async function submitCrafted(request: {
+  pool: string;
+  network: Network;
+  workerId: string;
+  crafted: CraftedSolution;
+  threadId?: number;
+  timeoutMs?: number;
+}): Promise<SolutionOutcome[]> {
+  const outcomes: SolutionOutcome[] = [];
+  for (let i = 0; i < request.crafted.sends; i++) {
+    const reply = await walletRequest({
+      pool: request.pool,
+      network: request.crafted.overrides.network ?? request.network,
+      action: request.crafted.overrides.action ?? 'solution',
+      miner: request.crafted.overrides.miner ?? request.workerId,
+      solution: request.crafted.solution,
+      threadId: request.threadId ?? 0,
+      timeoutMs: request.timeoutMs,
+    });
+    outcomes.push(readSolutionAnswer(reply.raw));
+  }
+  return outcomes;
+}
+
+export interface OneShare {
+  work: PoolWork;
+  tip: ChainTip;
+  crafted: CraftedSolution;
+  outcomes: SolutionOutcome[];
+  /** submitblock's answer when the share met the network target (null = accepted). */
+  block?: string | null;
+}
+
+/**
+ * getwork → craft (with a chosen misbehaviour) → submit → submitblock when the block qualifies:
+ * one share end to end, for tests that need the pool to see exactly one kind of solution.
+ */
+export async function mineOneShare(
+  request: {
+    pool: string;
+    network: Network;
+    workerId?: string;
+    node?: string;
+    misbehaviour?: Misbehaviour;
+    timeoutMs?: number;
+  } & Pick<Partial<CraftOptions>, 'threadId' | 'blockBytes' | 'walletVersion' | 'maxHashes'>,
+): Promise<OneShare> {
+  const workerId = request.workerId ?? `${randomAddress(request.network)}/w0`;
+  const work = await requestWork({ ...request, workerId });
+  const tip = request.node
+    ? await new TipSource(request.node).get()
+    : plausibleTip(Math.floor(Date.now() / 1000));
+  const crafted = await craftSolution({
+    work,
+    tip,
+    network: request.network,
+    workerId,
+    misbehaviour: request.misbehaviour,
+    threadId: request.threadId,
+    blockBytes: request.blockBytes,
+    walletVersion: request.walletVersion,
+    maxHashes: request.maxHashes,
+  });
+  const outcomes = await submitCrafted({ ...request, workerId, crafted });
+  const block =
+    crafted.meetsNetworkTarget && request.node
+      ? await rpcCall<string | null>(request.node, 'submitblock', [crafted.blockHex])
+      : undefined;
+  return { work, tip, crafted, outcomes, block };
 }
