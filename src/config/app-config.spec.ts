@@ -62,4 +62,33 @@ describe('AppConfig (the environment contract)', () => {
     expect(new AppConfig({ ...base(), TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(new AppConfig({ ...base(), TRUST_PROXY: 'true' }).trustProxy).toBe(true);
   });
+
+  it('reads payout minimums in coins and the pool fee exactly, with the original defaults', () => {
+    const defaults = new AppConfig(base());
+    expect(defaults.payoutMinimum).toEqual({ main: 1_000_000_000n, test: 1_000_000_000_000n });
+    expect(defaults.poolFee).toEqual({ percent: '0', partsPerMillion: 0n });
+    expect(defaults.webCacheSeconds).toBe(60);
+    expect(defaults.poolPublicUrl).toBeNull();
+    const set = new AppConfig({
+      ...base(),
+      PAYOUT_MINIMUM_MAIN: '0.10000001',
+      POOL_FEE_PERCENT: '1.2500',
+      POOL_PUBLIC_URL: 'https://pool.example.org/',
+    });
+    expect(set.payoutMinimum.main).toBe(10_000_001n);
+    expect(set.poolFee).toEqual({ percent: '1.25', partsPerMillion: 12_500n });
+    expect(set.poolPublicUrl).toBe('https://pool.example.org');
+  });
+
+  it.each([
+    [{ PAYOUT_MINIMUM_MAIN: '0.000000001' }, /PAYOUT_MINIMUM_MAIN must be a coin amount/],
+    [{ PAYOUT_MINIMUM_TEST: '0' }, /PAYOUT_MINIMUM_TEST must be more than 0/],
+    [{ POOL_FEE_PERCENT: '100.5' }, /POOL_FEE_PERCENT must be at most 100/],
+    [{ POOL_FEE_PERCENT: '1.23456' }, /POOL_FEE_PERCENT must be a percentage/],
+    [{ POOL_FEE_PERCENT: '-1' }, /POOL_FEE_PERCENT must be a percentage/],
+    [{ WEB_CACHE_SECONDS: '-5' }, /WEB_CACHE_SECONDS must be an integer|between/],
+    [{ POOL_PUBLIC_URL: 'ftp://x' }, /POOL_PUBLIC_URL must start with http/],
+  ])('refuses money and web settings it cannot hold exactly: %o', (change, message) => {
+    expect(errorFor({ ...base(), ...change })).toMatch(message);
+  });
 });

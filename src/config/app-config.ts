@@ -1,4 +1,5 @@
 import { isValidAddress } from '../biblepay/address';
+import { BaseUnits, parseCoins } from '../biblepay/amount';
 import { isNetwork, Network } from '../biblepay/network';
 import { isHashTarget } from '../biblepay/hash-target';
 
@@ -27,6 +28,14 @@ export class AppConfig {
   /** Hash target of a miner without a rating; share weight is measured against it. */
   readonly baseHashTarget: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Smallest balance paid out, per network, in base units (env in coins: PAYOUT_MINIMUM_MAIN/_TEST). */
+  readonly payoutMinimum: Readonly<Record<Network, BaseUnits>>;
+  /** Share of each pool block's subsidy the pool keeps (POOL_FEE_PERCENT). */
+  readonly poolFee: PoolFee;
+  /** How long the web pages and the JSON API reuse one database read. */
+  readonly webCacheSeconds: number;
+  /** What miners put in `pool=` (POOL_PUBLIC_URL); null → the pages show the URL they were asked on. */
+  readonly poolPublicUrl: string | null;
   /** How long a frontend trusts its cached miner row (disabled flag, rated hash target). */
   readonly minerCacheSeconds: number;
   /** Work rows written in one INSERT at most (group commit). */
@@ -58,6 +67,14 @@ export class AppConfig {
     this.trustProxy = read.trustProxy('TRUST_PROXY');
     this.baseHashTarget = read.hashTarget('POOL_HASH_TARGET', DEFAULT_HASH_TARGET);
     this.logLevel = read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info');
+    // The original pool's autosend limits: 10 BBP on main, 10,000 tBBP on test.
+    this.payoutMinimum = {
+      main: read.coins('PAYOUT_MINIMUM_MAIN', '10'),
+      test: read.coins('PAYOUT_MINIMUM_TEST', '10000'),
+    };
+    this.poolFee = read.percent('POOL_FEE_PERCENT', '0');
+    this.webCacheSeconds = read.int('WEB_CACHE_SECONDS', 60, 0, 3600);
+    this.poolPublicUrl = read.optionalHttpUrl('POOL_PUBLIC_URL');
     this.minerCacheSeconds = read.int('MINER_CACHE_SECONDS', 60, 0, 86400);
     this.workBatchMax = read.int('WORK_BATCH_MAX', 500, 1, 10000);
     this.publishTimeoutMs = read.int('PUBLISH_TIMEOUT_MS', 5000, 100, 120000);
@@ -83,6 +100,17 @@ export class AppConfig {
     return (this.networks as readonly string[]).includes(network);
   }
 }
+
+/**
+ * A fee percentage held exactly: `percent` is the operator's value as canonical text ("1.5"),
+ * `partsPerMillion` the same as an integer (1.5 % → 15000), so fee = subsidy × ppm / 1,000,000.
+ */
+export interface PoolFee {
+  readonly percent: string;
+  readonly partsPerMillion: bigint;
+}
+
+const PERCENT_DECIMALS = 4;
 
 export class ConfigError extends Error {
   constructor(
@@ -181,6 +209,52 @@ export class EnvReader {
     const value = (this.raw(name) ?? fallback).toLowerCase();
     if (!isHashTarget(value)) throw new ConfigError(name, 'must be 64 hex characters, not zero');
     return value;
+  }
+
+  /** A positive coin amount, parsed exactly (no float), returned in base units. */
+  coins(name: string, fallback: string): BaseUnits {
+    const value = this.raw(name) ?? fallback;
+    let units: BaseUnits;
+    try {
+      units = parseCoins(value);
+    } catch {
+      throw new ConfigError(name, `must be a coin amount like 10 or 0.5 (got "${value}")`);
+    }
+    if (units <= 0n) throw new ConfigError(name, `must be more than 0 (got "${value}")`);
+    return units;
+  }
+
+  /** A percentage from 0 to 100 with at most 4 decimals, held exactly. */
+  percent(name: string, fallback: string): PoolFee {
+    const value = this.raw(name) ?? fallback;
+    const match = /^(\d{1,3})(?:\.(\d+))?$/.exec(value);
+    const fraction = (match?.[2] ?? '').replace(/0+$/, '');
+    if (!match || fraction.length > PERCENT_DECIMALS) {
+      throw new ConfigError(
+        name,
+        `must be a percentage like 1 or 2.5 (at most ${PERCENT_DECIMALS} decimals, got "${value}")`,
+      );
+    }
+    const whole = BigInt(match[1]);
+    const partsPerMillion = whole * 10_000n + BigInt(fraction.padEnd(PERCENT_DECIMALS, '0'));
+    if (partsPerMillion > 1_000_000n)
+      throw new ConfigError(name, `must be at most 100 (got "${value}")`);
+    return { percent: fraction ? `${whole}.${fraction}` : `${whole}`, partsPerMillion };
+  }
+
+  /** An optional http(s) URL without a trailing slash; empty → null. */
+  optionalHttpUrl(name: string): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(name, `must be a URL like https://pool.example.org (got "${value}")`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new ConfigError(name, `must start with http:// or https:// (got "${value}")`);
+    return value.replace(/\/+$/, '');
   }
 
   trustProxy(name: string): boolean | number {
