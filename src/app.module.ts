@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
+import { BiblepayNodeModule } from './biblepay/biblepay-node.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { BlockModule } from './modules/block/block.module';
 import { HealthModule } from './modules/health/health.module';
+import { NodeHealthIndicators } from './modules/health/node-health.indicators';
 import { MiningModule } from './modules/mining/mining.module';
 import { PayoutModule } from './modules/payout/payout.module';
 import { SolutionModule } from './modules/solution/solution.module';
@@ -11,6 +13,8 @@ import { WebModule } from './modules/web/web.module';
 
 const FRONTEND_FEATURES = [MiningModule, WebModule];
 const BACKEND_FEATURES = [SolutionModule, BlockModule, PayoutModule];
+/** Backends also report the node on /health. */
+const BACKEND_HEALTH = { imports: [BiblepayNodeModule], provider: NodeHealthIndicators };
 
 /** HTTP for miners and visitors. Imports nothing that could reach the node or consume the queue. */
 @Module({})
@@ -37,7 +41,7 @@ export class BackendModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
-        HealthModule.forRole(),
+        HealthModule.forRole(BACKEND_HEALTH),
         ...BACKEND_FEATURES,
       ],
     };
@@ -53,7 +57,7 @@ export class AllModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
-        HealthModule.forRole(),
+        HealthModule.forRole(BACKEND_HEALTH),
         ...FRONTEND_FEATURES,
         ...BACKEND_FEATURES,
       ],

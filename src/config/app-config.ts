@@ -45,6 +45,27 @@ export class AppConfig {
   readonly databasePoolSize: number;
   /** How long a starting process waits for RabbitMQ before it listens anyway (and keeps retrying). */
   readonly brokerConnectWaitMs: number;
+  readonly nodeRpcTimeoutMs: number;
+  /** Reject shares whose block the node reports without CPID fields (pre-2019 PODC rules). */
+  readonly solutionRequireCpid: boolean;
+  /** Backend solution pipeline (issue 4). */
+  readonly solution: {
+    prefetch: number;
+    batchMax: number;
+    batchWaitMs: number;
+    batchesInFlight: number;
+    tipRefreshMs: number;
+    nodeRetryMaxSeconds: number;
+  };
+  /** Scheduled pruning of old rows, in bounded batches. */
+  readonly cleanup: {
+    intervalSeconds: number;
+    batchSize: number;
+    workRetentionDays: number;
+    solutionRetentionDays: number;
+    rejectedRetentionDays: number;
+    rejectedSolutionStringHours: number;
+  };
 
   constructor(env: Record<string, string | undefined>) {
     const read = new EnvReader(env);
@@ -80,6 +101,24 @@ export class AppConfig {
     this.publishTimeoutMs = read.int('PUBLISH_TIMEOUT_MS', 5000, 100, 120000);
     this.databasePoolSize = read.int('DATABASE_POOL_SIZE', 10, 1, 500);
     this.brokerConnectWaitMs = read.int('BROKER_CONNECT_WAIT_MS', 10_000, 0, 600_000);
+    this.nodeRpcTimeoutMs = read.int('NODE_RPC_TIMEOUT_MS', 10_000, 100, 600_000);
+    this.solutionRequireCpid = read.bool('SOLUTION_REQUIRE_CPID', true);
+    this.solution = {
+      prefetch: read.int('SOLUTION_PREFETCH', 1000, 1, 65535),
+      batchMax: read.int('SOLUTION_BATCH_MAX', 250, 1, 5000),
+      batchWaitMs: read.int('SOLUTION_BATCH_WAIT_MS', 10, 0, 10_000),
+      batchesInFlight: read.int('SOLUTION_BATCHES_IN_FLIGHT', 3, 1, 64),
+      tipRefreshMs: read.int('NODE_TIP_REFRESH_MS', 1000, 0, 60_000),
+      nodeRetryMaxSeconds: read.int('NODE_RETRY_MAX_SECONDS', 30, 1, 3600),
+    };
+    this.cleanup = {
+      intervalSeconds: read.int('CLEANUP_INTERVAL_SECONDS', 3600, 1, 7 * 86400),
+      batchSize: read.int('CLEANUP_BATCH_SIZE', 5000, 1, 1_000_000),
+      workRetentionDays: read.int('WORK_RETENTION_DAYS', 7, 1, 3650),
+      solutionRetentionDays: read.int('SOLUTION_RETENTION_DAYS', 30, 1, 3650),
+      rejectedRetentionDays: read.int('REJECTED_RETENTION_DAYS', 7, 1, 3650),
+      rejectedSolutionStringHours: read.int('REJECTED_SOLUTION_STRING_HOURS', 24, 0, 87600),
+    };
   }
 
   get runsFrontend(): boolean {

@@ -6,7 +6,7 @@ import { HEALTH_INDICATORS } from './health.tokens';
 import { InfrastructureIndicators } from './infrastructure.indicators';
 
 export interface ExtraIndicators {
-  /** A module exporting the provider below (e.g. the backend's node indicator). */
+  /** Modules the provider needs (e.g. the node clients for the backend's node indicator). */
   imports: Type[];
   provider: Type<{ indicators(): HealthIndicatorFunction[] }>;
 }
@@ -32,7 +32,7 @@ export class HealthModule {
         ...(extra?.imports ?? []),
       ],
       controllers: [HealthController],
-      providers: [InfrastructureIndicators, indicators],
+      providers: [InfrastructureIndicators, indicators, ...injectExtra],
     };
   }
 }

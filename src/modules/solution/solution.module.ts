@@ -1,8 +1,27 @@
 import { Module } from '@nestjs/common';
+import { BiblepayNodeModule } from '../../biblepay/biblepay-node.module';
+import { MessagingModule } from '../../messaging/messaging.module';
+import { ChainTipCache } from './chain-tip.cache';
+import { SolutionCleanupService } from './solution-cleanup.service';
+import { SolutionConsumer } from './solution.consumer';
+import { SolutionRecorder } from './solution-recorder.service';
+import { SolutionRepository } from './solution.repository';
+import { SolutionValidator } from './solution-validator.service';
 
 /**
- * Backend: the solution queue consumer and validation pipeline (issue "Backend solution pipeline").
- * Owns the solution and rejected_solution tables (entities/).
+ * Backend: consumes the solution queue and turns every message into exactly one accepted
+ * `solution` or `rejected_solution` row; prunes old rows. Owns both tables (entities/).
  */
-@Module({})
+@Module({
+  imports: [MessagingModule, BiblepayNodeModule],
+  providers: [
+    SolutionConsumer,
+    SolutionValidator,
+    SolutionRecorder,
+    SolutionRepository,
+    ChainTipCache,
+    SolutionCleanupService,
+  ],
+  exports: [SolutionRepository, SolutionConsumer, SolutionCleanupService],
+})
 export class SolutionModule {}

@@ -1,0 +1,219 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** The work a share quotes, with the miner it was handed to. */
+export interface WorkRef {
+  id: string;
+  network: string;
+  minerId: number;
+  workerId: number;
+  minerGuid: string;
+  hashTarget: string;
+}
+
+export interface NewSolution {
+  messageId: string;
+  network: string;
+  workId: string;
+  minerId: number;
+  workerId: number;
+  blockHash: string;
+  prevHeight: number;
+  bibleHash: string;
+  hashTarget: string;
+  shareWeight: bigint;
+  hashesPerSecond: number;
+  insertedAt: Date;
+}
+
+export interface NewRejectedSolution {
+  messageId: string;
+  network: string;
+  workId: string | null;
+  minerId: number | null;
+  workerId: number | null;
+  reason: string;
+  detail: string | null;
+  bibleHash: string | null;
+  solutionString: string | null;
+  insertedAt: Date;
+}
+
+const placeholders = (n: number): string => Array(n).fill('?').join(',');
+
+/** Every query on solution and rejected_solution (and the work/miner reads validation needs). */
+@Injectable()
+export class SolutionRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async findWorks(ids: readonly string[]): Promise<Map<string, WorkRef>> {
+    if (ids.length === 0) return new Map();
+    const rows: {
+      id: string;
+      network: string;
+      miner_id: number;
+      worker_id: number;
+      guid: string;
+      hash_target: string;
+    }[] = await this.db.query(
+      `SELECT w.id, w.network, w.miner_id, w.worker_id, m.guid, w.hash_target
+         FROM work w JOIN miner m ON m.id = w.miner_id WHERE w.id IN (${placeholders(ids.length)})`,
+      [...ids],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          network: r.network,
+          minerId: Number(r.miner_id),
+          workerId: Number(r.worker_id),
+          minerGuid: r.guid,
+          hashTarget: r.hash_target,
+        },
+      ]),
+    );
+  }
+
+  async acceptedBibleHashes(hashes: readonly string[]): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set();
+    const rows: { bible_hash: string }[] = await this.db.query(
+      `SELECT bible_hash FROM solution WHERE bible_hash IN (${placeholders(hashes.length)})`,
+      [...hashes],
+    );
+    return new Set(rows.map((r) => r.bible_hash));
+  }
+
+  /**
+   * Message ids already recorded as accepted or rejected. `locking` reads the latest committed rows
+   * (not the transaction's snapshot) so a message recorded by a racing consumer is seen.
+   */
+  async recordedMessageIds(
+    ids: readonly string[],
+    manager: EntityManager | DataSource = this.db,
+    locking = false,
+  ): Promise<{ accepted: Set<string>; rejected: Set<string> }> {
+    if (ids.length === 0) return { accepted: new Set(), rejected: new Set() };
+    const lock = locking ? ' LOCK IN SHARE MODE' : '';
+    const list = placeholders(ids.length);
+    const accepted: { message_id: string }[] = await manager.query(
+      `SELECT message_id FROM solution WHERE message_id IN (${list})${lock}`,
+      [...ids],
+    );
+    const rejected: { message_id: string }[] = await manager.query(
+      `SELECT message_id FROM rejected_solution WHERE message_id IN (${list})${lock}`,
+      [...ids],
+    );
+    return {
+      accepted: new Set(accepted.map((r) => r.message_id)),
+      rejected: new Set(rejected.map((r) => r.message_id)),
+    };
+  }
+
+  /** INSERT IGNORE: a bible hash or message id already present is skipped, never an error. */
+  async insertAccepted(manager: EntityManager, rows: readonly NewSolution[]): Promise<void> {
+    if (rows.length === 0) return;
+    const params: unknown[] = [];
+    for (const r of rows) {
+      params.push(
+        r.messageId,
+        r.network,
+        r.workId,
+        r.minerId,
+        r.workerId,
+        r.blockHash,
+        r.prevHeight,
+        r.bibleHash,
+        r.hashTarget,
+        r.shareWeight.toString(),
+        r.hashesPerSecond,
+        r.insertedAt,
+      );
+    }
+    await manager.query(
+      `INSERT IGNORE INTO solution (message_id, network, work_id, miner_id, worker_id, block_hash, prev_height,
+         bible_hash, hash_target, share_weight, hashes_per_second, inserted_at)
+       VALUES ${Array(rows.length).fill('(?,?,?,?,?,?,?,?,?,?,?,?)').join(',')}`,
+      params,
+    );
+  }
+
+  async insertRejected(
+    manager: EntityManager,
+    rows: readonly NewRejectedSolution[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const params: unknown[] = [];
+    for (const r of rows) {
+      params.push(
+        r.messageId,
+        r.network,
+        r.workId,
+        r.minerId,
+        r.workerId,
+        r.reason,
+        r.detail?.slice(0, 255) ?? null,
+        r.bibleHash,
+        r.solutionString,
+        r.insertedAt,
+      );
+    }
+    await manager.query(
+      `INSERT IGNORE INTO rejected_solution (message_id, network, work_id, miner_id, worker_id, reason, detail,
+         bible_hash, solution_string, inserted_at)
+       VALUES ${Array(rows.length).fill('(?,?,?,?,?,?,?,?,?,?)').join(',')}`,
+      params,
+    );
+  }
+
+  /** Keeps miner.last_accepted_solution_at current (ids sorted: a fixed lock order avoids deadlocks). */
+  async touchMiners(manager: EntityManager, lastAccepted: Map<number, Date>): Promise<void> {
+    for (const [minerId, at] of [...lastAccepted.entries()].sort((a, b) => a[0] - b[0])) {
+      await manager.query(
+        `UPDATE miner SET last_accepted_solution_at = GREATEST(COALESCE(last_accepted_solution_at, ?), ?) WHERE id = ?`,
+        [at, at, minerId],
+      );
+    }
+  }
+
+  // ---- cleanup (bounded batches) ----
+
+  deleteOldWork(before: Date, limit: number): Promise<number> {
+    return this.affected('DELETE FROM work WHERE created_at < ? LIMIT ?', [before, limit]);
+  }
+
+  deleteOldRejected(before: Date, limit: number): Promise<number> {
+    return this.affected('DELETE FROM rejected_solution WHERE inserted_at < ? LIMIT ?', [
+      before,
+      limit,
+    ]);
+  }
+
+  forgetRejectedSolutionStrings(before: Date, limit: number): Promise<number> {
+    return this.affected(
+      'UPDATE rejected_solution SET solution_string = NULL WHERE inserted_at < ? AND solution_string IS NOT NULL LIMIT ?',
+      [before, limit],
+    );
+  }
+
+  /** Only shares whose round is settled (shared out or orphaned into a later round) may go. */
+  deleteOldSettledSolutions(before: Date, limit: number): Promise<number> {
+    return this.affected(
+      `DELETE FROM solution WHERE id IN (
+         SELECT id FROM (
+           SELECT s.id FROM solution s JOIN block b ON b.id = s.block_id
+            WHERE s.inserted_at < ? AND b.status = 'shared' LIMIT ?) AS settled)`,
+      [before, limit],
+    );
+  }
+
+  private async affected(sql: string, params: unknown[]): Promise<number> {
+    const result = await this.db.query<{ affectedRows?: number }>(sql, params);
+    return result.affectedRows ?? 0;
+  }
+}
