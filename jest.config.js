@@ -14,6 +14,7 @@ const esmOnly = [
   '@noble',
   'uint8array-extras',
   '@tokenizer',
+  'content-disposition',
 ];
 const swc = [
   '@swc/jest',

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { rootModuleFor } from './app.module';
 import { AppConfig } from './config/app-config';
+import { setupApiDocs } from './modules/web/api/api-docs';
 
 /** Block hex travels in a header and can be tens of kilobytes (PROTOCOL.md §1). */
 export const MAX_HEADER_BYTES = 128 * 1024;
@@ -30,6 +31,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     bodyLimit: 1024 * 1024,
     keepAliveTimeout: 65_000,
+    // The original pool's page URLs end in a slash (`/main/`); Nest registers them without.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   // The wallet posts its action name as a body with no Content-Type; accept any body as text.
   adapter
@@ -40,5 +43,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     abortOnError: false,
   });
   app.enableShutdownHooks();
+  if (config.runsFrontend) setupApiDocs(app);
   return app;
 }
