@@ -1,11 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import 'reflect-metadata';
 import { randomAddress } from '../../src/biblepay/address';
 import { SetupConfig } from '../../src/config/setup-config';
 import { dropDatabase, provisionDatabase } from '../../src/database/setup/database-provisioner';
 import { brokerAdminFor } from '../../src/messaging/setup/broker-admin';
 import { dropBroker, provisionBroker } from '../../src/messaging/setup/broker-provisioner';
+export { RoleProcess, startRoleProcess } from '../../test/support/role-process';
 
 /**
  * A benchmark's own database and vhost (never the development defaults), role processes started
@@ -24,8 +23,6 @@ export interface BenchEnv {
   poolAddress: { main: string; test: string };
   teardown(): Promise<void>;
 }
-
-const ROOT = path.join(__dirname, '..', '..');
 
 export async function createBenchEnv(name: string): Promise<BenchEnv> {
   const id = `${name}_${Date.now().toString(36)}`;
@@ -60,55 +57,6 @@ export async function createBenchEnv(name: string): Promise<BenchEnv> {
       await dropDatabase(setup);
       await dropBroker(setup, brokerAdmin);
     },
-  };
-}
-
-export interface RoleProcess {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** Starts `src/main.ts` as its own process and waits until /health answers 200. */
-export async function startRoleProcess(
-  env: Record<string, string>,
-  port: number,
-): Promise<RoleProcess> {
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '-r', '@swc-node/register', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...env,
-      HTTP_PORT: String(port),
-      HTTP_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`role process exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`${url}/health`);
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until) throw new Error('role process did not become healthy within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-      }),
   };
 }
 
