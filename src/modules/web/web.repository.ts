@@ -133,14 +133,17 @@ export class WebRepository {
     return rows[0].h === null ? null : num(rows[0].h);
   }
 
-  /** Blocks by chain time in [since, now]. */
+  /**
+   * Blocks by chain time since `since`. An orphaned block is no longer on the chain (another
+   * block holds its height), so it counts neither as found nor as mined.
+   */
   async blockCounts(network: string, since: Date): Promise<BlockCounts> {
     const rows: { n: DbNumber; pool: DbNumber; pool_subsidy: DbNumber; all_subsidy: DbNumber }[] =
       await this.db.query(
         `SELECT COUNT(*) AS n, SUM(is_pool_block) AS pool,
                 SUM(CASE WHEN is_pool_block = 1 THEN subsidy ELSE 0 END) AS pool_subsidy,
                 SUM(subsidy) AS all_subsidy
-           FROM block WHERE network = ? AND chain_time >= ?`,
+           FROM block WHERE network = ? AND chain_time >= ? AND status <> 'orphaned'`,
         [network, since],
       );
     const r = rows[0];
@@ -155,7 +158,7 @@ export class WebRepository {
   async poolBlocksPerDay(network: string, since: Date): Promise<DayCount[]> {
     const rows: { day: string; n: DbNumber }[] = await this.db.query(
       `SELECT DATE_FORMAT(chain_time, '%Y-%m-%d') AS day, COUNT(*) AS n
-         FROM block WHERE network = ? AND is_pool_block = 1 AND chain_time >= ?
+         FROM block WHERE network = ? AND is_pool_block = 1 AND chain_time >= ? AND status <> 'orphaned'
         GROUP BY day`,
       [network, since],
     );
@@ -453,13 +456,14 @@ export class WebRepository {
     }));
   }
 
-  /** Σ subsidy and count of all blocks (any recipient) by chain time since `since`. */
+  /** Σ subsidy and count of all blocks on the chain (any recipient) by chain time since `since`. */
   async subsidySum(
     network: string,
     since: Date,
   ): Promise<{ sum: BaseUnits | null; count: number }> {
     const rows: { total: DbNumber; n: DbNumber }[] = await this.db.query(
-      'SELECT SUM(subsidy) AS total, COUNT(*) AS n FROM block WHERE network = ? AND chain_time >= ?',
+      `SELECT SUM(subsidy) AS total, COUNT(*) AS n FROM block
+        WHERE network = ? AND chain_time >= ? AND status <> 'orphaned'`,
       [network, since],
     );
     return { sum: rows[0].total === null ? null : big(rows[0].total), count: num(rows[0].n) };
