@@ -26,7 +26,7 @@ export class SolutionRecorder {
       try {
         return await this.recordOnce(verdicts);
       } catch (error) {
-        const code = (error as { code?: string }).code;
+        const code = sqlErrorCode(error);
         if (
           attempt >= DEADLOCK_RETRIES ||
           (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT')
@@ -93,4 +93,10 @@ function duplicateOf(row: NewSolution): NewRejectedSolution {
     solutionString: null,
     insertedAt: row.insertedAt,
   };
+}
+
+/** TypeORM wraps driver errors; the MySQL error code may sit on the error or its driverError. */
+function sqlErrorCode(error: unknown): string | undefined {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return e.driverError?.code ?? e.code;
 }

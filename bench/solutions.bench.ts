@@ -1,0 +1,111 @@
+// `npm run bench:solutions`: queue N valid solutions (plus a share of invalid ones) through a real
+// frontend, then start one backend and time it until the queue drains. Prints solutions/s and the
+// accepted/rejected counts; the last line is one JSON object.
+import amqplib from 'amqplib';
+import mysql from 'mysql2/promise';
+import { SOLUTION_QUEUE } from '../src/messaging/broker-topology';
+import { startSimNode } from '../sim/node/sim-node';
+import { HARD_NETWORK_TARGET, TEST_HASH_TARGET } from '../test/support/pool-fixture';
+import { freePort } from '../test/support/role-process';
+import { craftShares, submitShares } from '../test/support/share-factory';
+import { createBenchEnv, report, startRoleProcess } from './support/bench-env';
+
+const VALID = Number(process.env.BENCH_SOLUTIONS ?? 20_000);
+const INVALID_EVERY = 10; // one share in ten is bent (above target, wrong recipient, bad bible hash)
+
+async function main(): Promise<void> {
+  const env = await createBenchEnv('solutions');
+  const node = await startSimNode({
+    port: 0,
+    network: 'main',
+    poolAddress: env.poolAddress.main,
+    blockSeconds: 0,
+    networkTarget: HARD_NETWORK_TARGET,
+    log: () => undefined,
+  });
+  const common = {
+    NETWORKS: 'main',
+    POOL_ADDRESS_MAIN: env.poolAddress.main,
+    POOL_HASH_TARGET: TEST_HASH_TARGET,
+    NODE_RPC_URL_MAIN: node.url,
+  };
+  const frontend = await startRoleProcess(
+    {
+      ...common,
+      ROLE: 'frontend',
+      DATABASE_URL: env.urls.frontendDb,
+      AMQP_URL: env.urls.frontendMq,
+    },
+    await freePort(),
+  );
+  const broker = await amqplib.connect(env.urls.backendMq);
+  const channel = await broker.createChannel();
+  const db = await mysql.createConnection({ uri: env.urls.adminDb });
+  try {
+    const total = Math.round(VALID * (INVALID_EVERY / (INVALID_EVERY - 1)));
+    const bent = ['above-target', 'wrong-recipient', 'bad-biblehash'] as const;
+    const invalid = Array.from({ length: total }, (_, i) => i).filter(
+      (i) => i % INVALID_EVERY === INVALID_EVERY - 1,
+    ).length;
+    console.log(`crafting ${total} shares (${invalid} invalid) ...`);
+    const shares = await craftShares({
+      pool: frontend.url,
+      node: node.url,
+      count: total,
+      miners: 500,
+      misbehave: (i) => (i % INVALID_EVERY === INVALID_EVERY - 1 ? bent[i % bent.length] : 'none'),
+    });
+    const ok = await submitShares(frontend.url, shares);
+    const queued = (await channel.checkQueue(SOLUTION_QUEUE)).messageCount;
+    console.log(`queued ${queued} (answered ok: ${ok}); starting one backend ...`);
+
+    const backend = await startRoleProcess(
+      {
+        ...common,
+        ROLE: 'backend',
+        DATABASE_URL: env.urls.backendDb,
+        AMQP_URL: env.urls.backendMq,
+      },
+      await freePort(),
+    );
+    const recorded = async (): Promise<{ accepted: number; rejected: number }> => {
+      const [[row]] = await db.query<mysql.RowDataPacket[]>(
+        'SELECT (SELECT COUNT(*) FROM solution) a, (SELECT COUNT(*) FROM rejected_solution) r',
+      );
+      return { accepted: Number(row.a), rejected: Number(row.r) };
+    };
+    let first: { at: number; n: number } | undefined;
+    let last = { at: Date.now(), accepted: 0, rejected: 0 };
+    const deadline = Date.now() + 15 * 60_000;
+    while (Date.now() < deadline) {
+      const c = await recorded();
+      const n = c.accepted + c.rejected;
+      if (!first && n > 0) first = { at: Date.now(), n };
+      last = { at: Date.now(), ...c };
+      if (n >= queued) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await backend.stop();
+    const processed = last.accepted + last.rejected;
+    const seconds = first ? (last.at - first.at) / 1000 : NaN;
+    report('solutions', {
+      queued,
+      accepted: last.accepted,
+      rejected: last.rejected,
+      drained: processed === queued,
+      seconds: Math.round(seconds * 100) / 100,
+      solutions_per_sec: Math.round((processed - (first?.n ?? 0)) / seconds),
+    });
+  } finally {
+    await db.end();
+    await broker.close();
+    await frontend.stop();
+    await node.close();
+    await env.teardown();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
