@@ -28,6 +28,7 @@ h2 { font-size: 1.15rem; margin: 1.6rem 0 .6rem; }
 .tile .label { color: var(--muted); font-size: .8rem; }
 .tile .value { font-size: 1.25rem; font-weight: 600; overflow-wrap: anywhere; }
 .grid2 { display: grid; grid-template-columns: 1fr; gap: 0 1.2rem; }
+.grid2 > * { min-width: 0; }
 @media (min-width: 860px) { .grid2 { grid-template-columns: 1fr 1fr; } }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; width: 100%; background: var(--card); font-size: .9rem; }
