@@ -57,6 +57,30 @@ export class AppConfig {
     tipRefreshMs: number;
     nodeRetryMaxSeconds: number;
   };
+  /** The money path (issue 5): blocks, shareout, payouts. Amounts in base units. */
+  readonly money: {
+    /** Where the fee is recorded as going (default: the pool address of the block's network). */
+    feeRecipient: string | null;
+    scheme: 'prop' | 'pplns';
+    /** PPLNS: the last N base-target shares of weight before the block. */
+    pplnsWindowShares: number;
+    maturity: Record<Network, number>;
+    payoutMinIntervalHours: number;
+    payoutMaxPerRun: number;
+    /** An unsent payment intent older than this is settled against the wallet's records. */
+    reconcileGraceSeconds: number;
+    /** First walk on an empty table starts this many blocks below the tip. */
+    chainWalkStartDepth: number;
+    blockPollSeconds: number;
+    shareoutIntervalSeconds: number;
+    payoutIntervalSeconds: number;
+    ratingIntervalSeconds: number;
+    ratingDays: number;
+    /** Vardiff: shares per minute a miner should find at its rated target. */
+    ratingSharesPerMinute: number;
+  };
+  /** False for one-shot CLI commands: no queue consumer, no scheduled jobs. */
+  readonly runBackgroundWork: boolean;
   /** Scheduled pruning of old rows, in bounded batches. */
   readonly cleanup: {
     intervalSeconds: number;
@@ -111,6 +135,26 @@ export class AppConfig {
       tipRefreshMs: read.int('NODE_TIP_REFRESH_MS', 1000, 0, 60_000),
       nodeRetryMaxSeconds: read.int('NODE_RETRY_MAX_SECONDS', 30, 1, 3600),
     };
+    this.money = {
+      feeRecipient: read.raw('POOL_FEE_RECIPIENT') ?? null,
+      scheme: read.oneOf('PAYOUT_SCHEME', ['prop', 'pplns'], 'prop'),
+      pplnsWindowShares: read.int('PPLNS_WINDOW', 10_000, 1, 100_000_000),
+      maturity: {
+        main: read.int('MATURITY_CONFIRMATIONS_MAIN', 101, 1, 100_000),
+        test: read.int('MATURITY_CONFIRMATIONS_TEST', 101, 1, 100_000),
+      },
+      payoutMinIntervalHours: read.number('PAYOUT_MIN_INTERVAL_HOURS', 24, 0, 24 * 365),
+      payoutMaxPerRun: read.int('PAYOUT_MAX_PER_RUN', 200, 1, 10_000),
+      reconcileGraceSeconds: read.int('PAYOUT_RECONCILE_GRACE_SECONDS', 120, 0, 86_400),
+      chainWalkStartDepth: read.int('CHAIN_WALK_START_DEPTH', 200, 0, 1_000_000),
+      blockPollSeconds: read.number('BLOCK_POLL_SECONDS', 60, 0.1, 86_400),
+      shareoutIntervalSeconds: read.number('SHAREOUT_INTERVAL_SECONDS', 300, 0.1, 86_400),
+      payoutIntervalSeconds: read.number('PAYOUT_INTERVAL_SECONDS', 3600, 0.1, 7 * 86_400),
+      ratingIntervalSeconds: read.number('RATING_INTERVAL_SECONDS', 900, 0.1, 7 * 86_400),
+      ratingDays: read.int('RATING_DAYS', 3, 1, 365),
+      ratingSharesPerMinute: read.int('RATING_SHARES_PER_MINUTE', 4, 1, 10_000),
+    };
+    this.runBackgroundWork = read.bool('RUN_BACKGROUND_WORK', true);
     this.cleanup = {
       intervalSeconds: read.int('CLEANUP_INTERVAL_SECONDS', 3600, 1, 7 * 86400),
       batchSize: read.int('CLEANUP_BATCH_SIZE', 5000, 1, 1_000_000),
@@ -294,6 +338,18 @@ export class EnvReader {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new ConfigError(name, `must start with http:// or https:// (got "${value}")`);
     return value.replace(/\/+$/, '');
+  }
+
+  /** A decimal number (job intervals may be fractions of a second in tests). */
+  number(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+(\.\d+)?$/.test(value))
+      throw new ConfigError(name, `must be a number (got "${value}")`);
+    const n = Number(value);
+    if (n < min || n > max)
+      throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
+    return n;
   }
 
   trustProxy(name: string): boolean | number {

@@ -1,4 +1,5 @@
 import { InitialSchema1795890190756 } from './1795890190756-initial-schema';
+import { BlockRounds1795893516976 } from './1795893516976-block-rounds';
 
-/** Every migration, oldest first. New ones are generated with `npm run db:migration:generate`. */
-export const MIGRATIONS = [InitialSchema1795890190756];
+/** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
+export const MIGRATIONS = [InitialSchema1795890190756, BlockRounds1795893516976];

@@ -53,6 +53,10 @@ export class BlockEntity {
   @Column({ type: 'int', unsigned: true, default: 0 })
   confirmations: number;
 
+  /** The round (the accepted shares this pool block pays) has been assigned. */
+  @Column({ name: 'round_assigned', type: 'boolean', default: false })
+  roundAssigned: boolean;
+
   /** Pool fee taken at shareout, base units, and where it went. */
   @Column({ name: 'pool_fee', type: 'bigint', nullable: true, transformer: bigintTransformer })
   poolFee: bigint | null;
