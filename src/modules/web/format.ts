@@ -38,6 +38,11 @@ export function formatUtc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** Short UTC time for table cells (the year is implied, the page says times are UTC): "11-28 18:37". */
+export function formatShortUtc(date: Date): string {
+  return date.toISOString().slice(5, 16).replace('T', ' ');
+}
+
 /** The UTC calendar day of a date: "2026-11-28". */
 export function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);

@@ -12,10 +12,10 @@ export const PUREPOOL_JS = `'use strict';
     var spec = JSON.parse(source.textContent);
     var axes = {
       x: { grid: { display: false } },
-      y: { beginAtZero: true, ticks: { precision: 0 }, position: 'left' }
+      y: { beginAtZero: true, grace: '5%', ticks: { precision: 0 }, position: 'left' }
     };
     if (spec.datasets.some(function (d) { return d.yAxisID === 'y2'; })) {
-      axes.y2 = { beginAtZero: true, ticks: { precision: 0 }, position: 'right',
+      axes.y2 = { beginAtZero: true, grace: '10%', ticks: { precision: 0 }, position: 'right',
                   grid: { drawOnChartArea: false } };
     }
     new Chart(canvas, {

@@ -26,7 +26,7 @@ h2 { font-size: 1.15rem; margin: 1.6rem 0 .6rem; }
   margin-bottom: 1rem; }
 .tile { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .7rem .8rem; }
 .tile .label { color: var(--muted); font-size: .8rem; }
-.tile .value { font-size: 1.25rem; font-weight: 600; overflow-wrap: anywhere; }
+.tile .value { font-size: clamp(1.05rem, 4.2vw, 1.25rem); font-weight: 600; overflow-wrap: anywhere; }
 .grid2 { display: grid; grid-template-columns: 1fr; gap: 0 1.2rem; }
 .grid2 > * { min-width: 0; }
 @media (min-width: 860px) { .grid2 { grid-template-columns: 1fr 1fr; } }
@@ -35,6 +35,7 @@ table { border-collapse: collapse; width: 100%; background: var(--card); font-si
 th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line);
   vertical-align: top; }
 th { font-weight: 600; color: var(--muted); font-size: .8rem; white-space: nowrap; }
+td.time { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em;
   overflow-wrap: anywhere; }
@@ -43,7 +44,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .notice { border-left: 4px solid var(--accent); background: #fff8e6; padding: .7rem 1rem;
   border-radius: 4px; margin: 0 0 1rem; }
 .notice.bad { border-color: var(--bad); background: #fdeceb; }
-.status { display: inline-block; padding: 0 .45rem; border-radius: 999px; font-size: .8rem;
+.status { display: inline-block; white-space: nowrap; padding: 0 .45rem; border-radius: 999px; font-size: .8rem;
   background: #eef1f5; }
 .status-paid, .status-sent, .status-mature { background: #e3f4e8; color: var(--ok); }
 .status-credited { background: #e6eefb; color: var(--brand); }

@@ -1,5 +1,5 @@
 import { CHAIN_PARAMS, Network } from '../../../biblepay/network';
-import { formatAge, formatCoins, formatHashrate, formatUtc } from '../format';
+import { formatAge, formatCoins, formatHashrate, formatShortUtc, formatUtc } from '../format';
 import { MinerOverview } from '../miner-stats.service';
 import { PoolStatistics, PoolSummary } from '../pool-stats.service';
 import { LedgerRow } from '../web.repository';
@@ -265,7 +265,7 @@ export function statisticsPage(networks: readonly Network[], s: PoolStatistics):
                 (b) =>
                   html`<tr>
                     <td>${b.height}</td>
-                    <td>${formatUtc(b.chainTime)}</td>
+                    <td class="time">${formatShortUtc(b.chainTime)}</td>
                     <td class="num">${coins(n, b.subsidy)}</td>
                     <td>
                       ${status(
@@ -391,7 +391,7 @@ export function minerPage(
                     o.paymentErrors.map(
                       (e) =>
                         html`<tr>
-                          <td>${formatUtc(e.createdAt)}</td>
+                          <td class="time">${formatShortUtc(e.createdAt)}</td>
                           <td class="num">${coins(n, e.amount)}</td>
                           <td>${e.error}</td>
                         </tr>`,
@@ -414,7 +414,7 @@ export function minerPage(
               o.ledger.map(
                 (e) =>
                   html`<tr class="ledger-${e.category}">
-                    <td>${formatUtc(e.createdAt)}</td>
+                    <td class="time">${formatShortUtc(e.createdAt)}</td>
                     <td>${ledgerLabel(e)}</td>
                     <td class="num ${e.amount < 0n ? 'amount-debit' : 'amount-credit'}">
                       ${coins(n, e.amount)}
