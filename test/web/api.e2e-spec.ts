@@ -329,3 +329,22 @@ describe('OpenAPI', () => {
     expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
   });
 });
+
+describe('database failure', () => {
+  it('answers 503 (a page for browsers, JSON for the API) when the data cannot be read, never 500', async () => {
+    await store.db.query('RENAME TABLE block TO block_away');
+    try {
+      const api = await get('/api/v1/pools/main');
+      expect(api.status).toBe(503);
+      expect(api.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+      expect((await get('/main/api/statistics')).status).toBe(503);
+      const page = await fetch(`${frontend.url}/main/statistics`);
+      expect(page.status).toBe(503);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(await page.text()).toContain('Temporarily unavailable');
+    } finally {
+      await store.db.query('RENAME TABLE block_away TO block');
+    }
+    expect((await get('/api/v1/pools/main')).status).toBe(200);
+  });
+});

@@ -225,7 +225,7 @@ export class WebRepository {
               b.status, b.confirmations, b.shared_out_at, m.address AS finder_address
          FROM block b LEFT JOIN miner m ON m.id = b.miner_id
         WHERE b.network = ? ${options.poolOnly ? 'AND b.is_pool_block = 1' : ''}
-        ORDER BY b.height DESC, b.id DESC LIMIT ? OFFSET ?`,
+        ORDER BY b.height DESC, b.hash DESC LIMIT ? OFFSET ?`,
       [network, options.limit, options.offset],
     );
     return rows.map(toBlockRow);
