@@ -56,6 +56,6 @@ describe('PoolStatsService', () => {
       'orphaned',
       'mature',
     ]);
-    expect(repo.paidBlockIds).toHaveBeenCalledWith([2, 3]);
+    expect(repo.paidBlockIds).toHaveBeenCalledWith('main', [2, 3]);
   });
 });

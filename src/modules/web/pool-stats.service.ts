@@ -78,7 +78,7 @@ export class PoolStatsService {
         this.repo.countBlocks(network, poolOnly),
         this.repo.blocks(network, { poolOnly, limit: pageSize, offset: (page - 1) * pageSize }),
       ]);
-      return { total, blocks: await this.withDisplayStatus(rows) };
+      return { total, blocks: await this.withDisplayStatus(network, rows) };
     });
   }
 
@@ -147,7 +147,7 @@ export class PoolStatsService {
         shares: m.shares,
         sharePercent: percentOf(m.shares, totalShares),
       })),
-      lastBlocks: await this.withDisplayStatus(lastBlocks),
+      lastBlocks: await this.withDisplayStatus(network, lastBlocks),
     };
   }
 
@@ -158,10 +158,14 @@ export class PoolStatsService {
     );
   }
 
-  private async withDisplayStatus(rows: BlockRow[]): Promise<DisplayBlock[]> {
-    const paid = await this.repo.paidBlockIds(
-      rows.filter((b) => b.status === 'shared').map((b) => b.id),
-    );
+  private async withDisplayStatus(network: Network, rows: BlockRow[]): Promise<DisplayBlock[]> {
+    const shared = rows.filter((b) => b.status === 'shared');
+    const paid = shared.length
+      ? await this.repo.paidBlockIds(
+          network,
+          shared.map((b) => b.id),
+        )
+      : new Set<number>();
     return rows.map((b) => ({
       ...b,
       displayStatus:

@@ -243,20 +243,25 @@ export class WebRepository {
    * Which of these shared blocks are fully paid: every miner credited by the block has a payout
    * the wallet sent after that credit. A payout pays a miner's whole balance, so a later sent
    * payout covers the credit; a miner still under the minimum keeps the block "credited".
+   * Payouts are found through the payments (few rows) made since the oldest of these credits,
+   * not by walking each miner's ledger.
    */
-  async paidBlockIds(blockIds: number[]): Promise<Set<number>> {
+  async paidBlockIds(network: string, blockIds: number[]): Promise<Set<number>> {
     if (blockIds.length === 0) return new Set();
     const rows: { block_id: DbNumber; credited: DbNumber; paid: DbNumber }[] = await this.db.query(
-      `SELECT c.block_id, COUNT(*) AS credited,
-              SUM(EXISTS (
-                SELECT 1 FROM ledger_entry p LEFT JOIN payment pay ON pay.id = p.payment_id
-                 WHERE p.miner_id = c.miner_id AND p.category = 'payout'
-                   AND p.created_at >= c.created_at AND p.id > c.id
-                   AND (p.txid IS NOT NULL OR pay.status = 'sent'))) AS paid
+      `SELECT c.block_id, COUNT(*) AS credited, SUM(COALESCE(sent.last_id, 0) > c.id) AS paid
          FROM ledger_entry c
+         LEFT JOIN (
+           SELECT le.miner_id, MAX(le.id) AS last_id
+             FROM payment pay
+             JOIN ledger_entry le ON le.payment_id = pay.id AND le.category = 'payout'
+            WHERE pay.network = ? AND (pay.status = 'sent' OR pay.txid IS NOT NULL)
+              AND pay.created_at >= (SELECT MIN(created_at) FROM ledger_entry
+                                      WHERE block_id IN (?) AND category = 'share')
+            GROUP BY le.miner_id) sent ON sent.miner_id = c.miner_id
         WHERE c.block_id IN (?) AND c.category = 'share'
         GROUP BY c.block_id`,
-      [blockIds],
+      [network, blockIds, blockIds],
     );
     return new Set(
       rows
