@@ -4,11 +4,13 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { rootModuleFor } from './app.module';
 import { AppConfig } from './config/app-config';
 import { setupApiDocs } from './modules/web/api/api-docs';
+import { installRateLimit } from './modules/rate-limit/rate-limit.hook';
+import { readTlsMaterial } from './server/tls-certificate';
 
 /** Block hex travels in a header and can be tens of kilobytes (PROTOCOL.md §1). */
 export const MAX_HEADER_BYTES = 128 * 1024;
 
-const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
+export const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   debug: ['debug', 'log', 'warn', 'error', 'fatal'],
   info: ['log', 'warn', 'error', 'fatal'],
   warn: ['warn', 'error', 'fatal'],
@@ -28,7 +30,10 @@ function trustProxyOption(
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     trustProxy: trustProxyOption(config.trustProxy),
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // TLS_CERT_FILE/TLS_KEY_FILE: HTTPS served here (main.ts reloads it on SIGHUP or renewal).
+    ...(config.tls
+      ? { https: { ...readTlsMaterial(config.tls), maxHeaderSize: MAX_HEADER_BYTES } }
+      : { http: { maxHeaderSize: MAX_HEADER_BYTES } }),
     bodyLimit: 1024 * 1024,
     keepAliveTimeout: 65_000,
     // The original pool's page URLs end in a slash (`/main/`); Nest registers them without.
@@ -38,11 +43,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   adapter
     .getInstance()
     .addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  if (config.runsFrontend) installRateLimit(adapter.getInstance(), config.rateLimit);
   const app = await NestFactory.create<NestFastifyApplication>(rootModuleFor(config), adapter, {
     logger: NEST_LOG_LEVELS[config.logLevel],
     abortOnError: false,
   });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT itself, draining HTTP before the
+  // hooks run (server/graceful-shutdown.ts); tests close their apps explicitly.
   if (config.runsFrontend) setupApiDocs(app);
   return app;
 }

@@ -91,4 +91,35 @@ describe('AppConfig (the environment contract)', () => {
   ])('refuses money and web settings it cannot hold exactly: %o', (change, message) => {
     expect(errorFor({ ...base(), ...change })).toMatch(message);
   });
+
+  it('deploy settings: plain HTTP, generous per-IP limits and a 15 s drain unless set', () => {
+    const defaults = new AppConfig(base());
+    expect(defaults.tls).toBeNull();
+    expect(defaults.rateLimit).toEqual({ actionPerMinute: 1200, webPerMinute: 300 });
+    expect(defaults.shutdownTimeoutMs).toBe(15_000);
+    const set = new AppConfig({
+      ...base(),
+      TLS_CERT_FILE: '/etc/purepool/tls/fullchain.pem',
+      TLS_KEY_FILE: '/etc/purepool/tls/privkey.pem',
+      RATE_LIMIT_ACTION_PER_MINUTE: '0',
+      RATE_LIMIT_WEB_PER_MINUTE: '60',
+      SHUTDOWN_TIMEOUT_MS: '30000',
+    });
+    expect(set.tls).toEqual({
+      certFile: '/etc/purepool/tls/fullchain.pem',
+      keyFile: '/etc/purepool/tls/privkey.pem',
+    });
+    expect(set.rateLimit).toEqual({ actionPerMinute: 0, webPerMinute: 60 });
+    expect(set.shutdownTimeoutMs).toBe(30_000);
+  });
+
+  it.each([
+    [{ TLS_CERT_FILE: '/c.pem' }, /TLS_KEY_FILE is required when TLS_CERT_FILE is set/],
+    [{ TLS_KEY_FILE: '/k.pem' }, /TLS_CERT_FILE is required when TLS_KEY_FILE is set/],
+    [{ RATE_LIMIT_ACTION_PER_MINUTE: '-1' }, /RATE_LIMIT_ACTION_PER_MINUTE must be/],
+    [{ RATE_LIMIT_WEB_PER_MINUTE: 'lots' }, /RATE_LIMIT_WEB_PER_MINUTE must be an integer/],
+    [{ SHUTDOWN_TIMEOUT_MS: '10' }, /SHUTDOWN_TIMEOUT_MS must be between 1000/],
+  ])('refuses a half-configured or impossible deploy setting: %o', (change, message) => {
+    expect(errorFor({ ...base(), ...change })).toMatch(message);
+  });
 });

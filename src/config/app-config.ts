@@ -25,6 +25,12 @@ export class AppConfig {
   readonly nodeRpcUrl: Readonly<Partial<Record<Network, string>>>;
   /** Fastify `trustProxy`: false, true, or the number of proxy hops to trust. */
   readonly trustProxy: boolean | number;
+  /** HTTPS served by this process itself (TLS_CERT_FILE + TLS_KEY_FILE, PEM); null = plain HTTP. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
+  /** Requests per minute and client IP (an IPv6 /64 counts as one); 0 = no limit. */
+  readonly rateLimit: { readonly actionPerMinute: number; readonly webPerMinute: number };
+  /** SIGTERM/SIGINT: how long draining may take before the process exits anyway. */
+  readonly shutdownTimeoutMs: number;
   /** Hash target of a miner without a rating; share weight is measured against it. */
   readonly baseHashTarget: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -110,6 +116,15 @@ export class AppConfig {
     this.poolAddress = pool;
     this.nodeRpcUrl = nodes;
     this.trustProxy = read.trustProxy('TRUST_PROXY');
+    this.tls = read.tlsFiles('TLS_CERT_FILE', 'TLS_KEY_FILE');
+    // A wallet thread asks for work about once per share and sends at most one share per two
+    // minutes: ~1 request/min per thread. 1200/min serves a farm of ~1000 threads behind one NAT,
+    // and a wallet refused 5 getworks in a row falls back to solo mining, so err on the high side.
+    this.rateLimit = {
+      actionPerMinute: read.int('RATE_LIMIT_ACTION_PER_MINUTE', 1200, 0, 10_000_000),
+      webPerMinute: read.int('RATE_LIMIT_WEB_PER_MINUTE', 300, 0, 10_000_000),
+    };
+    this.shutdownTimeoutMs = read.int('SHUTDOWN_TIMEOUT_MS', 15_000, 1000, 600_000);
     this.baseHashTarget = read.hashTarget('POOL_HASH_TARGET', DEFAULT_HASH_TARGET);
     this.logLevel = read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info');
     // The original pool's autosend limits: 10 BBP on main, 10,000 tBBP on test.
@@ -350,6 +365,21 @@ export class EnvReader {
     if (n < min || n > max)
       throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
     return n;
+  }
+
+  /** A certificate and its key, set together or not at all (the files are read at listen). */
+  tlsFiles(
+    certVariable: string,
+    keyVariable: string,
+  ): { certFile: string; keyFile: string } | null {
+    const certFile = this.raw(certVariable);
+    const keyFile = this.raw(keyVariable);
+    if (certFile === undefined && keyFile === undefined) return null;
+    if (certFile === undefined)
+      throw new ConfigError(certVariable, `is required when ${keyVariable} is set`);
+    if (keyFile === undefined)
+      throw new ConfigError(keyVariable, `is required when ${certVariable} is set`);
+    return { certFile, keyFile };
   }
 
   trustProxy(name: string): boolean | number {

@@ -17,6 +17,16 @@ export class BrokerConnection implements OnModuleInit, OnModuleDestroy {
     this.manager.on('disconnect', ({ err }: { err?: Error }) =>
       this.logger.warn(`broker connection lost: ${err?.message ?? 'closed'}`),
     );
+    // Retries run every second; say so once, then every 30 s, naming the broker (not the password).
+    const where = describeAmqpUrl(config.amqpUrl);
+    let lastWarned = 0;
+    this.manager.on('connectFailed', ({ err }: { err?: Error }) => {
+      if (Date.now() - lastWarned < 30_000) return;
+      lastWarned = Date.now();
+      this.logger.warn(
+        `waiting for RabbitMQ at ${where}: ${err?.message ?? 'connection failed'} (retrying every second)`,
+      );
+    });
   }
 
   /** Waits (bounded) for the first connection so a fresh process is ready when it starts listening. */
@@ -38,4 +48,10 @@ export class BrokerConnection implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.manager.close();
   }
+}
+
+/** `host:port/vhost` of an AMQP URL, never its password. */
+export function describeAmqpUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || (u.protocol === 'amqps:' ? '5671' : '5672')}${u.pathname || '/'}`;
 }

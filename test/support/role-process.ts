@@ -31,6 +31,9 @@ export async function startRoleProcess(
       HTTP_PORT: String(port),
       HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+      // Load generators and tests send everything from 127.0.0.1.
+      RATE_LIMIT_ACTION_PER_MINUTE: env.RATE_LIMIT_ACTION_PER_MINUTE ?? '0',
+      RATE_LIMIT_WEB_PER_MINUTE: env.RATE_LIMIT_WEB_PER_MINUTE ?? '0',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

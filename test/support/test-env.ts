@@ -95,6 +95,9 @@ export function roleEnv(
     NODE_RPC_URL_MAIN: 'http://user:pass@127.0.0.1:1',
     NODE_RPC_URL_TEST: 'http://user:pass@127.0.0.1:1',
     LOG_LEVEL: 'silent',
+    // Every test client is 127.0.0.1: tests that mean to be limited set their own limits.
+    RATE_LIMIT_ACTION_PER_MINUTE: '0',
+    RATE_LIMIT_WEB_PER_MINUTE: '0',
     ...overrides,
   };
 }

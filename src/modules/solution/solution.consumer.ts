@@ -43,7 +43,11 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
   private timer?: NodeJS.Timeout;
   private inFlight = 0;
   private stopping = false;
+  /** The live subscription (a reconnect makes a new one), cancelled first on shutdown. */
+  private consuming?: { channel: Channel; consumerTag: string };
   private readonly idleWaiters: (() => void)[] = [];
+  /** Batches waiting out a node outage; shutdown wakes them so they give up at once. */
+  private readonly pauses = new Set<() => void>();
   readonly stats: ConsumerStats = {
     accepted: 0,
     rejected: 0,
@@ -61,13 +65,17 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.runBackgroundWork) return;
     this.channel = this.broker.manager.createChannel({
       confirm: false,
       setup: async (channel: ConfirmChannel) => {
         await channel.prefetch(this.config.solution.prefetch);
-        await channel.consume(SOLUTION_QUEUE, (raw) => raw && this.receive(raw, channel), {
-          noAck: false,
-        });
+        const { consumerTag } = await channel.consume(
+          SOLUTION_QUEUE,
+          (raw) => raw && this.receive(raw, channel),
+          { noAck: false },
+        );
+        this.consuming = { channel, consumerTag };
       },
     });
     this.channel.on('error', (error: Error) =>
@@ -96,13 +104,14 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.stopping) return;
     while (this.buffer.length > 0 && this.inFlight < this.config.solution.batchesInFlight) {
       const batch = this.buffer.splice(0, this.config.solution.batchMax);
       this.inFlight++;
       void this.process(batch).finally(() => {
         this.inFlight--;
-        if (this.buffer.length > 0) this.flush();
-        else if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((done) => done());
+        if (!this.stopping && this.buffer.length > 0) this.flush();
+        if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((done) => done());
       });
     }
   }
@@ -127,21 +136,49 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
         this.logger.warn(
           `batch of ${batch.length} waits ${waitMs} ms: ${(error as Error).message}`,
         );
-        await new Promise((r) => setTimeout(r, waitMs));
+        await this.pause(waitMs);
       }
     }
     // Shutting down: leave the batch unacked; the broker redelivers it to a running consumer.
   }
 
-  /** Stops taking messages, lets in-flight batches finish (bounded), then closes the channel. */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.pauses.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.pauses.add(wake);
+    });
+  }
+
+  /**
+   * Shutdown (runs before the broker connection and the database close): cancels the subscription
+   * so no more messages arrive, lets the batches being validated commit and ack (bounded by
+   * SHUTDOWN_TIMEOUT_MS), then closes the channel — which hands the buffered, never-processed
+   * messages back to the queue for the next consumer. A batch waiting out a node outage stops
+   * retrying and goes back unacked too.
+   */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
+    for (const wake of [...this.pauses]) wake();
+    const consuming = this.consuming;
+    this.consuming = undefined;
+    if (consuming) {
+      await consuming.channel.cancel(consuming.consumerTag).catch((error: Error) => {
+        this.logger.warn(`cancelling the subscription: ${error.message}`);
+      });
+    }
     if (this.inFlight > 0) {
+      let bound: NodeJS.Timeout | undefined;
       await Promise.race([
         new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
-        new Promise((resolve) => setTimeout(resolve, 10_000)),
+        new Promise((resolve) => (bound = setTimeout(resolve, this.config.shutdownTimeoutMs))),
       ]);
+      clearTimeout(bound);
     }
     await this.channel?.close();
   }
