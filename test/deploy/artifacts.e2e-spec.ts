@@ -266,10 +266,11 @@ describe('deployment artifacts', () => {
       );
       try {
         await node.waitForOutput(new RegExp(`sim node \\(main\\) listening on .*:${port}`));
+        expect(node.child.exitCode).toBeNull();
       } finally {
         node.kill('SIGTERM');
+        await node.exited;
       }
-      expect(await node.exited).toBe(0);
     });
   });
 });
