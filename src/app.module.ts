@@ -3,6 +3,7 @@ import { AppConfig } from './config/app-config';
 import { BiblepayNodeModule } from './biblepay/biblepay-node.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { BlockModule } from './modules/block/block.module';
 import { HealthModule } from './modules/health/health.module';
 import { NodeHealthIndicators } from './modules/health/node-health.indicators';
@@ -12,7 +13,7 @@ import { SolutionModule } from './modules/solution/solution.module';
 import { WebModule } from './modules/web/web.module';
 
 const FRONTEND_FEATURES = [MiningModule, WebModule];
-const BACKEND_FEATURES = [SolutionModule, BlockModule, PayoutModule];
+const BACKEND_FEATURES = [SolutionModule, BlockModule, PayoutModule, AuditModule];
 /** Backends also report the node on /health. */
 const BACKEND_HEALTH = { imports: [BiblepayNodeModule], provider: NodeHealthIndicators };
 

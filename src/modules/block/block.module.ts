@@ -1,5 +1,19 @@
 import { Module } from '@nestjs/common';
+import { BiblepayNodeModule } from '../../biblepay/biblepay-node.module';
+import { JobsModule } from '../../jobs/jobs.module';
+import { PayoutModule } from '../payout/payout.module';
+import { SolutionModule } from '../solution/solution.module';
+import { BlockJobs } from './block-jobs.service';
+import { BlockRepository } from './block.repository';
+import { ChainWalker } from './chain-walker.service';
+import { RatingService } from './rating.service';
+import { RoundKeeper } from './round-keeper.service';
+import { ShareoutService } from './shareout.service';
 
-/** Backend: chain walk, rounds, maturity, shareout, rating (issue "The money path"). Owns `block`. */
-@Module({})
+/** Backend: chain walk, rounds, maturity and orphans, shareout, rating. Owns `block`. */
+@Module({
+  imports: [BiblepayNodeModule, JobsModule, SolutionModule, PayoutModule],
+  providers: [BlockRepository, ChainWalker, RoundKeeper, ShareoutService, RatingService, BlockJobs],
+  exports: [BlockRepository, BlockJobs, ShareoutService],
+})
 export class BlockModule {}

@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
+import { BiblepayNodeModule } from '../../biblepay/biblepay-node.module';
+import { JobsModule } from '../../jobs/jobs.module';
+import { LedgerRepository } from './ledger.repository';
+import { PaymentRepository } from './payment.repository';
+import { PayoutJobs } from './payout-jobs.service';
+import { PayoutService } from './payout.service';
 
-/** Backend: ledger, balances, payments and their reconciliation (issue "The money path"). */
-@Module({})
+/** Backend: the ledger, balances, payments and their reconciliation. */
+@Module({
+  imports: [BiblepayNodeModule, JobsModule],
+  providers: [LedgerRepository, PaymentRepository, PayoutService, PayoutJobs],
+  exports: [LedgerRepository, PaymentRepository, PayoutService],
+})
 export class PayoutModule {}

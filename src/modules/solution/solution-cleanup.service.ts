@@ -23,6 +23,7 @@ export class SolutionCleanupService implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.runBackgroundWork) return;
     this.timer = setInterval(() => {
       this.run().catch((error: Error) => this.logger.warn(`cleanup failed: ${error.message}`));
     }, this.config.cleanup.intervalSeconds * 1000);

@@ -1,0 +1,43 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { JobScheduler } from '../../jobs/job-scheduler.service';
+import { ChainWalker } from './chain-walker.service';
+import { RatingService } from './rating.service';
+import { RoundKeeper } from './round-keeper.service';
+import { ShareoutService } from './shareout.service';
+
+/** The block module's scheduled jobs, per served network, each under its own named lock. */
+@Injectable()
+export class BlockJobs implements OnApplicationBootstrap {
+  constructor(
+    private readonly scheduler: JobScheduler,
+    private readonly walker: ChainWalker,
+    private readonly rounds: RoundKeeper,
+    private readonly shareout: ShareoutService,
+    private readonly rating: RatingService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.runBackgroundWork) return;
+    const m = this.config.money;
+    for (const network of this.config.networks) {
+      this.scheduler.schedule(`blocks:${network}`, m.blockPollSeconds, () =>
+        this.findBlocks(network),
+      );
+      this.scheduler.schedule(`shareout:${network}`, m.shareoutIntervalSeconds, () =>
+        this.shareout.run(network),
+      );
+      this.scheduler.schedule(`rating:${network}`, m.ratingIntervalSeconds, () =>
+        this.rating.run(network),
+      );
+    }
+  }
+
+  /** Walk the chain, then bring pool blocks up to date (rounds, maturity, orphans). */
+  async findBlocks(network: (typeof this.config.networks)[number]) {
+    const walked = await this.walker.walk(network);
+    const rounds = await this.rounds.update(network);
+    return { ...walked, ...rounds };
+  }
+}

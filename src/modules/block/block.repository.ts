@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { BlockStatus } from './entities/block.entity';
+
+export interface NewBlock {
+  network: string;
+  height: number;
+  hash: string;
+  chainTime: Date;
+  subsidy: bigint;
+  recipient: string;
+  minerGuid: string | null;
+  isPoolBlock: boolean;
+  confirmations: number;
+}
+
+export interface PoolBlock {
+  id: number;
+  network: string;
+  height: number;
+  hash: string;
+  chainTime: Date;
+  subsidy: bigint;
+  status: BlockStatus;
+  roundAssigned: boolean;
+}
+
+interface RawPoolBlock {
+  id: number;
+  network: string;
+  height: number;
+  hash: string;
+  chain_time: Date;
+  subsidy: string | number;
+  status: BlockStatus;
+  round_assigned: number;
+}
+
+const toPoolBlock = (r: RawPoolBlock): PoolBlock => ({
+  id: Number(r.id),
+  network: r.network,
+  height: Number(r.height),
+  hash: r.hash,
+  chainTime: r.chain_time,
+  subsidy: BigInt(r.subsidy),
+  status: r.status,
+  roundAssigned: Boolean(r.round_assigned),
+});
+
+const POOL_BLOCK_COLUMNS = 'id, network, height, hash, chain_time, subsidy, status, round_assigned';
+
+/** Every query on `block`. */
+@Injectable()
+export class BlockRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async lastHeight(network: string): Promise<number | null> {
+    const rows: { h: number | null }[] = await this.db.query(
+      "SELECT MAX(height) h FROM block WHERE network = ? AND status <> 'orphaned'",
+      [network],
+    );
+    return rows[0]?.h === null || rows[0]?.h === undefined ? null : Number(rows[0].h);
+  }
+
+  /** Stores walked blocks; a pool block's finder is looked up by the MINERGUID in its coinbase. */
+  async insertBlocks(blocks: readonly NewBlock[]): Promise<void> {
+    if (blocks.length === 0) return;
+    await this.db.query(
+      `INSERT IGNORE INTO block (network, height, hash, chain_time, subsidy, recipient, miner_guid, miner_id,
+         is_pool_block, status, confirmations, created_at)
+       VALUES ${blocks
+         .map(
+           () =>
+             "(?, ?, ?, ?, ?, ?, ?, (SELECT id FROM miner WHERE guid = ? LIMIT 1), ?, 'pending', ?, UTC_TIMESTAMP(3))",
+         )
+         .join(',')}`,
+      blocks.flatMap((b) => [
+        b.network,
+        b.height,
+        b.hash,
+        b.chainTime,
+        b.subsidy.toString(),
+        b.recipient,
+        b.minerGuid,
+        b.minerGuid,
+        b.isPoolBlock,
+        b.confirmations,
+      ]),
+    );
+  }
+
+  /** Non-pool blocks need no watching: a reorg of them only matters for statistics. */
+  async markNonPoolMature(network: string, belowHeight: number): Promise<void> {
+    await this.db.query(
+      "UPDATE block SET status = 'mature' WHERE network = ? AND is_pool_block = 0 AND status = 'pending' AND height <= ?",
+      [network, belowHeight],
+    );
+  }
+
+  async openPoolBlocks(network: string): Promise<PoolBlock[]> {
+    const rows: RawPoolBlock[] = await this.db.query(
+      `SELECT ${POOL_BLOCK_COLUMNS} FROM block
+        WHERE network = ? AND is_pool_block = 1 AND status IN ('pending', 'mature') ORDER BY height, id`,
+      [network],
+    );
+    return rows.map(toPoolBlock);
+  }
+
+  async findPoolBlock(network: string, height: number): Promise<PoolBlock | null> {
+    const rows: RawPoolBlock[] = await this.db.query(
+      `SELECT ${POOL_BLOCK_COLUMNS} FROM block WHERE network = ? AND height = ? AND is_pool_block = 1
+        AND status <> 'orphaned' ORDER BY id DESC LIMIT 1`,
+      [network, height],
+    );
+    return rows.length ? toPoolBlock(rows[0]) : null;
+  }
+
+  /** Locks the block row for a shareout; null unless it is still a mature pool block. */
+  async lockMature(manager: EntityManager, blockId: number): Promise<PoolBlock | null> {
+    const rows: RawPoolBlock[] = await manager.query(
+      `SELECT ${POOL_BLOCK_COLUMNS} FROM block WHERE id = ? FOR UPDATE`,
+      [blockId],
+    );
+    const block = rows.length ? toPoolBlock(rows[0]) : null;
+    return block && block.status === 'mature' && block.roundAssigned ? block : null;
+  }
+
+  async setStatus(blockId: number, status: BlockStatus, confirmations: number): Promise<void> {
+    await this.db.query('UPDATE block SET status = ?, confirmations = ? WHERE id = ?', [
+      status,
+      confirmations,
+      blockId,
+    ]);
+  }
+
+  async markRoundAssigned(manager: EntityManager, blockId: number): Promise<void> {
+    await manager.query('UPDATE block SET round_assigned = 1 WHERE id = ?', [blockId]);
+  }
+
+  async markShared(
+    manager: EntityManager,
+    blockId: number,
+    fee: bigint,
+    feeRecipient: string,
+  ): Promise<void> {
+    await manager.query(
+      "UPDATE block SET status = 'shared', pool_fee = ?, fee_recipient = ?, shared_out_at = UTC_TIMESTAMP(3) WHERE id = ?",
+      [fee.toString(), feeRecipient, blockId],
+    );
+  }
+
+  /** The stored block at a height that is still current (for re-checking it against the chain). */
+  async currentHashAt(network: string, height: number): Promise<string | null> {
+    const rows: { hash: string }[] = await this.db.query(
+      "SELECT hash FROM block WHERE network = ? AND height = ? AND status <> 'orphaned' ORDER BY id DESC LIMIT 1",
+      [network, height],
+    );
+    return rows[0]?.hash ?? null;
+  }
+
+  async orphanNonPoolAbove(network: string, height: number): Promise<void> {
+    await this.db.query(
+      "UPDATE block SET status = 'orphaned' WHERE network = ? AND height >= ? AND is_pool_block = 0",
+      [network, height],
+    );
+  }
+
+  /** For the audit and funding: shared blocks' (subsidy − fee), and pool subsidy not yet shared. */
+  async sharedOut(
+    network: string,
+  ): Promise<{ id: number; height: number; distributable: bigint }[]> {
+    const rows: {
+      id: number;
+      height: number;
+      subsidy: string | number;
+      pool_fee: string | number | null;
+    }[] = await this.db.query(
+      "SELECT id, height, subsidy, pool_fee FROM block WHERE network = ? AND status = 'shared'",
+      [network],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      height: Number(r.height),
+      distributable: BigInt(r.subsidy) - BigInt(r.pool_fee ?? 0),
+    }));
+  }
+
+  async unsharedPoolSubsidy(network: string): Promise<bigint> {
+    const rows: { total: string | null }[] = await this.db.query(
+      "SELECT SUM(subsidy) total FROM block WHERE network = ? AND is_pool_block = 1 AND status IN ('pending', 'mature')",
+      [network],
+    );
+    return BigInt(rows[0]?.total ?? 0);
+  }
+}

@@ -1,0 +1,92 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Network } from '../../biblepay/network';
+import { NodeClients } from '../../biblepay/node-clients';
+import { AppConfig } from '../../config/app-config';
+import { SolutionRepository } from '../solution/solution.repository';
+import { BlockRepository, PoolBlock } from './block.repository';
+
+/**
+ * Keeps pool blocks honest until they are shared out: assigns each its round (PROP: the
+ * unassigned accepted shares up to its chain time), re-checks it against the chain, and marks it
+ * mature after enough confirmations — or orphaned when the chain no longer has it (another hash or
+ * recipient at its height), moving its shares into the next open pool block's round.
+ */
+@Injectable()
+export class RoundKeeper {
+  private readonly logger = new Logger(RoundKeeper.name);
+
+  constructor(
+    private readonly blocks: BlockRepository,
+    private readonly solutions: SolutionRepository,
+    private readonly nodes: NodeClients,
+    private readonly config: AppConfig,
+  ) {}
+
+  async update(network: Network): Promise<{ assigned: number; matured: number; orphaned: number }> {
+    const client = this.nodes.of(network);
+    const tip = await client.getBlockCount();
+    const poolAddress = this.config.poolAddressOf(network);
+    const maturity = this.config.money.maturity[network];
+    const result = { assigned: 0, matured: 0, orphaned: 0 };
+
+    const open = await this.blocks.openPoolBlocks(network);
+    for (const block of open) {
+      const stillOurs = await this.stillOnChain(network, block, poolAddress);
+      if (!stillOurs) {
+        await this.orphan(network, block, open);
+        result.orphaned++;
+        continue;
+      }
+      if (!block.roundAssigned) {
+        await this.blocks.transaction(async (manager) => {
+          await this.solutions.assignRound(manager, network, block.id, roundEnd(block));
+          await this.blocks.markRoundAssigned(manager, block.id);
+        });
+        block.roundAssigned = true;
+        result.assigned++;
+      }
+      const confirmations = tip - block.height + 1;
+      if (block.status === 'pending' && confirmations >= maturity) {
+        await this.blocks.setStatus(block.id, 'mature', confirmations);
+        result.matured++;
+      }
+    }
+    await this.blocks.markNonPoolMature(network, tip - maturity + 1);
+    return result;
+  }
+
+  private async stillOnChain(
+    network: Network,
+    block: PoolBlock,
+    poolAddress: string,
+  ): Promise<boolean> {
+    const client = this.nodes.of(network);
+    const subsidy = await client.subsidy(block.height);
+    if (!subsidy.found || subsidy.recipient !== poolAddress) return false;
+    return (await client.getBlockHash(block.height)) === block.hash;
+  }
+
+  private async orphan(network: Network, block: PoolBlock, open: PoolBlock[]): Promise<void> {
+    const next = open.find(
+      (b) => b.height > block.height && b.status !== 'orphaned' && b.roundAssigned,
+    );
+    await this.blocks.transaction(async (manager) => {
+      await this.solutions.moveRound(manager, block.id, next?.id ?? null);
+    });
+    await this.blocks.setStatus(block.id, 'orphaned', 0);
+    block.status = 'orphaned';
+    // The chain changed from this height: forget what we stored above it and walk it again.
+    await this.blocks.orphanNonPoolAbove(network, block.height);
+    this.logger.warn(
+      `${network}: pool block ${block.height} (${block.hash}) orphaned; its shares move to ${next ? `block ${next.height}` : 'the next pool block'}`,
+    );
+  }
+}
+
+/**
+ * A block's round ends at its chain time. Chain times have whole-second precision, so shares
+ * accepted within the block's second count as before it: the share that found the block is in.
+ */
+export function roundEnd(block: PoolBlock): Date {
+  return new Date(block.chainTime.getTime() + 999);
+}

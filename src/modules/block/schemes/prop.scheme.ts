@@ -1,0 +1,14 @@
+import { SolutionRepository } from '../../solution/solution.repository';
+import { PoolBlock } from '../block.repository';
+import { PayoutScheme } from './payout-scheme';
+
+/** PROP (the original): the block pays the shares of its round, in proportion to share weight. */
+export class PropScheme implements PayoutScheme {
+  readonly name = 'prop';
+
+  constructor(private readonly solutions: SolutionRepository) {}
+
+  weights(block: PoolBlock): Promise<Map<number, bigint>> {
+    return this.solutions.roundWeights(block.id);
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { baseToCoins } from '../../biblepay/amount';
+import { Network } from '../../biblepay/network';
+import { AppConfig } from '../../config/app-config';
+import { LedgerRepository } from '../payout/ledger.repository';
+import { SolutionRepository } from '../solution/solution.repository';
+import { BlockRepository, PoolBlock } from './block.repository';
+import { PayoutScheme } from './schemes/payout-scheme';
+import { PplnsScheme } from './schemes/pplns.scheme';
+import { PropScheme } from './schemes/prop.scheme';
+import { feeOf, splitByWeight } from './split';
+
+export interface ShareoutReport {
+  network: Network;
+  height: number;
+  blockId: number;
+  scheme: string;
+  subsidy: bigint;
+  fee: bigint;
+  feeRecipient: string;
+  credits: Map<number, bigint>;
+  written: boolean;
+}
+
+/**
+ * Splits each mature pool block's subsidy minus the pool fee over its miners by share weight, in
+ * integer base units with largest remainder (the parts add up exactly), and credits the ledger in
+ * one transaction that also marks the block shared — the row lock and the ledger's unique index
+ * make a second shareout of the same block impossible, whichever backend tries.
+ */
+@Injectable()
+export class ShareoutService {
+  private readonly logger = new Logger(ShareoutService.name);
+  private readonly scheme: PayoutScheme;
+
+  constructor(
+    private readonly blocks: BlockRepository,
+    private readonly ledger: LedgerRepository,
+    solutions: SolutionRepository,
+    private readonly config: AppConfig,
+  ) {
+    this.scheme =
+      config.money.scheme === 'pplns'
+        ? new PplnsScheme(solutions, config.money.pplnsWindowShares)
+        : new PropScheme(solutions);
+  }
+
+  async run(
+    network: Network,
+    options: { height?: number; dryRun?: boolean } = {},
+  ): Promise<ShareoutReport[]> {
+    const open = await this.blocks.openPoolBlocks(network);
+    const due = open.filter(
+      (b) =>
+        b.status === 'mature' &&
+        b.roundAssigned &&
+        (options.height === undefined || b.height === options.height),
+    );
+    const reports: ShareoutReport[] = [];
+    for (const block of due)
+      reports.push(await this.shareOne(network, block, options.dryRun ?? false));
+    return reports;
+  }
+
+  async split(network: Network, block: PoolBlock): Promise<Omit<ShareoutReport, 'written'>> {
+    const weights = await this.scheme.weights(block);
+    const totalWeight = [...weights.values()].reduce((a, b) => a + b, 0n);
+    // No shares to pay (e.g. a block found before any share was accepted): it all stays as fee.
+    const fee =
+      totalWeight === 0n
+        ? block.subsidy
+        : feeOf(block.subsidy, this.config.poolFee.partsPerMillion);
+    const credits = splitByWeight(block.subsidy - fee, weights);
+    return {
+      network,
+      height: block.height,
+      blockId: block.id,
+      scheme: this.scheme.name,
+      subsidy: block.subsidy,
+      fee,
+      feeRecipient: this.config.money.feeRecipient ?? this.config.poolAddressOf(network),
+      credits,
+    };
+  }
+
+  private async shareOne(
+    network: Network,
+    block: PoolBlock,
+    dryRun: boolean,
+  ): Promise<ShareoutReport> {
+    const report = await this.split(network, block);
+    if (dryRun) return { ...report, written: false };
+    const written = await this.blocks.transaction(async (manager) => {
+      if (!(await this.blocks.lockMature(manager, block.id))) return false;
+      await this.ledger.insertCredits(manager, network, block.id, report.credits);
+      await this.blocks.markShared(manager, block.id, report.fee, report.feeRecipient);
+      await this.ledger.refreshBalances(manager, [...report.credits.keys()]);
+      return true;
+    });
+    if (written) {
+      this.logger.log(
+        `${network}: block ${block.height} shared out: ${baseToCoins(block.subsidy - report.fee)} BBP over ${report.credits.size} miners, fee ${baseToCoins(report.fee)}`,
+      );
+    }
+    return { ...report, written };
+  }
+}

@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface MinerBalance {
+  minerId: number;
+  address: string;
+  balance: bigint;
+  lastPayoutAt: Date | null;
+}
+
+const ids = (list: readonly number[]): string => list.map(() => '?').join(',');
+
+/**
+ * The ledger: every credit and payout as a signed amount in base units. Balances are sums of the
+ * ledger, computed here; miner_balance is only a cache of them for the pages.
+ */
+@Injectable()
+export class LedgerRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** One share credit per miner for a block (the unique index refuses a second shareout). */
+  async insertCredits(
+    manager: EntityManager,
+    network: string,
+    blockId: number,
+    parts: ReadonlyMap<number, bigint>,
+  ): Promise<void> {
+    const rows = [...parts.entries()].filter(([, amount]) => amount > 0n);
+    if (rows.length === 0) return;
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      await manager.query(
+        `INSERT INTO ledger_entry (network, miner_id, amount, category, block_id, note, created_at) VALUES ${chunk
+          .map(() => "(?, ?, ?, 'share', ?, ?, UTC_TIMESTAMP(3))")
+          .join(',')}`,
+        chunk.flatMap(([minerId, amount]) => [
+          network,
+          minerId,
+          amount.toString(),
+          blockId,
+          `block ${blockId}`,
+        ]),
+      );
+    }
+  }
+
+  async insertPayouts(
+    manager: EntityManager,
+    network: string,
+    paymentId: number,
+    amounts: ReadonlyMap<number, bigint>,
+  ): Promise<void> {
+    const rows = [...amounts.entries()];
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO ledger_entry (network, miner_id, amount, category, payment_id, created_at) VALUES ${rows
+        .map(() => "(?, ?, ?, 'payout', ?, UTC_TIMESTAMP(3))")
+        .join(',')}`,
+      rows.flatMap(([minerId, amount]) => [network, minerId, (-amount).toString(), paymentId]),
+    );
+  }
+
+  /** Gives back a payment's hold when the wallet proved the send failed. */
+  async insertRefunds(manager: EntityManager, paymentId: number, note: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO ledger_entry (network, miner_id, amount, category, payment_id, note, created_at)
+       SELECT network, miner_id, -amount, 'payout_refund', payment_id, ?, UTC_TIMESTAMP(3)
+         FROM ledger_entry WHERE payment_id = ? AND category = 'payout'`,
+      [note.slice(0, 255), paymentId],
+    );
+  }
+
+  async setPaymentTxid(manager: EntityManager, paymentId: number, txid: string): Promise<void> {
+    await manager.query(
+      "UPDATE ledger_entry SET txid = ? WHERE payment_id = ? AND category = 'payout'",
+      [txid, paymentId],
+    );
+  }
+
+  /** Balances from the ledger (never from a cached column), with each miner's payout address. */
+  async balances(
+    network: string,
+    manager: EntityManager | DataSource = this.db,
+  ): Promise<MinerBalance[]> {
+    const rows: {
+      miner_id: number;
+      address: string;
+      balance: string;
+      last_payout_at: Date | null;
+    }[] = await manager.query(
+      `SELECT l.miner_id, m.address, SUM(l.amount) AS balance,
+                MAX(CASE WHEN l.category = 'payout' AND l.txid IS NOT NULL THEN l.created_at END) AS last_payout_at
+           FROM ledger_entry l JOIN miner m ON m.id = l.miner_id
+          WHERE l.network = ? GROUP BY l.miner_id, m.address`,
+      [network],
+    );
+    return rows.map((r) => ({
+      minerId: Number(r.miner_id),
+      address: r.address,
+      balance: BigInt(r.balance),
+      lastPayoutAt: r.last_payout_at,
+    }));
+  }
+
+  /** Rewrites the miner_balance cache of these miners from the ledger. */
+  async refreshBalances(manager: EntityManager, minerIds: readonly number[]): Promise<void> {
+    for (let i = 0; i < minerIds.length; i += 1000) {
+      const chunk = minerIds.slice(i, i + 1000);
+      await manager.query(
+        `INSERT INTO miner_balance (miner_id, network, balance, total_credited, total_paid, last_paid_at, updated_at)
+         SELECT miner_id, MIN(network), SUM(amount),
+                SUM(CASE WHEN category = 'share' THEN amount ELSE 0 END),
+                -SUM(CASE WHEN category IN ('payout', 'payout_refund') THEN amount ELSE 0 END),
+                MAX(CASE WHEN category = 'payout' AND txid IS NOT NULL THEN created_at END),
+                UTC_TIMESTAMP(3)
+           FROM ledger_entry WHERE miner_id IN (${ids(chunk)}) GROUP BY miner_id
+         ON DUPLICATE KEY UPDATE balance = VALUES(balance), total_credited = VALUES(total_credited),
+           total_paid = VALUES(total_paid), last_paid_at = VALUES(last_paid_at), updated_at = VALUES(updated_at)`,
+        [...chunk],
+      );
+    }
+  }
+
+  async minersOfPayment(paymentId: number): Promise<number[]> {
+    const rows: { miner_id: number }[] = await this.db.query(
+      "SELECT DISTINCT miner_id FROM ledger_entry WHERE payment_id = ? AND category = 'payout'",
+      [paymentId],
+    );
+    return rows.map((r) => Number(r.miner_id));
+  }
+
+  /** For the audit: Σ share credits per block, and per miner ledger sums vs the cache. */
+  async creditsByBlock(network: string): Promise<Map<number, bigint>> {
+    const rows: { block_id: number; credited: string }[] = await this.db.query(
+      "SELECT block_id, SUM(amount) credited FROM ledger_entry WHERE network = ? AND category = 'share' GROUP BY block_id",
+      [network],
+    );
+    return new Map(rows.map((r) => [Number(r.block_id), BigInt(r.credited)]));
+  }
+
+  async balanceMismatches(
+    network: string,
+  ): Promise<{ minerId: number; ledger: bigint; cached: bigint }[]> {
+    const rows: { miner_id: number; ledger: string; cached: string | null }[] = await this.db.query(
+      `SELECT l.miner_id, SUM(l.amount) ledger, b.balance cached
+         FROM ledger_entry l LEFT JOIN miner_balance b ON b.miner_id = l.miner_id
+        WHERE l.network = ? GROUP BY l.miner_id, b.balance HAVING b.balance IS NULL OR SUM(l.amount) <> b.balance`,
+      [network],
+    );
+    return rows.map((r) => ({
+      minerId: Number(r.miner_id),
+      ledger: BigInt(r.ledger),
+      cached: BigInt(r.cached ?? 0),
+    }));
+  }
+
+  async negativeBalances(network: string): Promise<number> {
+    const rows: { n: number }[] = await this.db.query(
+      'SELECT COUNT(*) n FROM (SELECT miner_id FROM ledger_entry WHERE network = ? GROUP BY miner_id HAVING SUM(amount) < 0) x',
+      [network],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+}

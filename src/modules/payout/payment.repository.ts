@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface PaymentRow {
+  id: number;
+  batchId: string;
+  network: string;
+  status: 'intent' | 'sent' | 'failed';
+  total: bigint;
+  txid: string | null;
+  createdAt: Date;
+}
+
+interface RawPayment {
+  id: number;
+  batch_id: string;
+  network: string;
+  status: PaymentRow['status'];
+  total: string | number;
+  txid: string | null;
+  created_at: Date;
+}
+
+const toRow = (r: RawPayment): PaymentRow => ({
+  id: Number(r.id),
+  batchId: r.batch_id,
+  network: r.network,
+  status: r.status,
+  total: BigInt(r.total),
+  txid: r.txid,
+  createdAt: r.created_at,
+});
+
+/** Payments (one wallet send each) and the errors met paying miners. */
+@Injectable()
+export class PaymentRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async createIntent(
+    manager: EntityManager,
+    network: string,
+    batchId: string,
+    total: bigint,
+    recipients: number,
+  ): Promise<number> {
+    const result: { insertId: number } = await manager.query(
+      `INSERT INTO payment (batch_id, network, status, total, recipients, created_at)
+       VALUES (?, ?, 'intent', ?, ?, UTC_TIMESTAMP(3))`,
+      [batchId, network, total.toString(), recipients],
+    );
+    return Number(result.insertId);
+  }
+
+  async markSent(manager: EntityManager, paymentId: number, txid: string): Promise<void> {
+    await manager.query(
+      "UPDATE payment SET status = 'sent', txid = ?, sent_at = UTC_TIMESTAMP(3) WHERE id = ?",
+      [txid, paymentId],
+    );
+  }
+
+  async markFailed(manager: EntityManager, paymentId: number, error: string): Promise<void> {
+    await manager.query("UPDATE payment SET status = 'failed', error = ? WHERE id = ?", [
+      error,
+      paymentId,
+    ]);
+  }
+
+  async recordErrors(
+    manager: EntityManager,
+    network: string,
+    paymentId: number,
+    error: string,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO payment_error (network, payment_id, miner_id, amount, error, created_at)
+       SELECT network, payment_id, miner_id, -amount, ?, UTC_TIMESTAMP(3)
+         FROM ledger_entry WHERE payment_id = ? AND category = 'payout'`,
+      [error, paymentId],
+    );
+  }
+
+  async openIntents(network: string): Promise<PaymentRow[]> {
+    const rows: RawPayment[] = await this.db.query(
+      "SELECT id, batch_id, network, status, total, txid, created_at FROM payment WHERE network = ? AND status = 'intent' ORDER BY id",
+      [network],
+    );
+    return rows.map(toRow);
+  }
+
+  /** For the audit: unsent intents older than `before`, and sent payments without a txid. */
+  async staleIntents(network: string, before: Date): Promise<PaymentRow[]> {
+    const rows: RawPayment[] = await this.db.query(
+      `SELECT id, batch_id, network, status, total, txid, created_at FROM payment
+        WHERE network = ? AND ((status = 'intent' AND created_at < ?) OR (status = 'sent' AND txid IS NULL))`,
+      [network, before],
+    );
+    return rows.map(toRow);
+  }
+
+  async sentTotal(network: string): Promise<bigint> {
+    const rows: { total: string | null }[] = await this.db.query(
+      "SELECT SUM(total) total FROM payment WHERE network = ? AND status = 'sent'",
+      [network],
+    );
+    return BigInt(rows[0]?.total ?? 0);
+  }
+}
