@@ -6,10 +6,10 @@ import { SolutionRepository } from '../solution/solution.repository';
 import { BlockRepository, PoolBlock } from './block.repository';
 
 /**
- * Keeps pool blocks honest until they are shared out: assigns each its round (PROP: the
- * unassigned accepted shares up to its chain time), re-checks it against the chain, and marks it
- * mature after enough confirmations — or orphaned when the chain no longer has it (another hash or
- * recipient at its height), moving its shares into the next open pool block's round.
+ * Keeps pool blocks honest until they are shared out: re-checks each against the chain; after
+ * enough confirmations marks it mature and fixes its round (PROP: the unassigned accepted shares up
+ * to its chain time); when the chain no longer has it (another hash or recipient at its height) it
+ * is orphaned and its shares stay for — or move to — the next pool block's round.
  */
 @Injectable()
 export class RoundKeeper {
@@ -37,17 +37,21 @@ export class RoundKeeper {
         result.orphaned++;
         continue;
       }
-      if (!block.roundAssigned) {
-        await this.blocks.transaction(async (manager) => {
-          await this.solutions.assignRound(manager, network, block.id, roundEnd(block));
-          await this.blocks.markRoundAssigned(manager, block.id);
-        });
-        block.roundAssigned = true;
-        result.assigned++;
-      }
       const confirmations = tip - block.height + 1;
       if (block.status === 'pending' && confirmations >= maturity) {
+        // The round is fixed at maturity, not when the block is first seen: by then every share
+        // accepted before the block (including the one that found it, which may still have been
+        // in the queue when the block reached the chain) is recorded.
+        if (!block.roundAssigned) {
+          await this.blocks.transaction(async (manager) => {
+            await this.solutions.assignRound(manager, network, block.id, roundEnd(block));
+            await this.blocks.markRoundAssigned(manager, block.id);
+          });
+          block.roundAssigned = true;
+          result.assigned++;
+        }
         await this.blocks.setStatus(block.id, 'mature', confirmations);
+        block.status = 'mature';
         result.matured++;
       }
     }
