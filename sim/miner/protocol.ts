@@ -2,49 +2,9 @@ import { isValidAddress } from '../../src/biblepay/address';
 import { Network } from '../../src/biblepay/network';
 import { extractTag } from './wallet-http-client';
 
-/** The 16 fields of the wallet's `Solution` header (PROTOCOL.md §1). */
-export interface SolutionFields {
-  blockHash: string;
-  blockTime: number;
-  prevBlockTime: number;
-  prevHeight: number;
-  bibleHash: string;
-  minerGuid: string;
-  workId: string;
-  threadId: number;
-  threadHashCounter: number;
-  threadStart: number;
-  hashCounter: number;
-  timerStart: number;
-  timerEnd: number;
-  nonce: number;
-  blockHex: string;
-  transactionHex: string;
-}
-
-/** Field order of the `Solution` header, exactly as the wallet writes it. */
-export const SOLUTION_FIELD_ORDER: readonly (keyof SolutionFields)[] = [
-  'blockHash',
-  'blockTime',
-  'prevBlockTime',
-  'prevHeight',
-  'bibleHash',
-  'minerGuid',
-  'workId',
-  'threadId',
-  'threadHashCounter',
-  'threadStart',
-  'hashCounter',
-  'timerStart',
-  'timerEnd',
-  'nonce',
-  'blockHex',
-  'transactionHex',
-];
-
-export function formatSolution(fields: SolutionFields): string {
-  return SOLUTION_FIELD_ORDER.map((name) => String(fields[name])).join(',');
-}
+// One definition of the 16-field `Solution` header for the pool and the simulated wallet alike.
+export type { SolutionFields } from '../../src/biblepay/solution-string';
+export { formatSolutionString as formatSolution } from '../../src/biblepay/solution-string';
 
 /** What a `readytomine2` answer gives a wallet. */
 export interface PoolWork {

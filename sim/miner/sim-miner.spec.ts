@@ -8,7 +8,8 @@ import { rpcCall, SimRpcError } from '../node/rpc-client';
 import { SimNodeHandle, startSimNode } from '../node/sim-node';
 import { fetchChainTip } from './chain-tip';
 import { craftSolution, CraftedSolution, Misbehaviour } from './craft';
-import { PoolWork, SOLUTION_FIELD_ORDER } from './protocol';
+import { SOLUTION_FIELD_COUNT } from '../../src/biblepay/solution-string';
+import { PoolWork } from './protocol';
 import { mineOneShare, PoolRefusedError, requestWork, runSimMiner } from './sim-miner';
 
 interface ReceivedRequest {
@@ -132,7 +133,7 @@ describe('simulated miner against a pool and the simulated node', () => {
       expect(workerIds.has(String(headers.miner))).toBe(true);
       expect(['0', '1']).toContain(headers.threadid);
       const fields = String(headers.solution).split(',');
-      expect(fields).toHaveLength(SOLUTION_FIELD_ORDER.length);
+      expect(fields).toHaveLength(SOLUTION_FIELD_COUNT);
       const [blockHash, blockTime, prevTime, prevHeight, bibleHash, minerGuid, workId] = fields;
       expect(hashMeetsTarget(bibleHash, POOL_TARGET)).toBe(true);
       expect(workId).toMatch(/^work-\d+$/);

@@ -10,12 +10,7 @@ export { fetchChainTip, plausibleTip, TipSource } from './chain-tip';
 export type { ChainTip } from './chain-tip';
 export { breakAddress, craftSolution, isMisbehaviour, MISBEHAVIOURS, searchNonce } from './craft';
 export type { CraftedSolution, CraftOptions, HashCounters, Misbehaviour } from './craft';
-export {
-  formatSolution,
-  readGetworkAnswer,
-  readSolutionAnswer,
-  SOLUTION_FIELD_ORDER,
-} from './protocol';
+export { formatSolution, readGetworkAnswer, readSolutionAnswer } from './protocol';
 export type { PoolWork, SolutionFields, SolutionOutcome } from './protocol';
 
 export interface SimMinerOptions {
