@@ -7,6 +7,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { BlockModule } from './modules/block/block.module';
 import { HealthModule } from './modules/health/health.module';
 import { NodeHealthIndicators } from './modules/health/node-health.indicators';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { MiningModule } from './modules/mining/mining.module';
 import { PayoutModule } from './modules/payout/payout.module';
 import { SolutionModule } from './modules/solution/solution.module';
@@ -27,6 +28,7 @@ export class FrontendModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         HealthModule.forRole(),
+        MetricsModule,
         ...FRONTEND_FEATURES,
       ],
     };
@@ -43,6 +45,7 @@ export class BackendModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         HealthModule.forRole(BACKEND_HEALTH),
+        MetricsModule,
         ...BACKEND_FEATURES,
       ],
     };
@@ -59,6 +62,7 @@ export class AllModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         HealthModule.forRole(BACKEND_HEALTH),
+        MetricsModule,
         ...FRONTEND_FEATURES,
         ...BACKEND_FEATURES,
       ],

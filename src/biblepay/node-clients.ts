@@ -1,5 +1,6 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { PoolMetrics } from '../modules/metrics/pool-metrics.service';
 import { Network } from './network';
 import { BiblepayRpcClient, BiblepayRpcClientOptions } from './rpc';
 
@@ -12,7 +13,7 @@ export class NodeClients implements OnModuleDestroy {
   private readonly clients = new Map<Network, BiblepayRpcClient>();
   private observer?: BiblepayRpcClientOptions['onCall'];
 
-  constructor(config: AppConfig) {
+  constructor(config: AppConfig, @Optional() metrics?: PoolMetrics) {
     for (const network of config.networks) {
       const url = config.nodeRpcUrl[network];
       if (!url) throw new Error(`NODE_RPC_URL_${network.toUpperCase()} is not set`);
@@ -25,6 +26,8 @@ export class NodeClients implements OnModuleDestroy {
         }),
       );
     }
+    // Absent in CLI contexts, which do not import MetricsModule.
+    if (metrics) this.observe(metrics.nodeCall);
   }
 
   /** Lets metrics watch every node call (latency and outcome). */

@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
 import { BlockInfo, rpcCalls, SubsidyResult } from '../../biblepay/rpc';
 import { AppConfig } from '../../config/app-config';
+import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { BlockRepository, NewBlock } from './block.repository';
 
 const WALK_BATCH = 100;
@@ -20,6 +21,7 @@ export class ChainWalker {
     private readonly blocks: BlockRepository,
     private readonly nodes: NodeClients,
     private readonly config: AppConfig,
+    @Optional() private readonly metrics?: PoolMetrics,
   ) {}
 
   async walk(network: Network): Promise<{ from: number; to: number; poolBlocks: number }> {
@@ -66,6 +68,8 @@ export class ChainWalker {
         });
       });
       await this.blocks.insertBlocks(rows);
+      const pool = rows.filter((r) => r.isPoolBlock).length;
+      this.metrics?.blocksStored(network, pool, rows.length - pool);
     }
     if (poolBlocks > 0)
       this.logger.log(`${network}: ${poolBlocks} pool block(s) found up to height ${tip}`);

@@ -2,6 +2,7 @@ import { All, Controller, Logger, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody, ProtocolError } from '../../biblepay/pool-protocol';
 import { AppConfig } from '../../config/app-config';
+import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { GetworkService } from './getwork.service';
 import { SolutionIntakeService } from './solution-intake.service';
 
@@ -18,10 +19,12 @@ export class ActionController {
     private readonly getwork: GetworkService,
     private readonly intake: SolutionIntakeService,
     private readonly config: AppConfig,
+    private readonly metrics: PoolMetrics,
   ) {}
 
   @All('Action.aspx')
   async action(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const started = performance.now();
     let body: string;
     try {
       body = await this.answer(request);
@@ -30,6 +33,7 @@ export class ActionController {
       body = errorBody(ProtocolError.unavailable);
     }
     writeProtocolAnswer(reply, body);
+    this.metrics.actionAnswered(request.headers.action, body, (performance.now() - started) / 1000);
   }
 
   private async answer(request: FastifyRequest): Promise<string> {

@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { baseToCoins } from '../../biblepay/amount';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
 import { RpcError } from '../../biblepay/rpc';
 import { AppConfig } from '../../config/app-config';
+import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { LedgerRepository, MinerBalance } from './ledger.repository';
 import { PaymentRepository, PaymentRow } from './payment.repository';
 
@@ -39,6 +40,7 @@ export class PayoutService {
     private readonly payments: PaymentRepository,
     private readonly nodes: NodeClients,
     private readonly config: AppConfig,
+    @Optional() private readonly metrics?: PoolMetrics,
   ) {}
 
   async plan(network: Network, now = new Date()): Promise<PayoutPlan> {
@@ -102,16 +104,19 @@ export class PayoutService {
       this.logger.log(
         `paid ${plan.recipients.length} miners ${baseToCoins(plan.total)} BBP on ${network}: ${txid}`,
       );
+      this.metrics?.payoutFinished(network, 'sent', plan.total);
       return { ...plan, status: 'sent', txid, reconciled };
     } catch (error) {
       if (error instanceof RpcError) {
         // The node answered and said no: nothing was sent, the hold goes back.
         await this.settleFailed(network, paymentId, error.message, [...amounts.keys()]);
+        this.metrics?.payoutFinished(network, 'failed', plan.total);
         return { ...plan, status: 'failed', error: error.message, reconciled };
       }
       this.logger.warn(
         `payment ${batchId} unproven (${(error as Error).message}); it will be reconciled`,
       );
+      this.metrics?.payoutFinished(network, 'uncertain', plan.total);
       return { ...plan, status: 'uncertain', error: (error as Error).message, reconciled };
     }
   }

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { RejectReason } from './reject-reason';
 import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
 import { Verdict } from './solution-validator.service';
@@ -19,12 +20,17 @@ const DEADLOCK_RETRIES = 5;
  */
 @Injectable()
 export class SolutionRecorder {
-  constructor(private readonly repository: SolutionRepository) {}
+  constructor(
+    private readonly repository: SolutionRepository,
+    @Optional() private readonly metrics?: PoolMetrics,
+  ) {}
 
   async record(verdicts: readonly Verdict[]): Promise<RecordResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.recordOnce(verdicts);
+        const { result, inserted, rejected } = await this.recordOnce(verdicts);
+        this.count(inserted, rejected);
+        return result;
       } catch (error) {
         const code = sqlErrorCode(error);
         if (
@@ -37,7 +43,18 @@ export class SolutionRecorder {
     }
   }
 
-  private recordOnce(verdicts: readonly Verdict[]): Promise<RecordResult> {
+  /** Counted after the commit, so a rolled-back (retried) attempt is not counted twice. */
+  private count(inserted: readonly NewSolution[], rejected: readonly NewRejectedSolution[]): void {
+    if (!this.metrics) return;
+    for (const row of inserted) this.metrics.solutionsRecorded(row.network, 'accepted');
+    for (const row of rejected) this.metrics.solutionsRecorded(row.network, 'rejected', row.reason);
+  }
+
+  private recordOnce(verdicts: readonly Verdict[]): Promise<{
+    result: RecordResult;
+    inserted: NewSolution[];
+    rejected: NewRejectedSolution[];
+  }> {
     const accepted = verdicts.flatMap((v) => (v.kind === 'accepted' ? [v.row] : []));
     const rejected = verdicts.flatMap((v) => (v.kind === 'rejected' ? [v.row] : []));
     const alreadyRecorded = verdicts.length - accepted.length - rejected.length;
@@ -66,7 +83,7 @@ export class SolutionRecorder {
       const lastAccepted = new Map<number, Date>();
       for (const row of inserted) lastAccepted.set(row.minerId, row.insertedAt);
       await this.repository.touchMiners(manager, lastAccepted);
-      return {
+      const result = {
         accepted: inserted.length,
         rejected: newRejected.length,
         alreadyRecorded:
@@ -76,6 +93,7 @@ export class SolutionRecorder {
           inserted.length -
           newRejected.length,
       };
+      return { result, inserted, rejected: newRejected };
     });
   }
 }

@@ -1,4 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { ChannelWrapper } from 'amqp-connection-manager';
 import { AppConfig } from '../../config/app-config';
@@ -9,6 +15,7 @@ import {
   PoisonMessageError,
   SolutionMessage,
 } from '../../messaging/solution-message';
+import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { SolutionRecorder } from './solution-recorder.service';
 import { NodeUnavailableError, SolutionValidator } from './solution-validator.service';
 
@@ -62,10 +69,21 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
     private readonly validator: SolutionValidator,
     private readonly recorder: SolutionRecorder,
     private readonly config: AppConfig,
+    @Optional() private readonly metrics?: PoolMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.runBackgroundWork) return;
+    this.metrics?.sampledGauge(
+      'purepool_solution_queue_depth',
+      'Solutions waiting in the broker queue (passive checkQueue at scrape time).',
+      () => this.queueDepth(),
+    );
+    this.metrics?.sampledGauge(
+      'purepool_solution_buffered',
+      'Solutions delivered to this backend and waiting for a free batch slot.',
+      () => Promise.resolve(this.buffer.length),
+    );
     this.channel = this.broker.manager.createChannel({
       confirm: false,
       setup: async (channel: ConfirmChannel) => {
@@ -90,6 +108,7 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
     } catch (error) {
       if (!(error instanceof PoisonMessageError)) throw error;
       this.stats.deadLettered++;
+      this.metrics?.solutionDeadLettered();
       this.logger.warn(
         `dead-lettering unparsable message ${raw.properties.messageId ?? '?'}: ${error.message}`,
       );
@@ -140,6 +159,23 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
       }
     }
     // Shutting down: leave the batch unacked; the broker redelivers it to a running consumer.
+  }
+
+  /**
+   * Ready messages in the solution queue, by a passive declare on the consumer's own channel;
+   * null while disconnected or when the broker does not answer within a second.
+   */
+  private async queueDepth(): Promise<number | null> {
+    const channel = this.channel;
+    if (!channel || !this.broker.isConnected()) return null;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 1000)));
+    try {
+      const reply = await Promise.race([channel.checkQueue(SOLUTION_QUEUE), timeout]);
+      return reply?.messageCount ?? null;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private pause(ms: number): Promise<void> {

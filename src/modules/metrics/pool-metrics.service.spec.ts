@@ -1,0 +1,40 @@
+import { errorBody, ProtocolError, solutionAcceptedBody } from '../../biblepay/pool-protocol';
+import { outcomeOf, PoolMetrics } from './pool-metrics.service';
+
+describe('outcomeOf', () => {
+  it('labels answers without an error as ok', () => {
+    expect(outcomeOf(solutionAcceptedBody('w1'))).toBe('ok');
+  });
+
+  it.each([
+    [ProtocolError.invalidNetwork, 'invalid_network'],
+    [ProtocolError.workerIdInvalid('x/y'), 'worker_invalid'],
+    [ProtocolError.minerDisabled('Baddr'), 'miner_disabled'],
+    [ProtocolError.unavailable, 'unavailable'],
+    [ProtocolError.unknownAction('<script>'), 'unknown_action'],
+    ['something new', 'error'],
+  ])('labels the error "%s" by its class %s, never by the echoed input', (message, label) => {
+    expect(outcomeOf(errorBody(message))).toBe(label);
+  });
+});
+
+describe('PoolMetrics', () => {
+  it('keeps its series in its own registry, so two apps in one process do not clash', async () => {
+    const a = new PoolMetrics();
+    const b = new PoolMetrics();
+    a.actionAnswered('readytomine2', errorBody(ProtocolError.invalidNetwork), 0.001);
+    expect(await a.metrics()).toContain(
+      'purepool_action_requests_total{action="readytomine2",outcome="invalid_network"} 1',
+    );
+    expect(await b.metrics()).not.toContain('outcome="invalid_network"');
+  });
+
+  it('counts payout amounts in base units only for sent payments', async () => {
+    const m = new PoolMetrics();
+    m.payoutFinished('main', 'sent', 1_234_567_890n);
+    m.payoutFinished('main', 'failed', 5n);
+    const text = await m.metrics();
+    expect(text).toContain('purepool_payout_amount_base_units_total{network="main"} 1234567890');
+    expect(text).toContain('purepool_payouts_total{network="main",status="failed"} 1');
+  });
+});

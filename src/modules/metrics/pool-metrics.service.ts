@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RpcCallOutcome } from '../../biblepay/rpc';
+import { ProtocolError } from '../../biblepay/pool-protocol';
+
+/** Wallet actions we answer; anything else is counted as `unknown` so a client cannot mint labels. */
+const ACTIONS = ['readytomine2', 'solution'] as const;
+type ActionLabel = (typeof ACTIONS)[number] | 'unknown';
+
+/** Getwork answers in ~1 ms when cached, intake waits for the broker's confirm (up to seconds). */
+const REQUEST_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+];
+const RPC_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Every Prometheus series the pool exports, on a registry of its own (not prom-client's global
+ * one, so several apps in one test process do not clash). Services call the small methods below;
+ * each is a few map lookups so the `/Action.aspx` hot path stays cheap.
+ */
+@Injectable()
+export class PoolMetrics {
+  readonly registry = new Registry();
+
+  private readonly actionRequests = new Counter({
+    name: 'purepool_action_requests_total',
+    help: 'Wallet requests to /Action.aspx by action and outcome (ok or the error class).',
+    labelNames: ['action', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly getworkSeconds = new Histogram({
+    name: 'purepool_getwork_seconds',
+    help: 'Time to answer a readytomine2 (getwork) request.',
+    buckets: REQUEST_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly intakeSeconds = new Histogram({
+    name: 'purepool_intake_seconds',
+    help: 'Time to answer a solution submission (until the broker confirmed it).',
+    buckets: REQUEST_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly solutions = new Counter({
+    name: 'purepool_solutions_total',
+    help: 'Solutions recorded by the backend: accepted, rejected (with reason) or dead_lettered.',
+    labelNames: ['network', 'result', 'reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly nodeRpcSeconds = new Histogram({
+    name: 'purepool_node_rpc_seconds',
+    help: 'Node RPC exchanges (a batch counts once) by method and outcome.',
+    labelNames: ['method', 'outcome'] as const,
+    buckets: RPC_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly nodeRpcErrors = new Counter({
+    name: 'purepool_node_rpc_errors_total',
+    help: 'Node RPC exchanges that failed (rpc_error: the node said no; transport_error: no answer).',
+    labelNames: ['method', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly blocksFound = new Counter({
+    name: 'purepool_blocks_found_total',
+    help: 'Blocks stored by the chain walk; pool="true" for blocks paying the pool address.',
+    labelNames: ['network', 'pool'] as const,
+    registers: [this.registry],
+  });
+  private readonly payouts = new Counter({
+    name: 'purepool_payouts_total',
+    help: 'Payout runs that tried a sendmany, by status (sent, failed, uncertain).',
+    labelNames: ['network', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly payoutAmount = new Counter({
+    name: 'purepool_payout_amount_base_units_total',
+    help: 'Amount paid out by sent payments, in base units (1 BBP = 100000000).',
+    labelNames: ['network'] as const,
+    registers: [this.registry],
+  });
+
+  /** The two answers a healthy pool gives most, bound once. */
+  private readonly getworkOk = this.actionRequests.labels('readytomine2', 'ok');
+  private readonly intakeOk = this.actionRequests.labels('solution', 'ok');
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** One `/Action.aspx` answer: `body` is what the wallet got, `seconds` how long it took. */
+  actionAnswered(actionHeader: string | string[] | undefined, body: string, seconds: number): void {
+    const action = actionLabel(actionHeader);
+    const outcome = outcomeOf(body);
+    if (action === 'readytomine2') {
+      this.getworkSeconds.observe(seconds);
+      if (outcome === 'ok') return this.getworkOk.inc();
+    } else if (action === 'solution') {
+      this.intakeSeconds.observe(seconds);
+      if (outcome === 'ok') return this.intakeOk.inc();
+    }
+    this.actionRequests.inc({ action, outcome });
+  }
+
+  solutionsRecorded(network: string, result: 'accepted' | 'rejected', reason = '', n = 1): void {
+    if (n > 0) this.solutions.inc({ network, result, reason }, n);
+  }
+
+  /** An unparsable message: its network is unknown. */
+  solutionDeadLettered(): void {
+    this.solutions.inc({ network: 'unknown', result: 'dead_lettered', reason: 'unparsable' });
+  }
+
+  /** Shaped for `NodeClients.observe`. */
+  readonly nodeCall = (method: string, durationMs: number, outcome: RpcCallOutcome): void => {
+    this.nodeRpcSeconds.observe({ method, outcome }, durationMs / 1000);
+    if (outcome !== 'ok') this.nodeRpcErrors.inc({ method, outcome });
+  };
+
+  blocksStored(network: string, poolBlocks: number, otherBlocks: number): void {
+    if (poolBlocks > 0) this.blocksFound.inc({ network, pool: 'true' }, poolBlocks);
+    if (otherBlocks > 0) this.blocksFound.inc({ network, pool: 'false' }, otherBlocks);
+  }
+
+  payoutFinished(network: string, status: string, amountBaseUnits: bigint): void {
+    this.payouts.inc({ network, status });
+    // A counter is a float64: exact up to 2^53 base units (~90 million BBP), plenty per process.
+    if (status === 'sent') this.payoutAmount.inc({ network }, Number(amountBaseUnits));
+  }
+
+  /**
+   * A gauge read when /metrics is scraped (e.g. the broker's queue depth). A failing or slow
+   * source leaves the gauge at its last value rather than failing the scrape.
+   */
+  sampledGauge(name: string, help: string, read: () => Promise<number | null>): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        const value = await read().catch(() => null);
+        if (value !== null) this.set(value);
+      },
+    });
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+function actionLabel(header: string | string[] | undefined): ActionLabel {
+  const value = ((Array.isArray(header) ? header[0] : header) ?? '').trim();
+  return (ACTIONS as readonly string[]).includes(value) ? (value as ActionLabel) : 'unknown';
+}
+
+const ERROR_CLASSES: [string | RegExp, string][] = [
+  [ProtocolError.invalidNetwork, 'invalid_network'],
+  [ProtocolError.workerIdMissing, 'worker_missing'],
+  [/^WorkerID .* is invalid$/, 'worker_invalid'],
+  [/^Miner .* is disabled$/, 'miner_disabled'],
+  [ProtocolError.solutionMissing, 'solution_missing'],
+  [ProtocolError.invalidSolution, 'invalid_solution'],
+  [ProtocolError.unavailable, 'unavailable'],
+  [ProtocolError.rateLimited, 'rate_limited'],
+  [/^UNKNOWN ACTION/, 'unknown_action'],
+];
+
+/** `ok`, or the class of the protocol error in the body (never the echoed input itself). */
+export function outcomeOf(body: string): string {
+  const start = body.indexOf('<ERROR>');
+  if (start < 0) return 'ok';
+  const message = body.slice(start + 7, body.indexOf('</ERROR>', start));
+  for (const [pattern, label] of ERROR_CLASSES) {
+    if (typeof pattern === 'string' ? message === pattern : pattern.test(message)) return label;
+  }
+  return 'error';
+}
