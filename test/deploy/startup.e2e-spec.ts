@@ -7,6 +7,9 @@ import { freePort } from '../support/role-process';
 import { roleEnv, roleUrls, runId, setupEnv } from '../support/test-env';
 import { runEntry, WatchedProcess, waitHealthy } from './deploy-process';
 
+// Processes, builds and certificates take seconds; Jest's per-project testTimeout is not applied.
+jest.setTimeout(120_000);
+
 /** A database of this file's own (full schema, its own role users), to be damaged at will. */
 async function ownDatabase(label: string) {
   const suffix = `${runId()}${label}`;
