@@ -35,6 +35,9 @@ const common = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // Real databases, brokers and child processes: a per-test timeout of minutes, not Jest's 5 s
+  // (testTimeout is read from the root config, not from a project).
+  testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
@@ -48,7 +51,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };
