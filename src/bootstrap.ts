@@ -2,7 +2,9 @@ import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { rootModuleFor } from './app.module';
+import { randomUUID } from 'node:crypto';
 import { AppConfig } from './config/app-config';
+import { createPino, JsonLogger } from './logging/json-logger';
 import { setupApiDocs } from './modules/web/api/api-docs';
 import { installRateLimit } from './modules/rate-limit/rate-limit.hook';
 import { readTlsMaterial } from './server/tls-certificate';
@@ -28,8 +30,13 @@ function trustProxyOption(
 
 /** Builds the role's application (not yet listening): used by main.ts and by the tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const pino = config.logFormat === 'json' ? createPino(config) : undefined;
   const adapter = new FastifyAdapter({
     trustProxy: trustProxyOption(config.trustProxy),
+    // Every request gets an id (the caller's X-Request-Id when sent), on its log lines and answer.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ...(pino ? { loggerInstance: pino, disableRequestLogging: !config.logRequests } : {}),
     // TLS_CERT_FILE/TLS_KEY_FILE: HTTPS served here (main.ts reloads it on SIGHUP or renewal).
     ...(config.tls
       ? { https: { ...readTlsMaterial(config.tls), maxHeaderSize: MAX_HEADER_BYTES } }
@@ -43,9 +50,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   adapter
     .getInstance()
     .addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  adapter.getInstance().addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
   if (config.runsFrontend) installRateLimit(adapter.getInstance(), config.rateLimit);
   const app = await NestFactory.create<NestFastifyApplication>(rootModuleFor(config), adapter, {
-    logger: NEST_LOG_LEVELS[config.logLevel],
+    logger: pino ? new JsonLogger(pino) : NEST_LOG_LEVELS[config.logLevel],
     abortOnError: false,
   });
   // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT itself, draining HTTP before the

@@ -34,6 +34,10 @@ export class AppConfig {
   /** Hash target of a miner without a rating; share weight is measured against it. */
   readonly baseHashTarget: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** `json`: one pino JSON object per line (Nest and request logs); `text`: Nest's console format. */
+  readonly logFormat: 'json' | 'text';
+  /** Log every HTTP request with its request id (JSON format only; costs throughput on getwork). */
+  readonly logRequests: boolean;
   /** Smallest balance paid out, per network, in base units (env in coins: PAYOUT_MINIMUM_MAIN/_TEST). */
   readonly payoutMinimum: Readonly<Record<Network, BaseUnits>>;
   /** Share of each pool block's subsidy the pool keeps (POOL_FEE_PERCENT). */
@@ -127,6 +131,8 @@ export class AppConfig {
     this.shutdownTimeoutMs = read.int('SHUTDOWN_TIMEOUT_MS', 15_000, 1000, 600_000);
     this.baseHashTarget = read.hashTarget('POOL_HASH_TARGET', DEFAULT_HASH_TARGET);
     this.logLevel = read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info');
+    this.logFormat = read.oneOf('LOG_FORMAT', ['json', 'text'], 'text');
+    this.logRequests = read.bool('LOG_REQUESTS', false);
     // The original pool's autosend limits: 10 BBP on main, 10,000 tBBP on test.
     this.payoutMinimum = {
       main: read.coins('PAYOUT_MINIMUM_MAIN', '10'),

@@ -29,7 +29,7 @@ export class ActionController {
     try {
       body = await this.answer(request);
     } catch (error) {
-      this.logger.error(`action failed: ${(error as Error).message}`);
+      this.logger.error(`action failed (request ${request.id}): ${(error as Error).message}`);
       body = errorBody(ProtocolError.unavailable);
     }
     writeProtocolAnswer(reply, body);
