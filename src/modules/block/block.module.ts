@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { BiblepayNodeModule } from '../../biblepay/biblepay-node.module';
 import { JobsModule } from '../../jobs/jobs.module';
 import { PayoutModule } from '../payout/payout.module';
-import { SolutionModule } from '../solution/solution.module';
+import { SolutionStoreModule } from '../solution/solution-store.module';
 import { BlockJobs } from './block-jobs.service';
 import { BlockRepository } from './block.repository';
 import { ChainWalker } from './chain-walker.service';
@@ -12,7 +12,7 @@ import { ShareoutService } from './shareout.service';
 
 /** Backend: chain walk, rounds, maturity and orphans, shareout, rating. Owns `block`. */
 @Module({
-  imports: [BiblepayNodeModule, JobsModule, SolutionModule, PayoutModule],
+  imports: [BiblepayNodeModule, JobsModule, SolutionStoreModule, PayoutModule],
   providers: [BlockRepository, ChainWalker, RoundKeeper, ShareoutService, RatingService, BlockJobs],
   exports: [BlockRepository, BlockJobs, ShareoutService],
 })

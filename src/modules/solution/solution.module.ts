@@ -5,7 +5,7 @@ import { ChainTipCache } from './chain-tip.cache';
 import { SolutionCleanupService } from './solution-cleanup.service';
 import { SolutionConsumer } from './solution.consumer';
 import { SolutionRecorder } from './solution-recorder.service';
-import { SolutionRepository } from './solution.repository';
+import { SolutionStoreModule } from './solution-store.module';
 import { SolutionValidator } from './solution-validator.service';
 
 /**
@@ -13,15 +13,14 @@ import { SolutionValidator } from './solution-validator.service';
  * `solution` or `rejected_solution` row; prunes old rows. Owns both tables (entities/).
  */
 @Module({
-  imports: [MessagingModule, BiblepayNodeModule],
+  imports: [MessagingModule, BiblepayNodeModule, SolutionStoreModule],
   providers: [
     SolutionConsumer,
     SolutionValidator,
     SolutionRecorder,
-    SolutionRepository,
     ChainTipCache,
     SolutionCleanupService,
   ],
-  exports: [SolutionRepository, SolutionConsumer, SolutionCleanupService],
+  exports: [SolutionConsumer, SolutionCleanupService],
 })
 export class SolutionModule {}
