@@ -398,4 +398,38 @@ describe('the money path: blocks → rounds → shareout → payouts → audit',
     expect(paid.out).toMatch(/main: sent, \d+ miners/);
     expect((await cli('audit')).code).toBe(0);
   }, 120_000);
+
+  it('the pages and the API show what the simulated network produced: pool blocks, credits, payouts', async () => {
+    const web = pool.frontend.url;
+    const [[paidMiner]] = await db.query<mysql.RowDataPacket[]>(
+      `SELECT m.address, l.txid FROM ledger_entry l JOIN miner m ON m.id = l.miner_id
+        WHERE l.category = 'payout' AND l.txid IS NOT NULL ORDER BY l.id DESC LIMIT 1`,
+    );
+    const blocks = (await (
+      await fetch(`${web}/api/v1/pools/main/blocks?pool=true&pageSize=50`)
+    ).json()) as {
+      items: { height: number; status: string; poolBlock: boolean }[];
+    };
+    const [[stored]] = await db.query<mysql.RowDataPacket[]>(
+      "SELECT COUNT(*) n FROM block WHERE is_pool_block = 1 AND status <> 'orphaned'",
+    );
+    expect(blocks.items.filter((b) => b.poolBlock && b.status !== 'orphaned').length).toBe(
+      Number(stored.n),
+    );
+    const payments = (await (
+      await fetch(`${web}/api/v1/pools/main/miners/${paidMiner.address}/payments`)
+    ).json()) as {
+      items: { txid: string | null; status: string }[];
+    };
+    expect(payments.items.some((p) => p.txid === paidMiner.txid && p.status === 'sent')).toBe(true);
+    const page = await (await fetch(`${web}/main/miner/${paidMiner.address}/`)).text();
+    expect(page).toContain(paidMiner.txid as string);
+    const stats = await fetch(`${web}/main/statistics`);
+    expect(stats.status).toBe(200);
+    const compat = (await (await fetch(`${web}/main/api/statistics`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(Number(compat.pool_blocks)).toBeGreaterThan(0);
+  });
 });
