@@ -8,9 +8,6 @@ import { freePort } from '../support/role-process';
 import { roleEnv, runId, setupEnv } from '../support/test-env';
 import { ROOT, runEntry, waitHealthy } from './deploy-process';
 
-// Processes, builds and certificates take seconds; Jest's per-project testTimeout is not applied.
-jest.setTimeout(120_000);
-
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
 
 interface ComposeService {

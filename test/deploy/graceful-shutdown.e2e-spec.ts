@@ -12,9 +12,6 @@ import { wellFormedSolution } from '../support/solutions';
 import { roleEnv } from '../support/test-env';
 import { runEntry, waitHealthy } from './deploy-process';
 
-// Processes, builds and certificates take seconds; Jest's per-project testTimeout is not applied.
-jest.setTimeout(120_000);
-
 describe('graceful shutdown on SIGTERM', () => {
   let db: mysql.Connection;
   let broker: { connection: ChannelModel; channel: Channel };

@@ -4,9 +4,6 @@ import { errorBody, ProtocolError } from '../../src/biblepay/pool-protocol';
 import { extractTag, walletRequest } from '../../sim/miner/wallet-http-client';
 import { adminDb, RunningApp, startRole } from '../support/harness';
 
-// Processes, builds and certificates take seconds; Jest's per-project testTimeout is not applied.
-jest.setTimeout(120_000);
-
 /** A getwork as the wallet sends it, arriving through proxies that wrote `forwardedFor`. */
 const getwork = (frontend: RunningApp, forwardedFor?: string, miner = randomAddress('main')) =>
   walletRequest({

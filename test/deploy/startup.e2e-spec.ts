@@ -1,46 +1,14 @@
 import mysql from 'mysql2/promise';
 import net from 'node:net';
-import { SetupConfig } from '../../src/config/setup-config';
 import { migrationNames } from '../../src/database/database-readiness';
-import { dropDatabase, provisionDatabase } from '../../src/database/setup/database-provisioner';
+import { isolatedDatabase } from '../support/isolated-database';
 import { freePort } from '../support/role-process';
-import { roleEnv, roleUrls, runId, setupEnv } from '../support/test-env';
+import { roleEnv, roleUrls } from '../support/test-env';
 import { runEntry, WatchedProcess, waitHealthy } from './deploy-process';
-
-// Processes, builds and certificates take seconds; Jest's per-project testTimeout is not applied.
-jest.setTimeout(120_000);
-
-/** A database of this file's own (full schema, its own role users), to be damaged at will. */
-async function ownDatabase(label: string) {
-  const suffix = `${runId()}${label}`;
-  const retarget = (url: string, user: string): string => {
-    const u = new URL(url);
-    u.username = user;
-    u.pathname = `/purepool_test_${suffix}`;
-    return u.toString();
-  };
-  const urls = roleUrls();
-  const backendUrl = retarget(urls.backendDatabaseUrl, `ppbe_${suffix}`);
-  const config = new SetupConfig({
-    ...setupEnv(),
-    FRONTEND_DATABASE_URL: retarget(urls.frontendDatabaseUrl, `ppfe_${suffix}`),
-    BACKEND_DATABASE_URL: backendUrl,
-  });
-  await provisionDatabase(config, () => undefined);
-  const db = await mysql.createConnection({ uri: config.adminDatabaseUrl });
-  return {
-    backendUrl,
-    db,
-    drop: async () => {
-      await db.end();
-      if (process.env.KEEP_TEST_DATA !== '1') await dropDatabase(config);
-    },
-  };
-}
 
 describe('startup checks', () => {
   it('refuses to start a backend whose schema lacks the latest migration, telling the operator to run db:setup (exit 3), and starts once it is current', async () => {
-    const own = await ownDatabase('schema');
+    const own = await isolatedDatabase('schema');
     try {
       const latest = migrationNames().at(-1)!;
       const [[row]] = await own.db.query<mysql.RowDataPacket[]>(

@@ -10,9 +10,6 @@ import { roleEnv } from '../support/test-env';
 import { extractTag, walletRequest } from '../../sim/miner/wallet-http-client';
 import { runEntry, WatchedProcess, waitHealthy } from './deploy-process';
 
-// Processes, builds and certificates take seconds; Jest's per-project testTimeout is not applied.
-jest.setTimeout(120_000);
-
 /** A fresh self-signed certificate for localhost, made with the openssl CLI. */
 function selfSigned(dir: string, name: string): { cert: string; key: string } {
   const cert = path.join(dir, `${name}.crt`);

@@ -13,7 +13,7 @@ import type {
   PoolSummaryDto,
   WorkerDto,
 } from '../../src/modules/web/api/dto';
-import { isolatedDatabase, IsolatedDatabase } from './isolated-database';
+import { isolatedDatabase, IsolatedDatabase } from '../support/isolated-database';
 import { SeededPool, seedPool } from './pool-fixture';
 
 let store: IsolatedDatabase;

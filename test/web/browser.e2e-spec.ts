@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { RunningApp, startRole } from '../support/harness';
-import { isolatedDatabase, IsolatedDatabase } from './isolated-database';
+import { isolatedDatabase, IsolatedDatabase } from '../support/isolated-database';
 import { SeededPool, seedPool } from './pool-fixture';
 
 /**

@@ -1,6 +1,6 @@
 import { randomAddress } from '../../src/biblepay/address';
 import { RunningApp, startRole } from '../support/harness';
-import { isolatedDatabase, IsolatedDatabase } from './isolated-database';
+import { isolatedDatabase, IsolatedDatabase } from '../support/isolated-database';
 import { expectedSharesPerDay, HOSTILE_WORKER, SeededPool, seedPool } from './pool-fixture';
 
 let store: IsolatedDatabase;
