@@ -1,27 +1,48 @@
 // `npm run bench:getwork`: readytomine2 against ROLE=frontend on MariaDB with 1,000 rotating miner
-// addresses × 3 workers. Prints req/s, p50/p99 latency, errors, and checks work rows = successes.
-import autocannon from 'autocannon';
+// addresses × 3 workers, loaded three ways (keep-alive, one new connection per request as classic
+// wallets do, one new TLS connection per request as Evo wallets do). Prints req/s and p50/p99 per
+// way, and checks work rows = successful answers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { randomAddress } from '../src/biblepay/address';
-import { createBenchEnv, report, startRoleProcess } from './support/bench-env';
+import { createBenchEnv, startRoleProcess } from './support/bench-env';
+import {
+  benchCertificate,
+  connectionPerRequestLoad,
+  keepAliveLoad,
+  LoadMode,
+  ModeFigures,
+  reportModes,
+  WalletLoad,
+} from './support/wallet-load';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 120_000);
+const KEEP_ALIVE_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 120_000);
+const CONNECT_REQUESTS = Number(process.env.BENCH_CONNECT_REQUESTS ?? 30_000);
+const TLS_REQUESTS = Number(process.env.BENCH_TLS_REQUESTS ?? 15_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const MINERS = 1000;
 const WORKERS = 3;
 
 async function main(): Promise<void> {
   const env = await createBenchEnv('getwork');
-  const frontend = await startRoleProcess(
-    {
-      ROLE: 'frontend',
-      DATABASE_URL: env.urls.frontendDb,
-      AMQP_URL: env.urls.frontendMq,
-      NETWORKS: 'main',
-      POOL_ADDRESS_MAIN: env.poolAddress.main,
-      DATABASE_POOL_SIZE: '8',
-    },
-    Number(process.env.BENCH_PORT ?? 18100),
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'purepool-bench-'));
+  const { cert, key } = benchCertificate(dir);
+  const port = Number(process.env.BENCH_PORT ?? 18100);
+  const frontendEnv = {
+    ROLE: 'frontend',
+    DATABASE_URL: env.urls.frontendDb,
+    AMQP_URL: env.urls.frontendMq,
+    NETWORKS: 'main',
+    POOL_ADDRESS_MAIN: env.poolAddress.main,
+    DATABASE_POOL_SIZE: '8',
+    ACTION_KEEP_ALIVE: 'true',
+  };
+  const plain = await startRoleProcess(frontendEnv, port);
+  const secure = await startRoleProcess(
+    { ...frontendEnv, TLS_CERT_FILE: cert, TLS_KEY_FILE: key },
+    port + 2,
   );
   try {
     const workerIds: string[] = [];
@@ -29,71 +50,52 @@ async function main(): Promise<void> {
       const address = randomAddress('main');
       for (let w = 0; w < WORKERS; w++) workerIds.push(`${address}/rig${w}`);
     }
-    let next = 0;
-    let successes = 0;
-    let protocolErrors = 0;
-    // A fixed request count (not a duration) so every response is read: work rows must equal successes.
-    const run = (amount: number) =>
-      autocannon({
-        url: `${frontend.url}/Action.aspx`,
-        connections: CONNECTIONS,
-        amount,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (req) => {
-              const miner = workerIds[next++ % workerIds.length];
-              return {
-                ...req,
-                headers: {
-                  'User-Agent': 'Mozilla/5.0/1.1.9.3',
-                  Action: 'readytomine2',
-                  Agent: '1.1.9.3',
-                  Miner: miner,
-                  NetworkID: 'main',
-                  OS: 'LIN',
-                  Solution: '',
-                  ThreadID: String(next % 8),
-                },
-                body: 'readytomine2',
-              };
-            },
-            onResponse: (_status, body) => {
-              if (body.includes('<WORKID>')) successes++;
-              else protocolErrors++;
-            },
-          },
-        ],
-      });
+    const load: WalletLoad = {
+      call: (i) => ({
+        action: 'readytomine2',
+        miner: workerIds[i % workerIds.length],
+        threadId: i % 8,
+      }),
+      isSuccess: (answer) => answer.includes('<WORKID>'),
+    };
 
-    // Warm-up: every miner and worker gets created (first getworks) before the measured run.
-    await run(workerIds.length * 2);
+    // Warm-up: every miner and worker gets created (first getworks) before the measured runs.
+    await keepAliveLoad(plain.url, CONNECTIONS, workerIds.length * 2, load);
     const db = await mysql.createConnection({ uri: env.urls.adminDb });
-    const [[before]] = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM work');
-    successes = 0;
-    protocolErrors = 0;
-    const result = await run(REQUESTS);
-    const [[after]] = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM work');
-    const [[miners]] = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM worker');
+    const workRows = async (): Promise<number> => {
+      const [[row]] = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM work');
+      return Number(row.n);
+    };
+    const before = await workRows();
+    // A fixed request count per way (not a duration) so every answer is read.
+    const modes: Record<LoadMode, ModeFigures> = {
+      keep_alive: await keepAliveLoad(plain.url, CONNECTIONS, KEEP_ALIVE_REQUESTS, load),
+      new_connection: await connectionPerRequestLoad(
+        plain.url,
+        CONNECTIONS,
+        CONNECT_REQUESTS,
+        load,
+      ),
+      new_tls_connection: await connectionPerRequestLoad(
+        secure.url,
+        CONNECTIONS,
+        TLS_REQUESTS,
+        load,
+      ),
+    };
+    const written = (await workRows()) - before;
+    const [[workers]] = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM worker');
     await db.end();
-    const workRows = Number(after.n) - Number(before.n);
-    report('getwork', {
-      requests: REQUESTS,
-      duration_s: result.duration,
-      connections: CONNECTIONS,
-      requests_per_sec: Math.round(successes / result.duration),
-      p50_ms: result.latency.p50,
-      p99_ms: result.latency.p99,
-      successes,
-      protocol_errors: protocolErrors,
-      transport_errors: result.errors + result.timeouts + result.non2xx,
-      work_rows: workRows,
-      work_rows_match: workRows === successes,
-      workers: Number(miners.n),
+    const successes = Object.values(modes).reduce((sum, m) => sum + m.successes, 0);
+    reportModes('getwork', modes, {
+      work_rows: written,
+      work_rows_match: written === successes,
+      workers: Number(workers.n),
     });
   } finally {
-    await frontend.stop();
+    await Promise.all([plain.stop(), secure.stop()]);
     await env.teardown();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,92 +1,93 @@
-// `npm run bench:intake`: the `solution` action against ROLE=frontend with publisher confirms.
-// Prints req/s, p50/p99 latency, errors, and checks queued messages = `ok` answers.
+// `npm run bench:intake`: the `solution` action against ROLE=frontend with publisher confirms,
+// loaded three ways (keep-alive, one new connection per request as classic wallets do, one new TLS
+// connection per request as Evo wallets do). Prints req/s and p50/p99 per way, and checks queued
+// messages = `ok` answers.
 import amqplib from 'amqplib';
-import autocannon from 'autocannon';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { randomAddress } from '../src/biblepay/address';
 import { SOLUTION_QUEUE } from '../src/messaging/broker-topology';
 import { wellFormedSolution } from '../test/support/solutions';
-import { createBenchEnv, report, startRoleProcess } from './support/bench-env';
+import { createBenchEnv, startRoleProcess } from './support/bench-env';
+import {
+  benchCertificate,
+  connectionPerRequestLoad,
+  keepAliveLoad,
+  LoadMode,
+  ModeFigures,
+  reportModes,
+  WalletLoad,
+} from './support/wallet-load';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 150_000);
+const KEEP_ALIVE_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 150_000);
+const CONNECT_REQUESTS = Number(process.env.BENCH_CONNECT_REQUESTS ?? 30_000);
+const TLS_REQUESTS = Number(process.env.BENCH_TLS_REQUESTS ?? 15_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 
 async function main(): Promise<void> {
   const env = await createBenchEnv('intake');
-  const frontend = await startRoleProcess(
-    {
-      ROLE: 'frontend',
-      DATABASE_URL: env.urls.frontendDb,
-      AMQP_URL: env.urls.frontendMq,
-      NETWORKS: 'main',
-      POOL_ADDRESS_MAIN: env.poolAddress.main,
-    },
-    Number(process.env.BENCH_PORT ?? 18101),
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'purepool-bench-'));
+  const { cert, key } = benchCertificate(dir);
+  const port = Number(process.env.BENCH_PORT ?? 18101);
+  const frontendEnv = {
+    ROLE: 'frontend',
+    DATABASE_URL: env.urls.frontendDb,
+    AMQP_URL: env.urls.frontendMq,
+    NETWORKS: 'main',
+    POOL_ADDRESS_MAIN: env.poolAddress.main,
+    ACTION_KEEP_ALIVE: 'true',
+  };
+  const plain = await startRoleProcess(frontendEnv, port);
+  const secure = await startRoleProcess(
+    { ...frontendEnv, TLS_CERT_FILE: cert, TLS_KEY_FILE: key },
+    port + 2,
   );
   const broker = await amqplib.connect(env.urls.backendMq);
   const channel = await broker.createChannel();
   try {
     const miners = Array.from({ length: 1000 }, () => randomAddress('main'));
     const solutions = Array.from({ length: 1000 }, () => wellFormedSolution());
-    let next = 0;
-    let ok = 0;
-    let refused = 0;
-    const run = (amount: number) =>
-      autocannon({
-        url: `${frontend.url}/Action.aspx`,
-        connections: CONNECTIONS,
-        amount,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (req) => {
-              const i = next++;
-              return {
-                ...req,
-                headers: {
-                  'User-Agent': 'Mozilla/5.0/1.1.9.3',
-                  Action: 'solution',
-                  Agent: '1.1.9.3',
-                  Miner: `${miners[i % miners.length]}/rig${i % 3}`,
-                  NetworkID: 'main',
-                  OS: 'LIN',
-                  Solution: solutions[i % solutions.length],
-                  ThreadID: String(i % 8),
-                },
-                body: 'solution',
-              };
-            },
-            onResponse: (_status, body) => {
-              if (body.includes('<STATUS>ok</STATUS>')) ok++;
-              else refused++;
-            },
-          },
-        ],
-      });
+    const load: WalletLoad = {
+      call: (i) => ({
+        action: 'solution',
+        miner: `${miners[i % miners.length]}/rig${i % 3}`,
+        solution: solutions[i % solutions.length],
+        threadId: i % 8,
+      }),
+      isSuccess: (answer) => answer.includes('<STATUS>ok</STATUS>'),
+    };
 
-    await run(5000); // warm-up
+    await keepAliveLoad(plain.url, CONNECTIONS, 5000, load); // warm-up
     await channel.purgeQueue(SOLUTION_QUEUE);
-    ok = 0;
-    refused = 0;
-    const result = await run(REQUESTS);
+    const modes: Record<LoadMode, ModeFigures> = {
+      keep_alive: await keepAliveLoad(plain.url, CONNECTIONS, KEEP_ALIVE_REQUESTS, load),
+      new_connection: await connectionPerRequestLoad(
+        plain.url,
+        CONNECTIONS,
+        CONNECT_REQUESTS,
+        load,
+      ),
+      new_tls_connection: await connectionPerRequestLoad(
+        secure.url,
+        CONNECTIONS,
+        TLS_REQUESTS,
+        load,
+      ),
+    };
     const queued = (await channel.checkQueue(SOLUTION_QUEUE)).messageCount;
-    report('intake', {
-      requests: REQUESTS,
-      duration_s: result.duration,
-      connections: CONNECTIONS,
-      requests_per_sec: Math.round(ok / result.duration),
-      p50_ms: result.latency.p50,
-      p99_ms: result.latency.p99,
+    const ok = Object.values(modes).reduce((sum, m) => sum + m.successes, 0);
+    reportModes('intake', modes, {
       ok_answers: ok,
-      error_answers: refused,
-      transport_errors: result.errors + result.timeouts + result.non2xx,
       queued_messages: queued,
       queued_matches_ok: queued === ok,
     });
     await channel.purgeQueue(SOLUTION_QUEUE);
   } finally {
     await broker.close();
-    await frontend.stop();
+    await Promise.all([plain.stop(), secure.stop()]);
     await env.teardown();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

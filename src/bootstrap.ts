@@ -7,9 +7,10 @@ import { AppConfig } from './config/app-config';
 import { createPino, JsonLogger } from './logging/json-logger';
 import { setupApiDocs } from './modules/web/api/api-docs';
 import { installRateLimit } from './modules/rate-limit/rate-limit.hook';
+import { refuseWhileClosing } from './server/refuse-while-closing';
 import { readTlsMaterial } from './server/tls-certificate';
 
-/** Block hex travels in a header and can be tens of kilobytes (PROTOCOL.md §1). */
+/** Block hex travels in a header and can be tens of kilobytes (docs/PROTOCOL.md §1). */
 export const MAX_HEADER_BYTES = 128 * 1024;
 
 export const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
@@ -43,6 +44,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       : { http: { maxHeaderSize: MAX_HEADER_BYTES } }),
     bodyLimit: 1024 * 1024,
     keepAliveTimeout: 65_000,
+    // Draining refuses with answers of our own (server/refuse-while-closing.ts).
+    return503OnClosing: false,
     // The original pool's page URLs end in a slash (`/main/`); Nest registers them without.
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -54,7 +57,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     void reply.header('x-request-id', request.id);
     done(null, payload);
   });
-  if (config.runsFrontend) installRateLimit(adapter.getInstance(), config.rateLimit);
+  refuseWhileClosing(adapter.getInstance());
+  if (config.runsFrontend) {
+    installRateLimit(adapter.getInstance(), config.rateLimit, config.actionKeepAlive);
+  }
   const app = await NestFactory.create<NestFastifyApplication>(rootModuleFor(config), adapter, {
     logger: pino ? new JsonLogger(pino) : NEST_LOG_LEVELS[config.logLevel],
     abortOnError: false,

@@ -60,13 +60,6 @@ export async function createBenchEnv(name: string): Promise<BenchEnv> {
   };
 }
 
-export interface LatencyFigures {
-  requests_per_sec: number;
-  p50_ms: number;
-  p99_ms: number;
-  errors: number;
-}
-
 /** A short table for people, then the JSON line for machines (always the last line). */
 export function report(name: string, figures: Record<string, number | string | boolean>): void {
   const width = Math.max(...Object.keys(figures).map((k) => k.length));

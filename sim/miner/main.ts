@@ -17,7 +17,11 @@ const USAGE = `usage: npm run sim:miner -- --pool URL [options]
   --misbehave M[,M...]    cycled share by share: ${MISBEHAVIOURS.join(', ')}
   --block-bytes N         pad block hex to about N characters
   --wallet-version V      Agent header and <VER> (default 1.1.9.3)
-  --timeout-ms N          pool request timeout (default 10000)
+  --timeout-ms N          the wallet's read timeout per answer (default 10000)
+  --reader http|https     the wallet's answer reader: classic plain-HTTP line reader or the HTTPS
+                          reader (default: the one the pool URL implies; https with --evo)
+  --evo                   behave as Evo wallets: TLS (whatever the URL says), SNI, SessionID,
+                          WorkerID1, WorkerID2, HTTP_PROTO_VERSION: 2, 45,000-byte read limit
   --verbose               log found blocks
 Prints a JSON summary as its last line.`;
 
@@ -91,6 +95,16 @@ function parseArgs(argv: string[]): Partial<SimMinerOptions> & { pool: string } 
         break;
       case '--timeout-ms':
         options.timeoutMs = number(flag, take());
+        break;
+      case '--reader': {
+        const reader = take();
+        if (reader !== 'http' && reader !== 'https')
+          throw new Error('--reader must be http or https');
+        options.reader = reader;
+        break;
+      }
+      case '--evo':
+        options.evo = true;
         break;
       case '--verbose':
         options.log = (line) => process.stderr.write(`${line}\n`);

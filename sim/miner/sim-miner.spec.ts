@@ -9,6 +9,7 @@ import { SimNodeHandle, startSimNode } from '../node/sim-node';
 import { fetchChainTip } from './chain-tip';
 import { craftSolution, CraftedSolution, Misbehaviour } from './craft';
 import { SOLUTION_FIELD_COUNT } from '../../src/biblepay/solution-string';
+import { errorBody, solutionAcceptedBody, workBody } from '../../src/biblepay/pool-protocol';
 import { PoolWork } from './protocol';
 import { mineOneShare, PoolRefusedError, requestWork, runSimMiner } from './sim-miner';
 
@@ -19,9 +20,9 @@ interface ReceivedRequest {
 }
 
 /**
- * A tiny pool speaking PROTOCOL.md §1: answers `readytomine2` with work and `solution` with ok,
- * with a literal `Content-Length` header (the wallet reads no further than that), and the
- * original pool's error bodies for a wrong network, a missing worker or solution, an unknown action.
+ * A tiny pool speaking docs/PROTOCOL.md §1 with the pool's own answer bodies (terminators
+ * included, so both wallet readers stop): work for `readytomine2`, ok for `solution`, and the
+ * original's errors for a wrong network, a missing worker or solution, an unknown action.
  */
 async function startFakePool(network: Network, address: string, hashTarget: string) {
   const solutions: ReceivedRequest[] = [];
@@ -44,8 +45,7 @@ async function startFakePool(network: Network, address: string, hashTarget: stri
         });
         res.end(body);
       };
-      const error = (message: string): void =>
-        answer(`<RESPONSE>${message}</RESPONSE><ERROR>${message}</ERROR><EOF>`);
+      const error = (message: string): void => answer(errorBody(message));
       if (req.headers.networkid !== network) return error('Invalid network');
       if (!req.headers.miner) return error('WorkerID is missing');
       if (!isValidAddress(network, String(req.headers.miner).split('/')[0])) {
@@ -55,8 +55,12 @@ async function startFakePool(network: Network, address: string, hashTarget: stri
         getworks.push(received);
         work++;
         return answer(
-          `<RESPONSE> <ADDRESS>${address}</ADDRESS><HASHTARGET>${hashTarget}</HASHTARGET>` +
-            `<MINERGUID>guid-${String(req.headers.miner).split('/')[0].slice(0, 8)}</MINERGUID><WORKID>work-${work}</WORKID></RESPONSE>`,
+          workBody({
+            address,
+            hashTarget,
+            minerGuid: `guid-${String(req.headers.miner).split('/')[0].slice(0, 8)}`,
+            workId: `work-${work}`,
+          }),
         );
       }
       if (action === 'solution') {
@@ -64,9 +68,7 @@ async function startFakePool(network: Network, address: string, hashTarget: stri
         if (solution === '') return error('Solution is missing');
         if (solution.split(',').length !== 16) return error('Invalid Solution');
         solutions.push(received);
-        return answer(
-          `<RESPONSE><STATUS>ok</STATUS><WORKID>${solution.split(',')[6]}</WORKID></RESPONSE><END></HTML>`,
-        );
+        return answer(solutionAcceptedBody(solution.split(',')[6]));
       }
       return error(`UNKNOWN ACTION ${action}`);
     });
@@ -268,10 +270,57 @@ describe('simulated miner against a pool and the simulated node', () => {
     expect(summary.getworks).toBeLessThanOrEqual(4);
     expect(Object.keys(summary.errors).join()).toMatch(/ECONNREFUSED/);
   });
+
+  it('times every answer per action and counts one the reader only ended by timeout as an error', async () => {
+    // The pool's answers before docs/PROTOCOL.md §1.3: no terminator line, connection kept open.
+    const address = randomAddress('main');
+    const legacy = http.createServer((req, res) => {
+      req.resume();
+      const body =
+        req.headers.action === 'solution'
+          ? '<RESPONSE><STATUS>ok</STATUS><WORKID>w</WORKID></RESPONSE><END></HTML>'
+          : `<RESPONSE> <ADDRESS>${address}</ADDRESS><HASHTARGET>${'f'.repeat(64)}</HASHTARGET><MINERGUID>g</MINERGUID><WORKID>w</WORKID></RESPONSE>`;
+      res.writeHead(200, { 'Content-Length': String(Buffer.byteLength(body)) });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => legacy.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(legacy.address() as AddressInfo).port}`;
+    try {
+      const base = { pool: url, maxShares: 1, shareSeconds: 10, durationSeconds: 0.6 };
+      const plain = await runSimMiner({ ...base, timeoutMs: 200 });
+      expect(plain.reader).toBe('http');
+      expect(plain.errors).toEqual({ 'answer ended by timeout (http reader)': 1 });
+      expect(plain.answers.readytomine2).toMatchObject({ answers: 1, prompt: 0 });
+      expect(plain.answers.readytomine2.p50Ms).toBeGreaterThanOrEqual(190);
+
+      const https = await runSimMiner({ ...base, timeoutMs: 200, reader: 'https' });
+      expect(https.errors).toEqual({});
+      expect(https.answers.readytomine2).toMatchObject({ answers: 1, prompt: 1 });
+      expect(https.answers.readytomine2.maxMs).toBeLessThan(190);
+    } finally {
+      legacy.closeAllConnections();
+      await new Promise<void>((resolve) => legacy.close(() => resolve()));
+    }
+  });
+
+  it('reads the pool with both readers, promptly', async () => {
+    await startBoth('0'.repeat(64));
+    for (const reader of ['http', 'https'] as const) {
+      const summary = await runSimMiner({
+        pool: pool.url,
+        node: node.url,
+        reader,
+        shareSeconds: 0.05,
+        maxShares: 2,
+      });
+      expect(summary).toMatchObject({ reader, accepted: 2, errors: {} });
+      expect(summary.answers.solution).toMatchObject({ answers: 2, prompt: 2 });
+    }
+  });
 });
 
 /**
- * The original pool's checks (PROTOCOL.md §3) against the simulated node, returning the name of
+ * The original pool's checks (docs/PROTOCOL.md §3) against the simulated node, returning the name of
  * the first that fails — so each crafted misbehaviour can be shown to fail exactly its own check.
  */
 async function firstFailedCheck(

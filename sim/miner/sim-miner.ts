@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { randomAddress } from '../../src/biblepay/address';
 import { Network } from '../../src/biblepay/network';
 import { rpcCall } from '../node/rpc-client';
 import { ChainTip, plausibleTip, TipSource } from './chain-tip';
 import { CraftedSolution, craftSolution, CraftOptions, HashCounters, Misbehaviour } from './craft';
 import { PoolWork, readGetworkAnswer, readSolutionAnswer, SolutionOutcome } from './protocol';
-import { walletRequest, WalletRequest } from './wallet-http-client';
+import { AnswerTimings, AnswerTimingSummary } from './answer-timings';
+import { endedPromptly, ReaderKind } from './answer-readers';
+import { walletRequest, WalletRequest, WalletResponse } from './wallet-http-client';
 
 export { fetchChainTip, plausibleTip, TipSource } from './chain-tip';
 export type { ChainTip } from './chain-tip';
@@ -40,6 +43,10 @@ export interface SimMinerOptions {
   /** Block hex padded to about this many characters. */
   blockBytes?: number;
   timeoutMs: number;
+  /** The wallet's answer reader; default the one the pool URL implies. */
+  reader?: ReaderKind;
+  /** Behave as Evo wallets: TLS, SNI, SessionID/WorkerID1/WorkerID2/HTTP_PROTO_VERSION headers. */
+  evo: boolean;
   log: (line: string) => void;
 }
 
@@ -59,6 +66,10 @@ export interface SimMinerSummary {
   /** submitblock answers other than accepted, keyed by the node's reason. */
   blocksRefused: Record<string, number>;
   hashes: number;
+  /** The reader the wallets used (`http` = classic plain-HTTP, `https`). */
+  reader: ReaderKind;
+  /** Per action: answers, how many the reader finished promptly, and wall-clock times. */
+  answers: Record<string, AnswerTimingSummary>;
   durationMs: number;
 }
 
@@ -73,6 +84,7 @@ export function defaultSimMinerOptions(): Omit<SimMinerOptions, 'pool'> {
     misbehave: ['none'],
     walletVersion: '1.1.9.3',
     timeoutMs: 10_000,
+    evo: false,
     log: () => undefined,
   };
 }
@@ -114,8 +126,11 @@ export async function runSimMiner(
     blocksAccepted: 0,
     blocksRefused: {},
     hashes: 0,
+    reader: options.reader ?? (options.evo || options.pool.startsWith('https:') ? 'https' : 'http'),
+    answers: {},
     durationMs: 0,
   };
+  const timings = new AnswerTimings();
   const count = (map: Record<string, number>, key: string): void => {
     map[key] = (map[key] ?? 0) + 1;
   };
@@ -126,23 +141,30 @@ export async function runSimMiner(
   const sharesLeft = (): boolean =>
     options.maxShares === undefined || summary.sharesSent < options.maxShares;
 
-  const request = (
+  const request = async (
     req: Omit<WalletRequest, 'pool' | 'network' | 'timeoutMs'> & { network?: string },
-  ) =>
-    walletRequest({
+    sessionId: string,
+  ): Promise<WalletResponse> => {
+    const answer = await walletRequest({
       pool: options.pool,
       network: options.network,
       timeoutMs: options.timeoutMs,
       agent: options.walletVersion,
+      reader: summary.reader,
+      ...(options.evo ? { evo: { sessionId } } : {}),
       ...req,
     });
+    timings.record(req.action, answer);
+    return promptOrThrow(answer);
+  };
 
   const runWallet = async (workerId: string): Promise<void> => {
     const walletStart = Date.now();
+    const sessionId = randomBytes(16).toString('hex');
     const wallet = { hashCounter: 0 };
     await Promise.all(
       Array.from({ length: options.threads }, (_, threadId) =>
-        runThread(workerId, threadId, walletStart, wallet),
+        runThread(workerId, threadId, walletStart, wallet, sessionId),
       ),
     );
   };
@@ -152,6 +174,7 @@ export async function runSimMiner(
     threadId: number,
     walletStart: number,
     wallet: { hashCounter: number },
+    sessionId: string,
   ): Promise<void> => {
     const signal = stop.signal;
     let nextShareAt = Date.now();
@@ -162,7 +185,10 @@ export async function runSimMiner(
       nextShareAt = roundStart + options.shareSeconds * 1000;
       try {
         summary.getworks++;
-        const answer = await request({ action: 'readytomine2', miner: workerId, threadId });
+        const answer = await request(
+          { action: 'readytomine2', miner: workerId, threadId },
+          sessionId,
+        );
         const getwork = readGetworkAnswer(answer.raw, options.network);
         if (!getwork.ok) {
           count(summary.errors, getwork.error);
@@ -198,13 +224,16 @@ export async function runSimMiner(
           lastSentAt = Date.now();
           summary.sharesSent++;
           count(summary.sharesByMisbehaviour, misbehaviour);
-          const reply = await request({
-            action: crafted.overrides.action ?? 'solution',
-            miner: crafted.overrides.miner ?? workerId,
-            network: crafted.overrides.network ?? options.network,
-            solution: crafted.solution,
-            threadId,
-          });
+          const reply = await request(
+            {
+              action: crafted.overrides.action ?? 'solution',
+              miner: crafted.overrides.miner ?? workerId,
+              network: crafted.overrides.network ?? options.network,
+              solution: crafted.solution,
+              threadId,
+            },
+            sessionId,
+          );
           const outcome = readSolutionAnswer(reply.raw);
           if (outcome.ok) summary.accepted++;
           else {
@@ -241,8 +270,24 @@ export async function runSimMiner(
     if (timer) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
     summary.durationMs = Date.now() - started;
+    summary.answers = timings.summary();
   }
   return summary;
+}
+
+/**
+ * An answer the wallet only finished because the server closed or its time ran out is a failure,
+ * even when the tags arrived: a real wallet sat waiting for it.
+ */
+export class SlowAnswerError extends Error {
+  constructor(readonly answer: WalletResponse) {
+    super(`answer ended by ${answer.endedBy} (${answer.reader} reader)`);
+  }
+}
+
+export function promptOrThrow(answer: WalletResponse): WalletResponse {
+  if (!endedPromptly(answer.endedBy)) throw new SlowAnswerError(answer);
+  return answer;
 }
 
 /** Sleeps until `at` (ms); false when stopped meanwhile. */
@@ -272,8 +317,10 @@ export async function requestWork(request: {
   workerId: string;
   threadId?: number;
   timeoutMs?: number;
+  reader?: ReaderKind;
 }): Promise<PoolWork> {
   const answer = await walletRequest({
+    reader: request.reader,
     pool: request.pool,
     network: request.network,
     action: 'readytomine2',
@@ -281,7 +328,7 @@ export async function requestWork(request: {
     threadId: request.threadId ?? 0,
     timeoutMs: request.timeoutMs,
   });
-  const outcome = readGetworkAnswer(answer.raw, request.network);
+  const outcome = readGetworkAnswer(promptOrThrow(answer).raw, request.network);
   if (!outcome.ok) throw new PoolRefusedError(outcome.error);
   return outcome.work;
 }
@@ -294,6 +341,7 @@ export async function submitCrafted(request: {
   crafted: CraftedSolution;
   threadId?: number;
   timeoutMs?: number;
+  reader?: ReaderKind;
 }): Promise<SolutionOutcome[]> {
   const outcomes: SolutionOutcome[] = [];
   for (let i = 0; i < request.crafted.sends; i++) {
@@ -305,8 +353,9 @@ export async function submitCrafted(request: {
       solution: request.crafted.solution,
       threadId: request.threadId ?? 0,
       timeoutMs: request.timeoutMs,
+      reader: request.reader,
     });
-    outcomes.push(readSolutionAnswer(reply.raw));
+    outcomes.push(readSolutionAnswer(promptOrThrow(reply).raw));
   }
   return outcomes;
 }
@@ -332,6 +381,7 @@ export async function mineOneShare(
     node?: string;
     misbehaviour?: Misbehaviour;
     timeoutMs?: number;
+    reader?: ReaderKind;
   } & Pick<Partial<CraftOptions>, 'threadId' | 'blockBytes' | 'walletVersion' | 'maxHashes'>,
 ): Promise<OneShare> {
   const workerId = request.workerId ?? `${randomAddress(request.network)}/w0`;

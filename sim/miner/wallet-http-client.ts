@@ -1,10 +1,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { AnswerEnd, createReader, ReaderKind } from './answer-readers';
 
 /**
- * Talks to a pool exactly as the BiblePay wallet's pool miner does (PROTOCOL.md §1): a hand-written
- * HTTP/1.1 request over a raw socket, and an answer read the wallet's way — raw bytes until a
- * terminator or until `Content-Length: ` bytes past the headers — never parsed as HTTP.
+ * Talks to a pool exactly as the BiblePay wallet's pool miner does (docs/PROTOCOL.md): a
+ * hand-written HTTP/1.1 request over a new connection, and the answer read by one of the wallet's
+ * two readers — never parsed as HTTP.
  */
 export interface WalletRequest {
   /** `http://host:port` or `https://host:port` (TLS: self-signed certificates accepted, as the tests need). */
@@ -20,22 +21,36 @@ export interface WalletRequest {
   extraHeaders?: Record<string, string>;
   /** Request line method; the wallet always POSTs. */
   method?: string;
+  /** The wallet's read timeout (15 s of CPU time in the wallet; wall time here). */
   timeoutMs?: number;
+  /** Which answer reader; default the one the pool URL implies (`https` for Evo wallets). */
+  reader?: ReaderKind;
+  /**
+   * An Evo wallet (1.4.8.4): TLS whatever the URL says, SNI with the URL's host name, the Evo
+   * headers, and the HTTPS reader's 45,000-byte limit.
+   */
+  evo?: { sessionId: string; workerId2?: string; sni?: string };
 }
 
 export interface WalletResponse {
-  /** Everything read, headers included, as the wallet holds it. */
+  /** Everything the reader kept, headers included, as the wallet holds it. */
   raw: string;
   /** Text after the blank line that ends the headers. */
   body: string;
   statusCode: number;
+  reader: ReaderKind;
+  /** Why the reader stopped: anything but a terminator or the length rule means the wallet waited. */
+  endedBy: AnswerEnd;
+  /** From connecting to the reader stopping. */
+  elapsedMs: number;
+  /** Socket reads it took (an answer sent in one write arrives in one read on loopback). */
+  reads: number;
 }
 
-const TERMINATORS = ['</html>', '</HTML>', '<EOF>', '<END>'];
-const CONTENT_LENGTH = 'Content-Length: ';
+export const WALLET_TIMEOUT_MS = 15_000;
 
 export function buildWalletRequest(req: WalletRequest, host: string): string {
-  const agent = req.agent ?? '1.1.9.3';
+  const agent = req.agent ?? (req.evo ? '1.4.8.4' : '1.1.9.3');
   const body = req.action;
   const headers: Record<string, string> = {
     'User-Agent': `Mozilla/5.0/${agent}`,
@@ -48,20 +63,18 @@ export function buildWalletRequest(req: WalletRequest, host: string): string {
     OS: req.os ?? 'LIN',
     Solution: req.solution ?? '',
     ThreadID: String(req.threadId ?? 0),
+    ...(req.evo
+      ? {
+          SessionID: req.evo.sessionId,
+          WorkerID1: req.miner,
+          WorkerID2: req.evo.workerId2 ?? '',
+          HTTP_PROTO_VERSION: '2',
+        }
+      : {}),
     ...req.extraHeaders,
   };
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
   return `${req.method ?? 'POST'} /Action.aspx HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
-}
-
-/** True once the wallet would stop reading: a terminator seen or Content-Length bytes of body read. */
-export function walletAnswerComplete(buffer: string): boolean {
-  if (TERMINATORS.some((t) => buffer.includes(t))) return true;
-  const at = buffer.indexOf(CONTENT_LENGTH);
-  const headerEnd = buffer.indexOf('\r\n\r\n');
-  if (at < 0 || headerEnd < 0) return false;
-  const length = parseInt(buffer.slice(at + CONTENT_LENGTH.length), 10);
-  return Number.isFinite(length) && Buffer.byteLength(buffer.slice(headerEnd + 4)) >= length;
 }
 
 /** Text between `<TAG>` and `</TAG>` anywhere in the buffer, as the wallet's ExtractXML does. */
@@ -75,18 +88,38 @@ export function extractTag(buffer: string, tag: string): string {
 
 export async function walletRequest(req: WalletRequest): Promise<WalletResponse> {
   const url = new URL(req.pool);
-  return sendRaw(req.pool, buildWalletRequest(req, url.host), req.timeoutMs);
+  return sendRaw(req.pool, buildWalletRequest(req, url.host), {
+    timeoutMs: req.timeoutMs,
+    reader: req.reader,
+    evo: req.evo !== undefined,
+    sni: req.evo ? (req.evo.sni ?? url.hostname) : undefined,
+  });
 }
 
-/** Writes `payload` as is to the pool and reads the answer the wallet's way. */
+export interface SendOptions {
+  timeoutMs?: number;
+  reader?: ReaderKind;
+  evo?: boolean;
+  /** Server name sent in the TLS handshake; none by default (classic wallets sent none). */
+  sni?: string;
+}
+
+/**
+ * Writes `payload` as is to the pool on a new connection and reads the answer with the chosen
+ * reader. Resolves whatever way the reader stopped (a wallet uses what it read); rejects only when
+ * no connection could be made.
+ */
 export async function sendRaw(
   pool: string,
   payload: string,
-  timeoutMs = 10_000,
+  options: SendOptions = {},
 ): Promise<WalletResponse> {
   const url = new URL(pool);
-  const secure = url.protocol === 'https:';
+  const secure = url.protocol === 'https:' || options.evo === true;
   const port = Number(url.port || (secure ? 443 : 80));
+  const reader = createReader(options.reader ?? (secure ? 'https' : 'http'), options.evo);
+  const timeoutMs = options.timeoutMs ?? WALLET_TIMEOUT_MS;
+  const started = performance.now();
 
   return new Promise<WalletResponse>((resolve, reject) => {
     const socket = secure
@@ -94,34 +127,48 @@ export async function sendRaw(
           host: url.hostname,
           port,
           rejectUnauthorized: false,
-          servername: url.hostname,
+          ...(options.sni && net.isIP(options.sni) === 0 ? { servername: options.sni } : {}),
         })
       : net.connect({ host: url.hostname, port });
-    const chunks: Buffer[] = [];
+    let connected = false;
     let settled = false;
+    let reads = 0;
     const finish = (error?: Error): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       socket.destroy();
-      if (error) return reject(error);
-      const raw = Buffer.concat(chunks).toString('utf8');
+      if (error && !connected) return reject(error);
+      if (error) reader.stop('close');
+      const raw = reader.text();
       const headerEnd = raw.indexOf('\r\n\r\n');
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(raw);
       resolve({
         raw,
         body: headerEnd < 0 ? '' : raw.slice(headerEnd + 4),
         statusCode: status ? Number(status[1]) : 0,
+        reader: reader.kind,
+        endedBy: reader.endedBy ?? 'close',
+        elapsedMs: performance.now() - started,
+        reads,
       });
     };
-    socket.setTimeout(timeoutMs, () =>
-      finish(new Error(`pool did not answer within ${timeoutMs} ms`)),
-    );
-    socket.once(secure ? 'secureConnect' : 'connect', () => socket.write(payload));
-    socket.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      if (walletAnswerComplete(Buffer.concat(chunks).toString('utf8'))) finish();
+    const timer = setTimeout(() => {
+      reader.stop('timeout');
+      finish(connected ? undefined : new Error(`pool did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      connected = true;
+      socket.write(payload);
     });
-    socket.on('end', () => finish());
+    socket.on('data', (chunk: Buffer) => {
+      reads++;
+      if (reader.push(chunk)) finish();
+    });
+    socket.on('end', () => {
+      reader.stop('close');
+      finish();
+    });
     socket.on('error', (error: Error) => finish(error));
   });
 }

@@ -32,7 +32,7 @@ export interface NodeContext {
 }
 
 /**
- * Every JSON-RPC method of the simulated node: the node calls of PROTOCOL.md §2 with their real
+ * Every JSON-RPC method of the simulated node: the node calls of docs/PROTOCOL.md §2 with their real
  * names, argument rules and result shapes, plus `getblocktemplate`/`submitblock` for the
  * simulated miner and the `sim_*` admin methods (fault knobs, chain control).
  */

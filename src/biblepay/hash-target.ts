@@ -1,5 +1,5 @@
 /**
- * Hash targets are 256-bit numbers written as 64 hex characters (PROTOCOL.md: the wallet takes the
+ * Hash targets are 256-bit numbers written as 64 hex characters (docs/PROTOCOL.md: the wallet takes the
  * first 64 hex characters of HASHTARGET). A share is valid when bible hash <= target.
  */
 const HEX64 = /^[0-9a-f]{64}$/;

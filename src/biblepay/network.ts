@@ -6,7 +6,7 @@ export function isNetwork(value: string): value is Network {
   return (KNOWN_NETWORKS as readonly string[]).includes(value);
 }
 
-/** Chain facts per network (PROTOCOL.md "Chain facts"). */
+/** Chain facts per network (docs/PROTOCOL.md "Chain facts"). */
 export const CHAIN_PARAMS: Record<
   Network,
   { addressVersion: number; blockSpacingSeconds: number; coinbaseMaturity: number }

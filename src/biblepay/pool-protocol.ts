@@ -1,6 +1,7 @@
 /**
- * The pool side of the wallet's HTTP protocol (PROTOCOL.md §1): answer bodies and error messages,
- * byte for byte as the original pool wrote them.
+ * The pool side of the wallet's HTTP protocol (docs/PROTOCOL.md): answer bodies and error messages,
+ * byte for byte as the original pool wrote them, each closed by a terminator that both of the
+ * wallet's answer readers stop on.
  */
 export const ProtocolError = {
   unknownAction: (action: string) => `UNKNOWN ACTION ${action}`,
@@ -14,6 +15,19 @@ export const ProtocolError = {
   rateLimited: 'Too many requests, slow down',
 } as const;
 
+/**
+ * What follows each answer. The plain-HTTP reader stops only on a *line* holding `<END>`, `</HTML>`
+ * (or `</html>`, lowercase `<eof>`), and an uppercase `<EOF>` ends a line: `<END></HTML>` right
+ * after the answer stops it on the answer's own line. The HTTPS reader stops on any of them in its
+ * buffer. The reference pool wrote exactly these, each followed by CRLF.
+ */
+export const Terminator = {
+  work: '<END></HTML><EOF></EOF>\r\n',
+  solution: '<END></HTML>\r\n',
+  /** After the original's `<EOF>`, which ends a plain-HTTP line but not the read. */
+  error: '<END></HTML>\r\n',
+} as const;
+
 export interface WorkAnswer {
   address: string;
   hashTarget: string;
@@ -24,16 +38,20 @@ export interface WorkAnswer {
 export function workBody(work: WorkAnswer): string {
   return (
     `<RESPONSE> <ADDRESS>${work.address}</ADDRESS><HASHTARGET>${work.hashTarget}</HASHTARGET>` +
-    `<MINERGUID>${work.minerGuid}</MINERGUID><WORKID>${work.workId}</WORKID></RESPONSE>`
+    `<MINERGUID>${work.minerGuid}</MINERGUID><WORKID>${work.workId}</WORKID></RESPONSE>` +
+    Terminator.work
   );
 }
 
 export function solutionAcceptedBody(workId: string): string {
-  return `<RESPONSE><STATUS>ok</STATUS><WORKID>${workId}</WORKID></RESPONSE><END></HTML>`;
+  return `<RESPONSE><STATUS>ok</STATUS><WORKID>${workId}</WORKID></RESPONSE>${Terminator.solution}`;
 }
 
-/** Error answer; ends with `<EOF>` so the wallet stops reading. Tags in echoed input are defused. */
+/** Error answer in the original's shape; tags in echoed input are defused. */
 export function errorBody(message: string): string {
   const safe = message.replace(/[<>\r\n]/g, '');
-  return `<RESPONSE>${safe}</RESPONSE><ERROR>${safe}</ERROR><EOF>`;
+  return `<RESPONSE>${safe}</RESPONSE><ERROR>${safe}</ERROR><EOF>${Terminator.error}`;
 }
+
+/** The one URL wallets post to. */
+export const ACTION_PATH = '/Action.aspx';

@@ -25,7 +25,7 @@ const fields: SolutionFields = {
 };
 
 describe("solution string (the wallet's 16-field Solution header)", () => {
-  it('parses the 16 fields in PROTOCOL.md order', () => {
+  it('parses the 16 fields in docs/PROTOCOL.md order', () => {
     expect(parseSolutionString(formatSolutionString(fields))).toEqual({ ok: true, fields });
   });
 

@@ -1,6 +1,6 @@
 import { isHash } from './hash-target';
 
-/** The 16 comma-separated fields of the wallet's `Solution` header, in order (PROTOCOL.md §1). */
+/** The 16 comma-separated fields of the wallet's `Solution` header, in order (docs/PROTOCOL.md §1). */
 export interface SolutionFields {
   blockHash: string;
   blockTime: number;
@@ -88,7 +88,7 @@ export function parseSolutionString(raw: string): SolutionParseResult {
 
 class FieldError extends Error {}
 
-/** Hashes per second as PROTOCOL.md defines it, guarded against zero or negative run time. */
+/** Hashes per second as docs/PROTOCOL.md defines it, guarded against zero or negative run time. */
 export function hashesPerSecond(
   fields: Pick<SolutionFields, 'hashCounter' | 'timerStart' | 'timerEnd'>,
 ): number {

@@ -25,6 +25,8 @@ export class AppConfig {
   readonly nodeRpcUrl: Readonly<Partial<Record<Network, string>>>;
   /** Fastify `trustProxy`: false, true, or the number of proxy hops to trust. */
   readonly trustProxy: boolean | number;
+  /** Honour an explicit `Connection: keep-alive` on `/Action.aspx` (wallets never send one). */
+  readonly actionKeepAlive: boolean;
   /** HTTPS served by this process itself (TLS_CERT_FILE + TLS_KEY_FILE, PEM); null = plain HTTP. */
   readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
   /** Requests per minute and client IP (an IPv6 /64 counts as one); 0 = no limit. */
@@ -121,6 +123,7 @@ export class AppConfig {
     this.nodeRpcUrl = nodes;
     this.trustProxy = read.trustProxy('TRUST_PROXY');
     this.tls = read.tlsFiles('TLS_CERT_FILE', 'TLS_KEY_FILE');
+    this.actionKeepAlive = read.bool('ACTION_KEEP_ALIVE', false);
     // A wallet thread asks for work about once per share and sends at most one share per two
     // minutes: ~1 request/min per thread. 1200/min serves a farm of ~1000 threads behind one NAT,
     // and a wallet refused 5 getworks in a row falls back to solo mining, so err on the high side.

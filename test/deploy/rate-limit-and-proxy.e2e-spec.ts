@@ -4,13 +4,17 @@ import { errorBody, ProtocolError } from '../../src/biblepay/pool-protocol';
 import { extractTag, walletRequest } from '../../sim/miner/wallet-http-client';
 import { adminDb, RunningApp, startRole } from '../support/harness';
 
-/** A getwork as the wallet sends it, arriving through proxies that wrote `forwardedFor`. */
+/**
+ * A getwork as the wallet sends it, arriving through proxies that wrote `forwardedFor`; read with the
+ * HTTPS reader, which keeps the whole body (the plain-HTTP one stops inside the last line).
+ */
 const getwork = (frontend: RunningApp, forwardedFor?: string, miner = randomAddress('main')) =>
   walletRequest({
     pool: frontend.url,
     action: 'readytomine2',
     miner: `${miner}/rig`,
     network: 'main',
+    reader: 'https',
     extraHeaders: forwardedFor ? { 'X-Forwarded-For': forwardedFor } : {},
   });
 

@@ -9,25 +9,7 @@ import { freePort } from '../support/role-process';
 import { roleEnv } from '../support/test-env';
 import { extractTag, walletRequest } from '../../sim/miner/wallet-http-client';
 import { runEntry, WatchedProcess, waitHealthy } from './deploy-process';
-
-/** A fresh self-signed certificate for localhost, made with the openssl CLI. */
-function selfSigned(dir: string, name: string): { cert: string; key: string } {
-  const cert = path.join(dir, `${name}.crt`);
-  const key = path.join(dir, `${name}.key`);
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`].concat([
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    ]),
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
+import { selfSigned } from '../support/certificates';
 
 /** SHA-256 fingerprint of the certificate the server presents right now. */
 function servedFingerprint(port: number): Promise<string> {

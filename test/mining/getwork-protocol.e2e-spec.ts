@@ -21,17 +21,26 @@ describe('getwork (readytomine2) over the wallet protocol', () => {
     await db.end();
   });
 
+  // The HTTPS reader keeps the whole answer (the plain-HTTP one stops inside the last line).
   const getwork = (
     miner: string,
     network = 'main',
     extra: Partial<Parameters<typeof walletRequest>[0]> = {},
-  ) => walletRequest({ pool: frontend.url, action: 'readytomine2', miner, network, ...extra });
+  ) =>
+    walletRequest({
+      pool: frontend.url,
+      action: 'readytomine2',
+      miner,
+      network,
+      reader: 'https',
+      ...extra,
+    });
 
   const expectError = (raw: string, message: string): void => {
     expect(raw).toContain(`<RESPONSE>${message}</RESPONSE><ERROR>${message}</ERROR><EOF>`);
   };
 
-  it('answers work byte for byte as PROTOCOL.md, with a literal Content-Length header', async () => {
+  it('answers work byte for byte as docs/PROTOCOL.md, with a literal Content-Length header', async () => {
     const address = randomAddress('main');
     const res = await getwork(`${address}/rig1`);
     expect(res.raw).toContain('\r\nContent-Length: ');
@@ -42,7 +51,8 @@ describe('getwork (readytomine2) over the wallet protocol', () => {
     expect(minerGuid).toMatch(UUID);
     expect(res.body).toBe(
       `<RESPONSE> <ADDRESS>${poolAddresses().main}</ADDRESS><HASHTARGET>${DEFAULT_HASH_TARGET}</HASHTARGET>` +
-        `<MINERGUID>${minerGuid}</MINERGUID><WORKID>${workId}</WORKID></RESPONSE>`,
+        `<MINERGUID>${minerGuid}</MINERGUID><WORKID>${workId}</WORKID></RESPONSE>` +
+        '<END></HTML><EOF></EOF>\r\n',
     );
     const length = Number(/Content-Length: (\d+)/.exec(res.raw)![1]);
     expect(Buffer.byteLength(res.body)).toBe(length);

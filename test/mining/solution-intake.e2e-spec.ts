@@ -33,13 +33,14 @@ describe('solution intake', () => {
       miner: randomAddress('main'),
       network,
       solution,
+      reader: 'https',
     });
 
   it('answers ok with the work id only once the broker holds the message, and queues it untouched', async () => {
     const solution = wellFormedSolution();
     const res = await submit(solution);
     expect(res.body).toBe(
-      '<RESPONSE><STATUS>ok</STATUS><WORKID>7a0f6c1e-3b9d-4f7e-8a21-0c5d9e4b6f33</WORKID></RESPONSE><END></HTML>',
+      '<RESPONSE><STATUS>ok</STATUS><WORKID>7a0f6c1e-3b9d-4f7e-8a21-0c5d9e4b6f33</WORKID></RESPONSE><END></HTML>\r\n',
     );
     expect(res.raw).toContain('\r\nContent-Length: ');
     const message = await broker.channel.get(SOLUTION_QUEUE, { noAck: true });

@@ -42,9 +42,10 @@ describe('scheduled cleanup', () => {
       null,
       at,
     ];
-    await db.query('INSERT INTO work VALUES ?', [
-      [...Array.from({ length: 20 }, () => workRow(old)), workRow(fresh)],
-    ]);
+    await db.query(
+      'INSERT INTO work (id, network, miner_id, worker_id, thread_id, hash_target, ip, os, agent, created_at) VALUES ?',
+      [[...Array.from({ length: 20 }, () => workRow(old)), workRow(fresh)]],
+    );
     const rejected = (at: Date) => [
       randomUUID(),
       'main',

@@ -85,7 +85,7 @@ interface HttpAnswer {
 }
 
 /**
- * JSON-RPC 1.0 client for a BiblePay node (PROTOCOL.md §2), for real and simulated nodes alike.
+ * JSON-RPC 1.0 client for a BiblePay node (docs/PROTOCOL.md §2), for real and simulated nodes alike.
  *
  * - Keep-alive connections for reads; each money-moving call (sendtoaddress, sendmany,
  *   submitblock) goes on a fresh connection, so it can never be written into a kept-alive socket
@@ -141,7 +141,7 @@ export class BiblepayRpcClient {
     this.agent.destroy();
   }
 
-  // ---- typed calls (PROTOCOL.md §2) ----
+  // ---- typed calls (docs/PROTOCOL.md §2) ----
   // async: a bad argument (e.g. a zero amount) rejects the promise instead of throwing.
 
   /** `exec biblehash`: the node's bible hash for a solution's five inputs (64 hex). */

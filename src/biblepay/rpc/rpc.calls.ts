@@ -70,7 +70,7 @@ function exec<T>(
   return call('exec', [command, ...args], true, decode, amountKeys, `exec ${command}`);
 }
 
-/** Factories for every call of PROTOCOL.md §2; pass them to `client.call()` or `client.batch()`. */
+/** Factories for every call of docs/PROTOCOL.md §2; pass them to `client.call()` or `client.batch()`. */
 export const rpcCalls = {
   /** `exec biblehash`: the node's proof-of-bible-hash of a block (64 hex). */
   bibleHash(input: BibleHashInput): RpcCall<string> {

@@ -2,7 +2,7 @@ import { BaseUnits } from '../amount';
 import { RpcError, RpcTransportError } from './rpc.errors';
 
 /*
- * Results of the node calls the pool makes (PROTOCOL.md §2), with the node's own member names.
+ * Results of the node calls the pool makes (docs/PROTOCOL.md §2), with the node's own member names.
  * Amounts are exact base units (bigint), converted from the node's coin numbers without a float.
  * A member is optional where a real node of some version omits it.
  */

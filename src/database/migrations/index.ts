@@ -1,5 +1,10 @@
 import { InitialSchema1795890190756 } from './1795890190756-initial-schema';
 import { BlockRounds1795893516976 } from './1795893516976-block-rounds';
+import { WorkSession1796000000000 } from './1796000000000-work-session';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
-export const MIGRATIONS = [InitialSchema1795890190756, BlockRounds1795893516976];
+export const MIGRATIONS = [
+  InitialSchema1795890190756,
+  BlockRounds1795893516976,
+  WorkSession1796000000000,
+];

@@ -4,12 +4,13 @@ import { errorBody, ProtocolError } from '../../biblepay/pool-protocol';
 import { AppConfig } from '../../config/app-config';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { GetworkService } from './getwork.service';
+import { keepsAlive, writeProtocolAnswer } from './protocol-answer';
 import { SolutionIntakeService } from './solution-intake.service';
 
 /**
  * `/Action.aspx`, any method (the original routed them all). Every answer — errors included — is a
- * protocol body with a literal `Content-Length: ` header and never chunked: the wallet does not
- * parse HTTP, it scans the raw bytes (PROTOCOL.md §1).
+ * protocol body closed by a terminator, written by `writeProtocolAnswer`: the wallet does not parse
+ * HTTP, it scans the raw bytes (docs/PROTOCOL.md).
  */
 @Controller()
 export class ActionController {
@@ -32,7 +33,9 @@ export class ActionController {
       this.logger.error(`action failed (request ${request.id}): ${(error as Error).message}`);
       body = errorBody(ProtocolError.unavailable);
     }
-    writeProtocolAnswer(reply, body);
+    writeProtocolAnswer(reply, body, {
+      keepAlive: keepsAlive(request, this.config.actionKeepAlive),
+    });
     this.metrics.actionAnswered(request.headers.action, body, (performance.now() - started) / 1000);
   }
 
@@ -59,7 +62,9 @@ export class ActionController {
     if (action === 'readytomine2') {
       const threadId =
         threadHeader !== null && /^\d{1,9}$/.test(threadHeader) ? Number(threadHeader) : null;
-      return this.getwork.getwork({ ...common, minerHeader: header('miner'), threadId });
+      // Evo wallets name their session (docs/PROTOCOL.md): kept with the work row.
+      const sessionId = header('sessionid')?.trim().slice(0, 64) || null;
+      return this.getwork.getwork({ ...common, minerHeader: header('miner'), threadId, sessionId });
     }
     return this.intake.submit({
       ...common,
@@ -68,13 +73,4 @@ export class ActionController {
       threadId: threadHeader?.slice(0, 16) ?? null,
     });
   }
-}
-
-export function writeProtocolAnswer(reply: FastifyReply, body: string, statusCode = 200): void {
-  reply.hijack();
-  reply.raw.writeHead(statusCode, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-  });
-  reply.raw.end(body);
 }

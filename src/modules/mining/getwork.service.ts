@@ -14,6 +14,8 @@ export interface GetworkRequest {
   ip: string | null;
   os: string | null;
   agent: string | null;
+  /** Evo wallets' `SessionID` header. */
+  sessionId: string | null;
 }
 
 /** `readytomine2`: validate the worker id, find or create miner and worker, hand out work. */
@@ -45,6 +47,7 @@ export class GetworkService {
       ip: req.ip,
       os: req.os,
       agent: req.agent,
+      sessionId: req.sessionId,
       createdAt: new Date(),
     });
     return workBody({

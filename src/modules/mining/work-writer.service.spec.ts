@@ -12,6 +12,7 @@ const row = (id: string): NewWork => ({
   ip: null,
   os: null,
   agent: null,
+  sessionId: null,
   createdAt: new Date(),
 });
 

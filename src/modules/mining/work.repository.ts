@@ -12,12 +12,13 @@ export interface NewWork {
   ip: string | null;
   os: string | null;
   agent: string | null;
+  sessionId: string | null;
   createdAt: Date;
 }
 
 const COLUMNS =
-  '(id, network, miner_id, worker_id, thread_id, hash_target, ip, os, agent, created_at)';
-const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  '(id, network, miner_id, worker_id, thread_id, hash_target, ip, os, agent, session_id, created_at)';
+const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 @Injectable()
 export class WorkRepository {
@@ -38,6 +39,7 @@ export class WorkRepository {
         w.ip,
         w.os,
         w.agent,
+        w.sessionId,
         w.createdAt,
       );
     }

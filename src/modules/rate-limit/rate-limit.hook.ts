@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorBody, ProtocolError } from '../../biblepay/pool-protocol';
+import { ACTION_PATH, errorBody, ProtocolError } from '../../biblepay/pool-protocol';
 import { AppConfig } from '../../config/app-config';
-import { writeProtocolAnswer } from '../mining/action.controller';
+import { keepsAlive, writeProtocolAnswer } from '../mining/protocol-answer';
 import { clientKey, SlidingWindowLimiter } from './rate-limiter';
 
-/** The wallet's endpoint: limited on its own budget and refused in the protocol's error format. */
-const PROTOCOL_PATH = '/Action.aspx';
 /** Monitoring is never limited (the health checker may poll from behind the same NAT). */
 const EXEMPT_PATHS = new Set(['/health', '/health/', '/metrics', '/metrics/']);
 
@@ -16,7 +14,11 @@ const EXEMPT_PATHS = new Set(['/health', '/health/', '/metrics', '/metrics/']);
  * already honours TRUST_PROXY, so behind a proxy the limit applies to the miner, not the proxy.
  * In-process: with several frontends behind a load balancer each enforces its own share.
  */
-export function installRateLimit(fastify: FastifyInstance, limits: AppConfig['rateLimit']): void {
+export function installRateLimit(
+  fastify: FastifyInstance,
+  limits: AppConfig['rateLimit'],
+  actionKeepAlive = false,
+): void {
   const action =
     limits.actionPerMinute > 0 ? new SlidingWindowLimiter(limits.actionPerMinute) : null;
   const web = limits.webPerMinute > 0 ? new SlidingWindowLimiter(limits.webPerMinute) : null;
@@ -26,8 +28,10 @@ export function installRateLimit(fastify: FastifyInstance, limits: AppConfig['ra
     const url = request.url;
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
-    if (path === PROTOCOL_PATH) {
-      if (action && !action.take(clientKey(request.ip))) return refuseMiner(reply);
+    if (path === ACTION_PATH) {
+      if (action && !action.take(clientKey(request.ip))) {
+        return refuseMiner(request, reply, actionKeepAlive);
+      }
     } else if (web && !EXEMPT_PATHS.has(path) && !web.take(clientKey(request.ip))) {
       return refuseVisitor(request, reply, web);
     }
@@ -36,8 +40,10 @@ export function installRateLimit(fastify: FastifyInstance, limits: AppConfig['ra
 }
 
 /** The wallet reads raw bytes: an answer it understands, shown to the user as an error. */
-function refuseMiner(reply: FastifyReply): void {
-  writeProtocolAnswer(reply, errorBody(ProtocolError.rateLimited));
+function refuseMiner(request: FastifyRequest, reply: FastifyReply, keepAlive: boolean): void {
+  writeProtocolAnswer(reply, errorBody(ProtocolError.rateLimited), {
+    keepAlive: keepsAlive(request, keepAlive),
+  });
 }
 
 function refuseVisitor(

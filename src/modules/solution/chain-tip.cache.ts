@@ -9,7 +9,7 @@ export interface ChainTip {
   tipTimeMs: number;
 }
 
-/** The node's max nonce rule (PROTOCOL.md §2): max(512, elapsed*256), 999999999 after 30 min. */
+/** The node's max nonce rule (docs/PROTOCOL.md §2): max(512, elapsed*256), 999999999 after 30 min. */
 export function maxNonce(tip: ChainTip, nowMs: number): number {
   const elapsed = Math.max(0, Math.floor((nowMs - tip.tipTimeMs) / 1000));
   if (elapsed > 30 * 60) return 999_999_999;

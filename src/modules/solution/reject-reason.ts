@@ -1,6 +1,6 @@
 /**
  * Why a share was rejected, stored in rejected_solution.reason and shown to the miner. The order
- * is the order of the checks (cheapest first, PROTOCOL.md §3 plus what the original missed).
+ * is the order of the checks (cheapest first, docs/PROTOCOL.md §3 plus what the original missed).
  */
 export const RejectReason = {
   /** The solution string failed the shape check (the frontend should have refused it). */

@@ -32,6 +32,10 @@ export class WorkEntity {
   @Column({ type: 'varchar', length: 64, nullable: true })
   agent: string | null;
 
+  /** The `SessionID` an Evo wallet sent with its getwork. */
+  @Column({ name: 'session_id', type: 'varchar', length: 64, nullable: true })
+  sessionId: string | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 }
