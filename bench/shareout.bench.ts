@@ -52,11 +52,12 @@ async function main(): Promise<void> {
           1000,
           block.insertId,
           new Date(),
+          new Date(),
         ];
       });
       await db.query(
         `INSERT INTO solution (message_id, network, work_id, miner_id, worker_id, block_hash, prev_height, bible_hash,
-           hash_target, share_weight, hashes_per_second, block_id, inserted_at) VALUES ?`,
+           hash_target, share_weight, hashes_per_second, block_id, received_at, inserted_at) VALUES ?`,
         [rows],
       );
     }

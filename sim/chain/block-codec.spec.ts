@@ -1,3 +1,4 @@
+import { decodeBlockHeader } from '../../src/biblepay/block-header';
 import { randomAddress } from '../../src/biblepay/address';
 import { formatCoins, parseCoins } from './amount';
 import {
@@ -70,13 +71,14 @@ describe('simulated block and coinbase hex', () => {
     expect(a.hash).not.toBe(b.hash);
   });
 
-  it('refuses hex that is not hex, not a simulated block, or whose hash does not match', () => {
+  it('refuses hex that is not hex, not a simulated block, or whose coinbase is not its merkle root', () => {
     expect(() => decodeBlock('zz')).toThrow(SimDecodeError);
     expect(() => decodeBlock('')).toThrow(SimDecodeError);
     expect(() => decodeBlock('00112233')).toThrow(SimDecodeError);
     const built = assembleBlock({ header, coinbase: coinbase() });
-    const tampered = encodeBlock({ ...built, header: { ...header, nonce: 43 } });
-    expect(() => decodeBlock(tampered)).toThrow(/hash does not match/);
+    const paid = { ...built.coinbase.outputs[0], address: 'someone else' };
+    const tampered = encodeBlock({ ...built, coinbase: { ...built.coinbase, outputs: [paid] } });
+    expect(() => decodeBlock(tampered)).toThrow(/merkle root does not match/);
     expect(() => decodeBlock(encodeCoinbaseTx(coinbase()))).toThrow(/not a simulated block/);
   });
 
@@ -91,6 +93,18 @@ describe('simulated block and coinbase hex', () => {
         nonce: header.nonce,
       }),
     );
+  });
+});
+
+it('starts every block with the real 80-byte header: prev hash, merkle root = txid, time, nonce', () => {
+  const built = assembleBlock({ header, coinbase: coinbase() });
+  const decoded = decodeBlockHeader(encodeBlock(built));
+  expect(decoded).toMatchObject({
+    version: header.version,
+    prevHash: header.prevHash,
+    merkleRoot: built.txid,
+    time: header.time,
+    nonce: header.nonce,
   });
 });
 

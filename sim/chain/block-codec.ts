@@ -1,22 +1,30 @@
-import { bibleHash, doubleSha256Hex, isHex64 } from './hash';
+import { createHash } from 'node:crypto';
+import {
+  decodeBlockHeader,
+  encodeBlockHeader,
+  HEADER_BYTES,
+} from '../../src/biblepay/block-header';
+import { bibleHash, isHex64 } from './hash';
 
 /**
- * The simulator's own serialization of blocks and coinbase transactions. A real BiblePay block
- * cannot be produced here (it needs X11 and the node's bible hash), so the simulated miner and
- * the simulated node agree on this simple format instead:
+ * The simulator's serialization of blocks and coinbase transactions. A block starts with the real
+ * 80-byte header (version, previous hash, merkle root = the coinbase txid, time, bits, nonce), so a
+ * pool reads it as it reads a real block; the rest is the simulator's own:
  *
  *   coinbase tx hex = hex( "SIMT" 0x01 <UTF-8 JSON of the coinbase> )
- *   block hex       = hex( "SIMB" 0x01 <UTF-8 JSON of the block, coinbase embedded as its tx hex> )
+ *   block hex       = hex( <80-byte header> "SIMB" 0x02 <UTF-8 JSON: prev height and time, claimed
+ *                          bible hash, coinbase as its tx hex, filler> )
  *
- * txid = double SHA-256 of the coinbase bytes; block hash = double SHA-256 of the header fields
- * and the txid (so a changed coinbase changes the block hash, as a merkle root would). Amounts
- * are base units written as decimal strings. Everything else a pool validates is carried:
- * header (version, prev hash/height/time, time, nonce), the claimed bible hash, the coinbase
- * outputs (output 0 = recipient and subsidy) with their messages (`<VER>`, `<MINERGUID>`), and
- * the CPID fields, absent in a block built by an "old node".
+ * txid = double SHA-256 of the coinbase bytes; block hash = double SHA-256 of the 80-byte header
+ * (a real node uses X11), shown byte-reversed as nodes show hashes — so a changed coinbase changes
+ * the merkle root and the block hash. Amounts are base units written as decimal strings. The
+ * coinbase carries output 0 (recipient and subsidy) with its messages (`<VER>`, `<MINERGUID>`),
+ * and the CPID fields, absent in a block built by an "old node".
  */
 
-const BLOCK_MAGIC = Buffer.from('SIMB\x01', 'latin1');
+const BLOCK_MAGIC = Buffer.from('SIMB\x02', 'latin1');
+/** The compact target written in every simulated header (the node checks its own target). */
+const SIM_BITS = 0x1e0ffff0;
 const TX_MAGIC = Buffer.from('SIMT\x01', 'latin1');
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 
@@ -78,21 +86,36 @@ export interface DecodedBlock extends SimBlock {
 }
 
 export function computeTxid(coinbaseHex: string): string {
-  return doubleSha256Hex(Buffer.from(coinbaseHex, 'hex'));
+  return doubleSha256(Buffer.from(coinbaseHex, 'hex')).toString('hex');
+}
+
+function doubleSha256(data: Uint8Array): Buffer {
+  return createHash('sha256').update(createHash('sha256').update(data).digest()).digest();
+}
+
+/** The 80 header bytes of a block whose only transaction has `txid`. */
+export function headerBytes(header: SimBlockHeader, txid: string): Buffer {
+  return encodeBlockHeader({
+    version: header.version,
+    prevHash: header.prevHash,
+    merkleRoot: txid,
+    time: header.time,
+    bits: SIM_BITS,
+    nonce: header.nonce,
+  });
 }
 
 export function computeBlockHash(header: SimBlockHeader, txid: string): string {
-  return doubleSha256Hex(
-    JSON.stringify([
-      header.version,
-      header.prevHash,
-      header.prevHeight,
-      header.time,
-      header.prevTime,
-      header.nonce,
-      txid,
-    ]),
-  );
+  return doubleSha256(headerBytes(header, txid)).reverse().toString('hex');
+}
+
+/** The block hash for each nonce of one header and coinbase, without rebuilding the header. */
+export function nonceHasher(header: SimBlockHeader, txid: string): (nonce: number) => string {
+  const bytes = headerBytes(header, txid);
+  return (nonce) => {
+    bytes.writeUInt32LE(nonce, 76);
+    return doubleSha256(bytes).reverse().toString('hex');
+  };
 }
 
 /** The honest bible hash of a block: its hash, time and nonce over its stated previous block. */
@@ -148,24 +171,24 @@ export function assembleBlock(parts: {
   };
 }
 
-export function encodeBlock(block: SimBlock): string {
+/**
+ * The header's merkle root is `block.txid` when the block carries one (so a coinbase changed after
+ * the fact no longer matches it, as in a real block), else the txid of its coinbase.
+ */
+export function encodeBlock(block: SimBlock & { txid?: string }): string {
   const coinbaseHex = encodeCoinbaseTx(block.coinbase);
-  const h = block.header;
+  const txid = block.txid ?? computeTxid(coinbaseHex);
   const body = {
-    header: {
-      version: h.version,
-      prevHash: h.prevHash,
-      prevHeight: h.prevHeight,
-      time: h.time,
-      prevTime: h.prevTime,
-      nonce: h.nonce,
-    },
-    hash: block.hash,
+    prevHeight: block.header.prevHeight,
+    prevTime: block.header.prevTime,
     bibleHash: block.bibleHash,
     coinbase: coinbaseHex,
     filler: block.filler,
   };
-  return Buffer.concat([BLOCK_MAGIC, Buffer.from(JSON.stringify(body), 'utf8')]).toString('hex');
+  return (
+    headerBytes(block.header, txid).toString('hex') +
+    Buffer.concat([BLOCK_MAGIC, Buffer.from(JSON.stringify(body), 'utf8')]).toString('hex')
+  );
 }
 
 export function decodeCoinbaseTx(hex: string): SimCoinbaseTx & { txid: string } {
@@ -203,22 +226,23 @@ export function decodeCoinbaseTx(hex: string): SimCoinbaseTx & { txid: string } 
 
 /** Throws {@link SimDecodeError} on anything that is not a well-formed, self-consistent block. */
 export function decodeBlock(hex: string): DecodedBlock {
-  const body = readEnvelope(hex, BLOCK_MAGIC, 'block');
-  const head = asObject(body.header, 'header');
+  const head = typeof hex === 'string' ? decodeBlockHeader(hex) : null;
+  if (!head) throw new SimDecodeError('block is shorter than a header or not hex');
+  const body = readEnvelope(hex.slice(HEADER_BYTES * 2), BLOCK_MAGIC, 'block');
   const header: SimBlockHeader = {
-    version: integer(head, 'version'),
-    prevHash: hash64(head, 'prevHash'),
-    prevHeight: integer(head, 'prevHeight'),
-    time: integer(head, 'time'),
-    prevTime: integer(head, 'prevTime'),
-    nonce: integer(head, 'nonce'),
+    version: head.version,
+    prevHash: head.prevHash,
+    prevHeight: integer(body, 'prevHeight'),
+    time: head.time,
+    prevTime: integer(body, 'prevTime'),
+    nonce: head.nonce,
   };
   const coinbaseHex = field(body, 'coinbase', 'string').toLowerCase();
   const coinbase = decodeCoinbaseTx(coinbaseHex);
-  const hash = hash64(body, 'hash');
-  if (computeBlockHash(header, coinbase.txid) !== hash) {
-    throw new SimDecodeError('block hash does not match its header and coinbase');
+  if (head.merkleRoot !== coinbase.txid) {
+    throw new SimDecodeError('merkle root does not match the coinbase');
   }
+  const hash = computeBlockHash(header, coinbase.txid);
   const filler = body.filler === undefined ? undefined : field(body, 'filler', 'string');
   const { txid, ...tx } = coinbase;
   return {

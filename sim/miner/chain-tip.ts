@@ -12,6 +12,8 @@ export interface ChainTip {
   subsidy: bigint;
   /** The node's target for a block; undefined when no node is known. */
   networkTarget?: string;
+  /** The block before the tip (to build a stale share on), when the node told it. */
+  previous?: { hash: string; height: number; time: number };
 }
 
 /** Subsidy assumed without a node: the simulated node's default. */
@@ -55,18 +57,29 @@ export async function fetchChainTip(nodeUrl: string, timeoutMs = 5_000): Promise
   const coinbaseValue = /"coinbasevalue":(\d+)/.exec(response.text);
   if (!coinbaseValue) throw new SimRpcError(-1, 'getblocktemplate without coinbasevalue');
   const template = reply.result;
-  const prev = await rpcCall<{ time: number; height: number }>(
+  const prev = await rpcCall<{ time: number; height: number; previousblockhash?: string }>(
     nodeUrl,
     'getblock',
     [template.previousblockhash],
     timeoutMs,
   );
+  const before = prev.previousblockhash
+    ? await rpcCall<{ time: number; height: number }>(
+        nodeUrl,
+        'getblock',
+        [prev.previousblockhash],
+        timeoutMs,
+      )
+    : undefined;
   return {
     hash: template.previousblockhash,
     height: prev.height,
     time: prev.time,
     subsidy: BigInt(coinbaseValue[1]),
     networkTarget: template.target,
+    ...(before && prev.previousblockhash
+      ? { previous: { hash: prev.previousblockhash, height: before.height, time: before.time } }
+      : {}),
   };
 }
 

@@ -4,11 +4,11 @@ import { KNOWN_NETWORKS, Network } from '../../src/biblepay/network';
 import {
   assembleBlock,
   buildBlockMessage,
-  computeBlockHash,
   computeTxid,
   DecodedBlock,
   encodeBlock,
   encodeCoinbaseTx,
+  nonceHasher,
   SimBlockHeader,
   SimCoinbaseTx,
   SimCpid,
@@ -37,6 +37,10 @@ export const MISBEHAVIOURS = [
   'nonce-too-high', // nonce above the node's pinfo cap
   'wrong-height', // built on the block before the tip
   'tampered-block', // coinbase changed after the block hash was found: block hex does not decode
+  'foreign-block', // shares from a block paying the miner himself, a pool-paying block hex attached
+  'mixed-header', // the block hex's header has another time than the share's fields
+  'wrong-guid-in-coinbase', // the coinbase names another miner's MINERGUID
+  'bad-prev-time', // prev_block_time is not the time of the block at prev_height
   // headers of the solution request
   'wrong-network', // NetworkID of the other network
   'unknown-network', // NetworkID the pool does not serve at all
@@ -107,6 +111,27 @@ export interface CraftedSolution {
   misbehaviour: Misbehaviour;
 }
 
+/** Modes whose block is a real block on the tip, worth handing to the node when it qualifies. */
+const HONEST_BLOCKS = new Set<Misbehaviour>([
+  'none',
+  'stale-work',
+  'duplicate',
+  'wrong-recipient',
+  'above-target',
+  'malformed',
+  'bad-biblehash',
+  'bad-cpid',
+  'illegal-cpid',
+  'old-node',
+  'nonce-too-high',
+  'wrong-network',
+  'unknown-network',
+  'invalid-address',
+  'missing-worker',
+  'missing-solution',
+  'unknown-action',
+]);
+
 const DEFAULT_WALLET_VERSION = '1.1.9.3';
 const OLD_WALLET_VERSION = '1.1.1.1';
 /** Above the node's largest cap (999999999), so any `pinfo` refuses it. */
@@ -130,12 +155,22 @@ export async function craftSolution(options: CraftOptions): Promise<CraftedSolut
   };
   const { work, tip } = options;
 
-  // wrong-height: the block claims to build on the block before the tip.
+  // wrong-height: the block builds on the block before the tip (a stale share).
   const prev =
     misbehaviour === 'wrong-height'
-      ? { hash: sha256Hex(`before:${tip.hash}`), height: tip.height - 1, time: tip.time - 60 }
-      : { hash: tip.hash, height: tip.height, time: tip.time };
-  const time = Math.max(Math.floor(startedMs / 1000), prev.time + 1);
+      ? (tip.previous ?? {
+          hash: sha256Hex(`before:${tip.hash}`),
+          height: tip.height - 1,
+          time: tip.time - 60,
+        })
+      : {
+          hash: tip.hash,
+          height: tip.height,
+          time: misbehaviour === 'bad-prev-time' ? tip.time - 1 : tip.time,
+        };
+  const time =
+    Math.max(Math.floor(startedMs / 1000), prev.time + 1) +
+    (misbehaviour === 'mixed-header' ? 1 : 0);
   const header: SimBlockHeader = {
     version: 536870912,
     prevHash: prev.hash,
@@ -146,22 +181,26 @@ export async function craftSolution(options: CraftOptions): Promise<CraftedSolut
   };
 
   const cpid = cpidFor(options.workerId, misbehaviour);
-  const recipient =
-    misbehaviour === 'wrong-recipient' ? otherAddress(options.network, work.address) : work.address;
-  const coinbaseFor = (extraNonce: number): SimCoinbaseTx => ({
+  const poolPaying = misbehaviour !== 'wrong-recipient' && misbehaviour !== 'foreign-block';
+  const recipient = poolPaying
+    ? work.address
+    : misbehaviour === 'foreign-block'
+      ? options.workerId.split('/')[0] // solo mining for himself
+      : otherAddress(options.network, work.address);
+  const coinbaseFor = (extraNonce: number, payTo = recipient): SimCoinbaseTx => ({
     version: 1,
     height: prev.height + 1,
     extraNonce,
     outputs: [
       {
-        address: recipient,
+        address: payTo,
         value: tip.subsidy,
         message: buildBlockMessage({
           walletVersion:
             misbehaviour === 'old-node'
               ? OLD_WALLET_VERSION
               : (options.walletVersion ?? DEFAULT_WALLET_VERSION),
-          minerGuid: work.minerGuid,
+          minerGuid: misbehaviour === 'wrong-guid-in-coinbase' ? randomUUID() : work.minerGuid,
           cpid,
         }),
       },
@@ -184,9 +223,25 @@ export async function craftSolution(options: CraftOptions): Promise<CraftedSolut
   });
 
   const filler = options.blockBytes ? fillerFor(options.blockBytes) : undefined;
+  // The block the share's fields describe; the attached block hex is another one for the attacks.
   let block = assembleBlock({ header: found.header, coinbase: found.coinbase, filler });
-  let blockHex = encodeBlock(block);
-  let transactionHex = block.coinbaseHex;
+  const attached =
+    misbehaviour === 'foreign-block'
+      ? // Same time, nonce and previous block, but the coinbase pays the pool: another hash.
+        assembleBlock({
+          header: found.header,
+          coinbase: coinbaseFor(found.coinbase.extraNonce, work.address),
+          filler,
+        })
+      : misbehaviour === 'mixed-header'
+        ? assembleBlock({
+            header: { ...found.header, time: found.header.time - 1 },
+            coinbase: found.coinbase,
+            filler,
+          })
+        : block;
+  let blockHex = encodeBlock(attached);
+  let transactionHex = attached.coinbaseHex;
   if (misbehaviour === 'tampered-block') {
     // The hash was found for the honest coinbase; paying someone else afterwards breaks the block.
     const tamperedCoinbase = {
@@ -251,8 +306,7 @@ export async function craftSolution(options: CraftOptions): Promise<CraftedSolut
   });
   const meetsNetworkTarget =
     tip.networkTarget !== undefined &&
-    misbehaviour !== 'wrong-height' &&
-    misbehaviour !== 'tampered-block' &&
+    HONEST_BLOCKS.has(misbehaviour) &&
     hashMeetsTarget(powHash, tip.networkTarget);
 
   return {
@@ -297,13 +351,14 @@ export async function searchNonce(
     const coinbase = search.coinbaseFor(extraNonce);
     const txid = computeTxid(encodeCoinbaseTx(coinbase));
     const header = { ...search.header };
+    const hashOf = nonceHasher(header, txid);
     for (
       let nonce = search.startNonce;
       nonce <= Math.max(search.nonceCap, search.startNonce);
       nonce++
     ) {
       header.nonce = nonce;
-      const hash = computeBlockHash(header, txid);
+      const hash = hashOf(nonce);
       const value = BigInt(
         `0x${bibleHash({ blockHash: hash, blockTime: header.time, prevBlockTime: header.prevTime, prevHeight: header.prevHeight, nonce })}`,
       );

@@ -119,6 +119,9 @@ async function main(): Promise<number> {
               `= subsidy − fee ${coins(a.distributable)}`,
           );
           for (const p of a.problems) console.log(`  ${p}`);
+          for (const b of a.feeOnlyBlocks) {
+            console.log(`  note: block ${b.height} went entirely to the fee: ${b.reason}`);
+          }
           failed ||= !a.ok;
           break;
         }

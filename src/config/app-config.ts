@@ -68,6 +68,8 @@ export class AppConfig {
     batchesInFlight: number;
     tipRefreshMs: number;
     nodeRetryMaxSeconds: number;
+    /** A share that arrived up to this long after its prev_height stopped being the tip is fresh. */
+    staleGraceMs: number;
   };
   /** The money path (issue 5): blocks, shareout, payouts. Amounts in base units. */
   readonly money: {
@@ -81,6 +83,8 @@ export class AppConfig {
     payoutMaxPerRun: number;
     /** An unsent payment intent older than this is settled against the wallet's records. */
     reconcileGraceSeconds: number;
+    /** How long a mature block's round waits for queued shares before it is fixed anyway. */
+    roundBacklogWaitSeconds: number;
     /** First walk on an empty table starts this many blocks below the tip. */
     chainWalkStartDepth: number;
     blockPollSeconds: number;
@@ -158,6 +162,7 @@ export class AppConfig {
       batchesInFlight: read.int('SOLUTION_BATCHES_IN_FLIGHT', 3, 1, 64),
       tipRefreshMs: read.int('NODE_TIP_REFRESH_MS', 1000, 0, 60_000),
       nodeRetryMaxSeconds: read.int('NODE_RETRY_MAX_SECONDS', 30, 1, 3600),
+      staleGraceMs: read.int('SOLUTION_STALE_GRACE_MS', 2000, 0, 600_000),
     };
     this.money = {
       feeRecipient: read.raw('POOL_FEE_RECIPIENT') ?? null,
@@ -170,6 +175,7 @@ export class AppConfig {
       payoutMinIntervalHours: read.number('PAYOUT_MIN_INTERVAL_HOURS', 24, 0, 24 * 365),
       payoutMaxPerRun: read.int('PAYOUT_MAX_PER_RUN', 200, 1, 10_000),
       reconcileGraceSeconds: read.int('PAYOUT_RECONCILE_GRACE_SECONDS', 120, 0, 86_400),
+      roundBacklogWaitSeconds: read.int('ROUND_BACKLOG_WAIT_SECONDS', 600, 0, 7 * 86_400),
       chainWalkStartDepth: read.int('CHAIN_WALK_START_DEPTH', 200, 0, 1_000_000),
       blockPollSeconds: read.number('BLOCK_POLL_SECONDS', 60, 0.1, 86_400),
       shareoutIntervalSeconds: read.number('SHAREOUT_INTERVAL_SECONDS', 300, 0.1, 86_400),

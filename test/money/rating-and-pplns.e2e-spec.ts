@@ -39,7 +39,7 @@ describe('rating and PPLNS windows', () => {
   ): Promise<void> => {
     await db.query(
       `INSERT INTO solution (message_id, network, work_id, miner_id, worker_id, block_hash, prev_height, bible_hash,
-         hash_target, share_weight, hashes_per_second, inserted_at) VALUES ?`,
+         hash_target, share_weight, hashes_per_second, received_at, inserted_at) VALUES ?`,
       [
         weights.map((w, i) => [
           randomUUID(),
@@ -53,6 +53,7 @@ describe('rating and PPLNS windows', () => {
           'f'.repeat(64),
           w,
           100,
+          at(i),
           at(i),
         ]),
       ],

@@ -92,10 +92,11 @@ describe('scheduled cleanup', () => {
       0,
       blockId,
       at,
+      at,
     ];
     await db.query(
       `INSERT INTO solution (message_id, network, work_id, miner_id, worker_id, block_hash, prev_height, bible_hash,
-         hash_target, share_weight, hashes_per_second, block_id, inserted_at) VALUES ?`,
+         hash_target, share_weight, hashes_per_second, block_id, received_at, inserted_at) VALUES ?`,
       [
         [
           ...Array.from({ length: 10 }, () => solution(block.insertId, ancient)),

@@ -86,6 +86,10 @@ describe('backend solution validation (real MariaDB, RabbitMQ, simulated node)',
     ['illegal-cpid', RejectReason.cpidIllegal],
     ['nonce-too-high', RejectReason.nonceTooHigh],
     ['wrong-height', RejectReason.staleHeight],
+    ['foreign-block', RejectReason.blockMismatch],
+    ['mixed-header', RejectReason.blockMismatch],
+    ['wrong-guid-in-coinbase', RejectReason.foreignBlock],
+    ['bad-prev-time', RejectReason.badPrevTime],
   ])(
     'rejects a %s share with reason %s (answered ok by the frontend first)',
     async (mode, reason) => {

@@ -171,11 +171,13 @@ export class Factories {
       (o.hashesPerSecond ?? 1000n).toString(),
       o.blockId ?? null,
       utc(at(i)),
+      utc(at(i)),
     ]);
     for (let i = 0; i < rows.length; i += 1000) {
       await this.db.query(
         `INSERT INTO solution (message_id, network, work_id, miner_id, worker_id, block_hash,
-           prev_height, bible_hash, hash_target, share_weight, hashes_per_second, block_id, inserted_at)
+           prev_height, bible_hash, hash_target, share_weight, hashes_per_second, block_id, received_at,
+           inserted_at)
          VALUES ?`,
         [rows.slice(i, i + 1000)],
       );

@@ -1,10 +1,14 @@
 import { InitialSchema1795890190756 } from './1795890190756-initial-schema';
 import { BlockRounds1795893516976 } from './1795893516976-block-rounds';
 import { WorkSession1796000000000 } from './1796000000000-work-session';
+import { SolutionReceivedAt1796000000001 } from './1796000000001-solution-received-at';
+import { BlockFeeReason1796000000002 } from './1796000000002-block-fee-reason';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
 export const MIGRATIONS = [
   InitialSchema1795890190756,
   BlockRounds1795893516976,
   WorkSession1796000000000,
+  SolutionReceivedAt1796000000001,
+  BlockFeeReason1796000000002,
 ];

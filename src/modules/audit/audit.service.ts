@@ -13,6 +13,8 @@ export interface AuditReport {
   credited: bigint;
   distributable: bigint;
   problems: string[];
+  /** Blocks whose whole subsidy went to the fee, and why (not a mismatch, but worth a look). */
+  feeOnlyBlocks: { height: number; reason: string }[];
 }
 
 export interface FundingReport {
@@ -76,6 +78,7 @@ export class AuditService {
       credited,
       distributable,
       problems,
+      feeOnlyBlocks: await this.blocks.feeOnlyBlocks(network),
     };
   }
 

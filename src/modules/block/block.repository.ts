@@ -147,11 +147,21 @@ export class BlockRepository {
     blockId: number,
     fee: bigint,
     feeRecipient: string,
+    feeReason: string | null = null,
   ): Promise<void> {
     await manager.query(
-      "UPDATE block SET status = 'shared', pool_fee = ?, fee_recipient = ?, shared_out_at = UTC_TIMESTAMP(3) WHERE id = ?",
-      [fee.toString(), feeRecipient, blockId],
+      "UPDATE block SET status = 'shared', pool_fee = ?, fee_recipient = ?, fee_reason = ?, shared_out_at = UTC_TIMESTAMP(3) WHERE id = ?",
+      [fee.toString(), feeRecipient, feeReason, blockId],
     );
+  }
+
+  /** Shared-out pool blocks whose whole subsidy went to the fee, with the reason. */
+  async feeOnlyBlocks(network: string): Promise<{ height: number; reason: string }[]> {
+    const rows: { height: number; fee_reason: string }[] = await this.db.query(
+      "SELECT height, fee_reason FROM block WHERE network = ? AND status = 'shared' AND fee_reason IS NOT NULL ORDER BY height",
+      [network],
+    );
+    return rows.map((r) => ({ height: Number(r.height), reason: r.fee_reason }));
   }
 
   /** The stored block at a height that is still current (for re-checking it against the chain). */

@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
 import { AppConfig } from '../../config/app-config';
+import { SOLUTION_BACKLOG, SolutionBacklog } from '../solution/solution-backlog';
 import { SolutionRepository } from '../solution/solution.repository';
 import { BlockRepository, PoolBlock } from './block.repository';
 
@@ -14,20 +16,25 @@ import { BlockRepository, PoolBlock } from './block.repository';
 @Injectable()
 export class RoundKeeper {
   private readonly logger = new Logger(RoundKeeper.name);
+  /** Mature blocks whose round waits for the share backlog: since when (unix ms). */
+  private readonly waitingSince = new Map<number, number>();
 
   constructor(
     private readonly blocks: BlockRepository,
     private readonly solutions: SolutionRepository,
     private readonly nodes: NodeClients,
     private readonly config: AppConfig,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
-  async update(network: Network): Promise<{ assigned: number; matured: number; orphaned: number }> {
+  async update(
+    network: Network,
+  ): Promise<{ assigned: number; matured: number; orphaned: number; waiting: number }> {
     const client = this.nodes.of(network);
     const tip = await client.getBlockCount();
     const poolAddress = this.config.poolAddressOf(network);
     const maturity = this.config.money.maturity[network];
-    const result = { assigned: 0, matured: 0, orphaned: 0 };
+    const result = { assigned: 0, matured: 0, orphaned: 0, waiting: 0 };
 
     const open = await this.blocks.openPoolBlocks(network);
     for (const block of open) {
@@ -43,6 +50,10 @@ export class RoundKeeper {
         // accepted before the block (including the one that found it, which may still have been
         // in the queue when the block reached the chain) is recorded.
         if (!block.roundAssigned) {
+          if (!(await this.backlogSettled(network, block))) {
+            result.waiting++;
+            continue;
+          }
           await this.blocks.transaction(async (manager) => {
             await this.solutions.assignRound(manager, network, block.id, roundEnd(block));
             await this.blocks.markRoundAssigned(manager, block.id);
@@ -57,6 +68,40 @@ export class RoundKeeper {
     }
     await this.blocks.markNonPoolMature(network, tip - maturity + 1);
     return result;
+  }
+
+  /**
+   * True once no share can still be on its way into this block's round: the backlog drained, or
+   * ROUND_BACKLOG_WAIT_SECONDS passed since the block matured (then the round is fixed as it is).
+   */
+  private async backlogSettled(network: Network, block: PoolBlock): Promise<boolean> {
+    const backlog = this.backlog();
+    if (!backlog || (await backlog.drained())) {
+      this.waitingSince.delete(block.id);
+      return true;
+    }
+    const now = Date.now();
+    const since = this.waitingSince.get(block.id) ?? now;
+    this.waitingSince.set(block.id, since);
+    if (now - since < this.config.money.roundBacklogWaitSeconds * 1000) {
+      this.logger.log(
+        `${network}: block ${block.height} is mature; its round waits for queued shares`,
+      );
+      return false;
+    }
+    this.waitingSince.delete(block.id);
+    this.logger.warn(
+      `${network}: block ${block.height}: shares still queued after ${this.config.money.roundBacklogWaitSeconds} s; fixing its round as it is`,
+    );
+    return true;
+  }
+
+  private backlog(): SolutionBacklog | undefined {
+    try {
+      return this.moduleRef.get<SolutionBacklog>(SOLUTION_BACKLOG, { strict: false });
+    } catch {
+      return undefined; // the CLI has no consumer
+    }
   }
 
   private async stillOnChain(

@@ -18,6 +18,8 @@ export interface ShareoutReport {
   subsidy: bigint;
   fee: bigint;
   feeRecipient: string;
+  /** Set when the whole subsidy goes to the fee. */
+  feeReason: string | null;
   credits: Map<number, bigint>;
   written: boolean;
 }
@@ -79,6 +81,7 @@ export class ShareoutService {
       subsidy: block.subsidy,
       fee,
       feeRecipient: this.config.money.feeRecipient ?? this.config.poolAddressOf(network),
+      feeReason: totalWeight === 0n ? `no share of ${this.scheme.name} weight in its round` : null,
       credits,
     };
   }
@@ -93,7 +96,13 @@ export class ShareoutService {
     const written = await this.blocks.transaction(async (manager) => {
       if (!(await this.blocks.lockMature(manager, block.id))) return false;
       await this.ledger.insertCredits(manager, network, block.id, report.credits);
-      await this.blocks.markShared(manager, block.id, report.fee, report.feeRecipient);
+      await this.blocks.markShared(
+        manager,
+        block.id,
+        report.fee,
+        report.feeRecipient,
+        report.feeReason,
+      );
       await this.ledger.refreshBalances(manager, [...report.credits.keys()]);
       return true;
     });

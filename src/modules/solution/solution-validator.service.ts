@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BlockHeader, decodeBlockHeader } from '../../biblepay/block-header';
 import { meetsTarget, shareWeight } from '../../biblepay/hash-target';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
@@ -10,7 +11,7 @@ import {
 } from '../../biblepay/solution-string';
 import { AppConfig } from '../../config/app-config';
 import { SolutionMessage } from '../../messaging/solution-message';
-import { ChainTipCache, maxNonce } from './chain-tip.cache';
+import { ChainBlock, ChainHistory, maxNonce } from './chain-history.service';
 import { RejectReason } from './reject-reason';
 import {
   NewRejectedSolution,
@@ -32,31 +33,38 @@ interface Candidate {
   message: SolutionMessage;
   fields: SolutionFields;
   work: WorkRef;
+  header: BlockHeader;
+  /** When the frontend received it (never later than now: a frontend clock ahead is clamped). */
+  receivedAtMs: number;
 }
+
+type Reject = (
+  i: number,
+  reason: RejectReason,
+  detail: string | null,
+  c?: Partial<Candidate>,
+) => void;
 
 /**
  * Turns a batch of queued solutions into verdicts, cheapest checks first: shape, work, miner,
- * target, duplicate (DB only) → one batched node round trip per network (biblehash +
- * hexblocktocoinbase for every survivor) → nonce and height against the cached tip.
+ * target, the block header against the share's fields (local), duplicate (DB) → one batched node
+ * round trip per network (biblehash + hexblocktocoinbase for every survivor) → the block against
+ * the chain at prev_height, the share bound to its block, recipient, miner id, CPID → nonce and
+ * staleness as of the moment the share arrived (docs/PROTOCOL.md §3).
  */
 @Injectable()
 export class SolutionValidator {
   constructor(
     private readonly repository: SolutionRepository,
     private readonly nodes: NodeClients,
-    private readonly tips: ChainTipCache,
+    private readonly chain: ChainHistory,
     private readonly config: AppConfig,
   ) {}
 
   async validate(messages: readonly SolutionMessage[]): Promise<Verdict[]> {
     const now = new Date();
     const verdicts = new Array<Verdict | undefined>(messages.length);
-    const reject = (
-      i: number,
-      reason: RejectReason,
-      detail: string | null,
-      c?: Partial<Candidate>,
-    ): void => {
+    const reject: Reject = (i, reason, detail, c) => {
       const m = messages[i];
       verdicts[i] = {
         kind: 'rejected',
@@ -115,7 +123,23 @@ export class SolutionValidator {
       if (!meetsTarget(fields.bibleHash, work.hashTarget)) {
         return reject(i, RejectReason.aboveTarget, `target ${work.hashTarget}`, { fields, work });
       }
-      candidates.set(i, { message: messages[i], fields, work });
+      const header = decodeBlockHeader(fields.blockHex);
+      if (!header) {
+        return reject(i, RejectReason.blockMismatch, 'block hex has no 80-byte header', {
+          fields,
+          work,
+        });
+      }
+      if (header.time !== fields.blockTime || header.nonce !== fields.nonce) {
+        return reject(
+          i,
+          RejectReason.blockMismatch,
+          `block header has time ${header.time} nonce ${header.nonce}`,
+          { fields, work },
+        );
+      }
+      const receivedAtMs = Math.min(messages[i].receivedAt, now.getTime());
+      candidates.set(i, { message: messages[i], fields, work, header, receivedAtMs });
     });
 
     const seen = await this.repository.acceptedBibleHashes(
@@ -140,25 +164,38 @@ export class SolutionValidator {
   private async checkWithNode(
     network: Network,
     group: [number, Candidate][],
-    reject: (
-      i: number,
-      reason: RejectReason,
-      detail: string | null,
-      c?: Partial<Candidate>,
-    ) => void,
+    reject: Reject,
     now: Date,
     verdicts: (Verdict | undefined)[],
   ): Promise<void> {
     const client = this.nodes.of(network);
-    const calls = group.flatMap(([, c]) => [
-      rpcCalls.bibleHash(c.fields),
-      rpcCalls.hexBlockToCoinbase({ blockHex: c.fields.blockHex, txHex: c.fields.transactionHex }),
-    ]);
     let outcomes: BatchOutcome<unknown>[];
-    let tip;
+    let chain: Map<number, ChainBlock>;
+    let nodeHeight: number;
     try {
-      outcomes = await client.batch(calls);
-      tip = await this.tips.get(network);
+      const tip = await this.chain.tip(network);
+      chain = await this.chain.blocks(network, this.heightsFor(group, tip.height));
+      // The node's height around the batch: hexblocktocoinbase computes against that tip.
+      outcomes = await client.batch([
+        rpcCalls.getBlockCount(),
+        ...group.flatMap(([, c]) => [
+          rpcCalls.bibleHash(c.fields),
+          rpcCalls.hexBlockToCoinbase({
+            blockHex: c.fields.blockHex,
+            txHex: c.fields.transactionHex,
+          }),
+        ]),
+        rpcCalls.getBlockCount(),
+      ]);
+      const before = outcomes[0];
+      const after = outcomes[outcomes.length - 1];
+      if (!before.ok) throw before.error;
+      if (!after.ok) throw after.error;
+      if (before.value !== after.value) throw new Error('the tip moved during the batch');
+      nodeHeight = before.value as number;
+      if (!chain.has(nodeHeight)) {
+        chain = new Map([...chain, ...(await this.chain.blocks(network, [nodeHeight]))]);
+      }
     } catch (error) {
       throw new NodeUnavailableError(`node ${network}: ${(error as Error).message}`);
     }
@@ -167,59 +204,216 @@ export class SolutionValidator {
       throw new NodeUnavailableError(`node ${network}: ${transportFailure.error.message}`);
     }
     const poolAddress = this.config.poolAddressOf(network);
-    const nonceLimit = maxNonce(tip, now.getTime());
+    // Shares built on an older tip than the node's: bound to their block by a second call.
+    const unbound: { i: number; c: Candidate; nodeBibleHash: string }[] = [];
+    let refreshed = false;
 
-    group.forEach(([i, c], k) => {
-      const hash = outcomes[2 * k] as BatchOutcome<string>;
-      const coinbase = outcomes[2 * k + 1] as BatchOutcome<CoinbaseInfo>;
-      if (!hash.ok) return reject(i, RejectReason.bibleHashMismatch, nodeSaid(hash.error), c);
+    for (const [k, [i, c]] of group.entries()) {
+      const hash = outcomes[1 + 2 * k] as BatchOutcome<string>;
+      const coinbase = outcomes[2 + 2 * k] as BatchOutcome<CoinbaseInfo>;
+      if (!hash.ok) {
+        reject(i, RejectReason.bibleHashMismatch, nodeSaid(hash.error), c);
+        continue;
+      }
       if (hash.value !== c.fields.bibleHash) {
-        return reject(i, RejectReason.bibleHashMismatch, `node computed ${hash.value}`, c);
+        reject(i, RejectReason.bibleHashMismatch, `node computed ${hash.value}`, c);
+        continue;
       }
-      if (!coinbase.ok)
-        return reject(i, RejectReason.coinbaseUndecodable, nodeSaid(coinbase.error), c);
+      if (!coinbase.ok) {
+        reject(i, RejectReason.coinbaseUndecodable, nodeSaid(coinbase.error), c);
+        continue;
+      }
+      let prev = chain.get(c.fields.prevHeight);
+      if (prev && prev.hash !== c.header.prevHash && !refreshed) {
+        // A reorg the cache has not seen yet, or a foreign chain: ask the node once more.
+        refreshed = true;
+        const fresh = await this.freshBlocks(network, this.heightsFor(group, nodeHeight));
+        chain = new Map([...chain, ...fresh]);
+        prev = chain.get(c.fields.prevHeight);
+      }
       const info = coinbase.value;
-      if (info.recipient !== poolAddress) {
-        return reject(i, RejectReason.wrongRecipient, `coinbase pays ${info.recipient}`, c);
+      const problem = this.judge(c, info, prev, chain, nodeHeight, poolAddress);
+      if (problem) {
+        reject(i, problem.reason, problem.detail, c);
+        continue;
       }
-      if (this.config.solutionRequireCpid) {
-        if (info.cpid_sig_valid === undefined || info.cpid_legal === undefined) {
-          return reject(i, RejectReason.cpidUnknown, 'the node reported no CPID fields', c);
-        }
-        if (!info.cpid_sig_valid) return reject(i, RejectReason.cpidSignatureInvalid, null, c);
-        if (!info.cpid_legal)
-          return reject(i, RejectReason.cpidIllegal, info.cpid_legality_narr ?? null, c);
+      if (c.fields.prevHeight === nodeHeight) verdicts[i] = this.accepted(network, c, now);
+      else unbound.push({ i, c, nodeBibleHash: info.biblehash });
+    }
+    if (unbound.length > 0)
+      await this.bindOlderShares(network, unbound, chain.get(nodeHeight), reject, now, verdicts);
+  }
+
+  /** Each candidate's prev_height and the height after it (when it is stale), up to `top`. */
+  private heightsFor(group: [number, Candidate][], top: number): number[] {
+    return group.flatMap(([, c]) => {
+      const h = c.fields.prevHeight;
+      return h > top ? [] : h === top ? [h] : [h, h + 1];
+    });
+  }
+
+  private async freshBlocks(network: Network, heights: number[]): Promise<Map<number, ChainBlock>> {
+    try {
+      return await this.chain.blocks(network, heights, true);
+    } catch (error) {
+      throw new NodeUnavailableError(`node ${network}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Everything the node's answers and the chain decide about one share, in order; null when the
+   * share passes (the binding of an older-tip share to its block is checked after).
+   */
+  private judge(
+    c: Candidate,
+    info: CoinbaseInfo,
+    prev: ChainBlock | undefined,
+    chain: Map<number, ChainBlock>,
+    nodeHeight: number,
+    poolAddress: string,
+  ): { reason: RejectReason; detail: string | null } | null {
+    const f = c.fields;
+    if (!prev) {
+      return {
+        reason: RejectReason.staleHeight,
+        detail: `prev_height ${f.prevHeight} is above the node's tip ${nodeHeight}`,
+      };
+    }
+    if (prev.hash !== c.header.prevHash) {
+      return {
+        reason: RejectReason.wrongPrevBlock,
+        detail: `block builds on ${c.header.prevHash}, the chain has ${prev.hash} at ${f.prevHeight}`,
+      };
+    }
+    if (prev.time !== f.prevBlockTime) {
+      return {
+        reason: RejectReason.badPrevTime,
+        detail: `prev_block_time ${f.prevBlockTime}, block ${f.prevHeight} has ${prev.time}`,
+      };
+    }
+    // The node's bible hash of the block hex is over its own tip: comparable when that is prev_height.
+    if (f.prevHeight === nodeHeight && info.biblehash !== f.bibleHash) {
+      return {
+        reason: RejectReason.blockMismatch,
+        detail: `the node's bible hash of the block hex is ${info.biblehash}`,
+      };
+    }
+    if (info.recipient !== poolAddress) {
+      return { reason: RejectReason.wrongRecipient, detail: `coinbase pays ${info.recipient}` };
+    }
+    const guid = extractTag(info.blockmessage ?? '', 'MINERGUID');
+    if (guid !== c.work.minerGuid) {
+      return {
+        reason: RejectReason.foreignBlock,
+        detail: guid ? `coinbase names miner ${guid}` : 'coinbase names no miner',
+      };
+    }
+    if (this.config.solutionRequireCpid) {
+      if (info.cpid_sig_valid === undefined || info.cpid_legal === undefined) {
+        return { reason: RejectReason.cpidUnknown, detail: 'the node reported no CPID fields' };
       }
-      if (c.fields.nonce > nonceLimit) {
-        return reject(i, RejectReason.nonceTooHigh, `nonce ${c.fields.nonce} > ${nonceLimit}`, c);
+      if (!info.cpid_sig_valid) return { reason: RejectReason.cpidSignatureInvalid, detail: null };
+      if (!info.cpid_legal)
+        return { reason: RejectReason.cpidIllegal, detail: info.cpid_legality_narr ?? null };
+    }
+    const nonceLimit = maxNonce(
+      { height: prev.height, tipTimeMs: prev.time * 1000 },
+      c.receivedAtMs,
+    );
+    if (f.nonce > nonceLimit) {
+      return { reason: RejectReason.nonceTooHigh, detail: `nonce ${f.nonce} > ${nonceLimit}` };
+    }
+    if (f.prevHeight < nodeHeight) {
+      const next = chain.get(f.prevHeight + 1);
+      const staleSince =
+        this.chain.appearedAt(c.message.network, f.prevHeight + 1) ?? (next ? next.time * 1000 : 0);
+      if (c.receivedAtMs > staleSince + this.config.solution.staleGraceMs) {
+        return {
+          reason: RejectReason.staleHeight,
+          detail: `arrived ${new Date(c.receivedAtMs).toISOString()}, block ${f.prevHeight + 1} came ${new Date(staleSince).toISOString()}`,
+        };
       }
-      if (c.fields.prevHeight !== tip.height) {
+    }
+    return null;
+  }
+
+  /**
+   * A share that arrived while its prev_height was the tip, validated after the tip moved on: the
+   * node's bible hash of its block hex is over the new tip, so ask the node for the bible hash of
+   * the share's own block hash, time and nonce over that same tip — equal only when the block hex
+   * is the block the share's hash names.
+   */
+  private async bindOlderShares(
+    network: Network,
+    unbound: { i: number; c: Candidate; nodeBibleHash: string }[],
+    tip: ChainBlock | undefined,
+    reject: Reject,
+    now: Date,
+    verdicts: (Verdict | undefined)[],
+  ): Promise<void> {
+    if (!tip) throw new NodeUnavailableError(`node ${network}: its tip block could not be read`);
+    let outcomes: BatchOutcome<string>[];
+    try {
+      outcomes = await this.nodes.of(network).batch(
+        unbound.map(({ c }) =>
+          rpcCalls.bibleHash({
+            blockHash: c.fields.blockHash,
+            blockTime: c.fields.blockTime,
+            prevBlockTime: tip.time,
+            prevHeight: tip.height,
+            nonce: c.fields.nonce,
+          }),
+        ),
+      );
+    } catch (error) {
+      throw new NodeUnavailableError(`node ${network}: ${(error as Error).message}`);
+    }
+    unbound.forEach(({ i, c, nodeBibleHash }, k) => {
+      const outcome = outcomes[k];
+      if (!outcome.ok && !(outcome.error instanceof RpcError)) {
+        throw new NodeUnavailableError(`node ${network}: ${outcome.error.message}`);
+      }
+      if (!outcome.ok || outcome.value !== nodeBibleHash) {
         return reject(
           i,
-          RejectReason.staleHeight,
-          `prev_height ${c.fields.prevHeight}, node at ${tip.height}`,
+          RejectReason.blockMismatch,
+          `the block hex is not block ${c.fields.blockHash}`,
           c,
         );
       }
-      verdicts[i] = {
-        kind: 'accepted',
-        row: {
-          messageId: c.message.id,
-          network,
-          workId: c.work.id,
-          minerId: c.work.minerId,
-          workerId: c.work.workerId,
-          blockHash: c.fields.blockHash,
-          prevHeight: c.fields.prevHeight,
-          bibleHash: c.fields.bibleHash,
-          hashTarget: c.work.hashTarget,
-          shareWeight: shareWeight(this.config.baseHashTarget, c.work.hashTarget),
-          hashesPerSecond: hashesPerSecond(c.fields),
-          insertedAt: now,
-        },
-      };
+      verdicts[i] = this.accepted(network, c, now);
     });
   }
+
+  private accepted(network: Network, c: Candidate, now: Date): Verdict {
+    return {
+      kind: 'accepted',
+      row: {
+        messageId: c.message.id,
+        network,
+        workId: c.work.id,
+        minerId: c.work.minerId,
+        workerId: c.work.workerId,
+        blockHash: c.fields.blockHash,
+        prevHeight: c.fields.prevHeight,
+        bibleHash: c.fields.bibleHash,
+        hashTarget: c.work.hashTarget,
+        shareWeight: shareWeight(this.config.baseHashTarget, c.work.hashTarget),
+        hashesPerSecond: hashesPerSecond(c.fields),
+        receivedAt: new Date(c.receivedAtMs),
+        insertedAt: now,
+      },
+    };
+  }
+}
+
+/** Text between `<TAG>` and `</TAG>`, "" when absent (the node's ExtractXML). */
+function extractTag(text: string, tag: string): string {
+  const open = `<${tag}>`;
+  const start = text.indexOf(open);
+  if (start < 0) return '';
+  const end = text.indexOf(`</${tag}>`, start + open.length);
+  return end < 0 ? '' : text.slice(start + open.length, end);
 }
 
 function nodeSaid(error: RpcFailure): string {

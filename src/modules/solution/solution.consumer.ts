@@ -17,6 +17,7 @@ import {
 } from '../../messaging/solution-message';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { SolutionRecorder } from './solution-recorder.service';
+import { SolutionBacklog } from './solution-backlog';
 import { NodeUnavailableError, SolutionValidator } from './solution-validator.service';
 
 interface Delivery {
@@ -43,7 +44,7 @@ export interface ConsumerStats {
  * rejected for the node's absence.
  */
 @Injectable()
-export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy, SolutionBacklog {
   private readonly logger = new Logger(SolutionConsumer.name);
   private channel?: ChannelWrapper;
   private buffer: Delivery[] = [];
@@ -159,6 +160,12 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
       }
     }
     // Shutting down: leave the batch unacked; the broker redelivers it to a running consumer.
+  }
+
+  /** Nothing buffered or in validation here, and the queue holds no ready message. */
+  async drained(): Promise<boolean> {
+    if (this.buffer.length > 0 || this.inFlight > 0) return false;
+    return (await this.queueDepth()) === 0;
   }
 
   /**

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { BiblepayNodeModule } from '../../biblepay/biblepay-node.module';
 import { MessagingModule } from '../../messaging/messaging.module';
-import { ChainTipCache } from './chain-tip.cache';
+import { ChainHistory } from './chain-history.service';
 import { SolutionCleanupService } from './solution-cleanup.service';
 import { SolutionConsumer } from './solution.consumer';
 import { SolutionRecorder } from './solution-recorder.service';
+import { SOLUTION_BACKLOG } from './solution-backlog';
 import { SolutionStoreModule } from './solution-store.module';
 import { SolutionValidator } from './solution-validator.service';
 
@@ -18,8 +19,9 @@ import { SolutionValidator } from './solution-validator.service';
     SolutionConsumer,
     SolutionValidator,
     SolutionRecorder,
-    ChainTipCache,
+    ChainHistory,
     SolutionCleanupService,
+    { provide: SOLUTION_BACKLOG, useExisting: SolutionConsumer },
   ],
   exports: [SolutionConsumer, SolutionCleanupService],
 })

@@ -24,6 +24,8 @@ export interface NewSolution {
   hashTarget: string;
   shareWeight: bigint;
   hashesPerSecond: number;
+  /** When the frontend received it: rounds and PPLNS windows go by this. */
+  receivedAt: Date;
   insertedAt: Date;
 }
 
@@ -132,13 +134,14 @@ export class SolutionRepository {
         r.hashTarget,
         r.shareWeight.toString(),
         r.hashesPerSecond,
+        r.receivedAt,
         r.insertedAt,
       );
     }
     await manager.query(
       `INSERT IGNORE INTO solution (message_id, network, work_id, miner_id, worker_id, block_hash, prev_height,
-         bible_hash, hash_target, share_weight, hashes_per_second, inserted_at)
-       VALUES ${Array(rows.length).fill('(?,?,?,?,?,?,?,?,?,?,?,?)').join(',')}`,
+         bible_hash, hash_target, share_weight, hashes_per_second, received_at, inserted_at)
+       VALUES ${Array(rows.length).fill('(?,?,?,?,?,?,?,?,?,?,?,?,?)').join(',')}`,
       params,
     );
   }
@@ -183,7 +186,10 @@ export class SolutionRepository {
 
   // ---- rounds (the block module assigns accepted shares to the pool block that pays them) ----
 
-  /** A pool block's round: every unassigned accepted share of its network up to its chain time. */
+  /**
+   * A pool block's round: every unassigned accepted share of its network that the pool received up
+   * to the block's chain time (not when it was validated: a backlog must not move shares).
+   */
   async assignRound(
     manager: EntityManager,
     network: string,
@@ -191,7 +197,7 @@ export class SolutionRepository {
     upTo: Date,
   ): Promise<number> {
     const result: { affectedRows?: number } = await manager.query(
-      'UPDATE solution SET block_id = ? WHERE network = ? AND block_id IS NULL AND inserted_at <= ?',
+      'UPDATE solution SET block_id = ? WHERE network = ? AND block_id IS NULL AND received_at <= ?',
       [blockId, network, upTo],
     );
     return result.affectedRows ?? 0;
@@ -236,9 +242,9 @@ export class SolutionRepository {
       await manager.query(
         `SELECT miner_id, share_weight, before_weight AS \`before\` FROM (
          SELECT miner_id, share_weight,
-                COALESCE(SUM(share_weight) OVER (ORDER BY inserted_at DESC, id DESC
+                COALESCE(SUM(share_weight) OVER (ORDER BY received_at DESC, id DESC
                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_weight
-           FROM solution WHERE network = ? AND inserted_at <= ?) w
+           FROM solution WHERE network = ? AND received_at <= ?) w
         WHERE before_weight < ?`,
         [network, upTo, window.toString()],
       );

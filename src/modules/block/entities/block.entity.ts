@@ -64,6 +64,10 @@ export class BlockEntity {
   @Column({ name: 'fee_recipient', type: 'varchar', length: 64, nullable: true })
   feeRecipient: string | null;
 
+  /** Why the whole subsidy went to the fee (no share to pay), shown by the audit. */
+  @Column({ name: 'fee_reason', type: 'varchar', length: 120, nullable: true })
+  feeReason: string | null;
+
   @Column({ name: 'shared_out_at', type: 'datetime', precision: 3, nullable: true })
   sharedOutAt: Date | null;
 

@@ -6,6 +6,7 @@ import { bigintTransformer, idTransformer } from '../../../database/bigint.trans
 @Index('uq_solution_bible_hash', ['bibleHash'], { unique: true })
 @Index('uq_solution_message_id', ['messageId'], { unique: true })
 @Index('ix_solution_network_inserted', ['network', 'insertedAt'])
+@Index('ix_solution_network_received', ['network', 'receivedAt'])
 @Index('ix_solution_block', ['blockId'])
 @Index('ix_solution_miner_inserted', ['minerId', 'insertedAt'])
 export class SolutionEntity {
@@ -60,6 +61,10 @@ export class SolutionEntity {
     transformer: idTransformer,
   })
   blockId: number | null;
+
+  /** When the frontend received the share: rounds and PPLNS windows are cut by this. */
+  @Column({ name: 'received_at', type: 'datetime', precision: 3 })
+  receivedAt: Date;
 
   @Column({ name: 'inserted_at', type: 'datetime', precision: 3 })
   insertedAt: Date;

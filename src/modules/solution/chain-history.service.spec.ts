@@ -1,4 +1,4 @@
-import { maxNonce } from './chain-tip.cache';
+import { maxNonce } from './chain-history.service';
 
 describe('max nonce (the node pinfo rule)', () => {
   const tip = { height: 10, tipTimeMs: 1_000_000 };
