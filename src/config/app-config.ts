@@ -50,6 +50,15 @@ export class AppConfig {
   readonly poolPublicUrl: string | null;
   /** How long a frontend trusts its cached miner row (disabled flag, rated hash target). */
   readonly minerCacheSeconds: number;
+  /** Distinct worker names a miner may have; a new one past it is refused, nothing created. */
+  readonly maxWorkersPerMiner: number;
+  /** Bounded cost of shares nobody pays for (issue 10): see README "Abuse limits". */
+  readonly abuse: {
+    rejectedSolutionBytesPerMinerHour: number;
+    suspendRejections: number;
+    suspendWindowSeconds: number;
+    suspendSeconds: number;
+  };
   /** Work rows written in one INSERT at most (group commit). */
   readonly workBatchMax: number;
   /** A solution not confirmed by the broker within this many ms is answered with an error. */
@@ -149,6 +158,18 @@ export class AppConfig {
     this.webCacheSeconds = read.int('WEB_CACHE_SECONDS', 60, 0, 3600);
     this.poolPublicUrl = read.optionalHttpUrl('POOL_PUBLIC_URL');
     this.minerCacheSeconds = read.int('MINER_CACHE_SECONDS', 60, 0, 86400);
+    this.maxWorkersPerMiner = read.int('MAX_WORKERS_PER_MINER', 200, 1, 1_000_000);
+    this.abuse = {
+      rejectedSolutionBytesPerMinerHour: read.int(
+        'REJECTED_SOLUTION_BYTES_PER_MINER_HOUR',
+        1024 * 1024,
+        0,
+        1024 * 1024 * 1024,
+      ),
+      suspendRejections: read.int('MINER_SUSPEND_REJECTIONS', 200, 0, 10_000_000),
+      suspendWindowSeconds: read.int('MINER_SUSPEND_WINDOW_SECONDS', 600, 1, 86_400),
+      suspendSeconds: read.int('MINER_SUSPEND_SECONDS', 3600, 1, 30 * 86_400),
+    };
     this.workBatchMax = read.int('WORK_BATCH_MAX', 500, 1, 10000);
     this.publishTimeoutMs = read.int('PUBLISH_TIMEOUT_MS', 5000, 100, 120000);
     this.databasePoolSize = read.int('DATABASE_POOL_SIZE', 10, 1, 500);

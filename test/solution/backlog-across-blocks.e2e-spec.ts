@@ -3,7 +3,8 @@ import { randomAddress } from '../../src/biblepay/address';
 import { feeOf, splitByWeight } from '../../src/modules/block/split';
 import { craftSolution, requestWork, submitCrafted } from '../../sim/miner/sim-miner';
 import type { ChainTip } from '../../sim/miner/chain-tip';
-import { adminDb, eventually } from '../support/harness';
+import { eventually, RunningApp, startRole } from '../support/harness';
+import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
 import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
 import { poolAddresses, roleEnv } from '../support/test-env';
@@ -21,13 +22,20 @@ const FEE_PERCENT = '1.5';
 
 describe('a node outage across three blocks while shares queue', () => {
   let pool: PoolFixture;
+  let store: IsolatedDatabase;
+  let frontend: RunningApp;
   let backend: RoleProcess;
   let db: mysql.Connection;
 
   beforeAll(async () => {
     pool = await startPoolFixture({ maturity: 3, walletBalance: 0n });
+    // Its own database: the chain walk and the rounds must see only this node's chain.
+    store = await isolatedDatabase('backlog');
+    db = store.db;
+    frontend = await startRole('frontend', { ...pool.env, DATABASE_URL: store.frontendUrl });
     const env = roleEnv('backend', {
       ...pool.env,
+      DATABASE_URL: store.backendUrl,
       MATURITY_CONFIRMATIONS_MAIN: '3',
       BLOCK_POLL_SECONDS: '0.3',
       SHAREOUT_INTERVAL_SECONDS: '0.3',
@@ -41,12 +49,12 @@ describe('a node outage across three blocks while shares queue', () => {
       NODE_RPC_TIMEOUT_MS: '1000',
     });
     backend = await startRoleProcess(env, await freePort());
-    db = await adminDb();
   });
   afterAll(async () => {
     await backend?.stop();
+    await frontend?.close();
     await pool?.close();
-    await db?.end();
+    await store?.drop();
   });
 
   /** What a miner's own node tells it: the simulated chain, read in-process (ours is "down"). */
@@ -68,6 +76,7 @@ describe('a node outage across three blocks while shares queue', () => {
     // miner address → shares per window
     const sent = miners.map(() => Array.from({ length: WINDOWS }, () => 0));
     const blockHeights: number[] = [];
+    const blockHashes: string[] = [];
 
     // Let the backend see the chain before the outage (its tip history starts here).
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -84,7 +93,7 @@ describe('a node outage across three blocks while shares queue', () => {
           jobs.slice(i, i + 10).map(async (n) => {
             const m = n % MINERS;
             const work = await requestWork({
-              pool: pool.frontend.url,
+              pool: frontend.url,
               network: 'main',
               workerId: miners[m],
             });
@@ -95,7 +104,7 @@ describe('a node outage across three blocks while shares queue', () => {
               workerId: miners[m],
             });
             const outcomes = await submitCrafted({
-              pool: pool.frontend.url,
+              pool: frontend.url,
               network: 'main',
               workerId: miners[m],
               crafted,
@@ -112,27 +121,30 @@ describe('a node outage across three blocks while shares queue', () => {
         time: Math.floor(Date.now() / 1000),
       });
       blockHeights.push(block.height);
+      blockHashes.push(block.hash);
       // ... and the next window's shares arrive after its second.
       await sleepUntil((block.header.time + 1) * 1000 + 100);
     }
     pool.node.mine(3); // maturity for the last pool block
-    const queued = await eventually(
-      async () => {
-        const [[row]] = await db.query<mysql.RowDataPacket[]>(
-          'SELECT (SELECT COUNT(*) FROM solution) + (SELECT COUNT(*) FROM rejected_solution) AS n',
-        );
-        return Number(row.n);
-      },
-      () => false,
-      300,
-    );
-    expect(queued).toBe(0); // nothing was judged while the node was away
+    const addresses = miners.map((workerId) => workerId.split('/')[0]);
+    // This run's database is shared with other test files: count only these miners' shares.
+    const judged = async (): Promise<{ accepted: number; rejected: number }> => {
+      const [[row]] = await db.query<mysql.RowDataPacket[]>(
+        `SELECT (SELECT COUNT(*) FROM solution s JOIN miner m ON m.id = s.miner_id WHERE m.address IN (?)) AS accepted,
+                (SELECT COUNT(*) FROM rejected_solution r JOIN miner m ON m.id = r.miner_id WHERE m.address IN (?)) AS rejected`,
+        [addresses, addresses],
+      );
+      return { accepted: Number(row.accepted), rejected: Number(row.rejected) };
+    };
+    const meanwhile = await eventually(judged, () => false, 300);
+    expect(meanwhile).toEqual({ accepted: 0, rejected: 0 }); // nothing judged while the node was away
 
     await pool.node.goUp();
     const shared = await eventually(
       async () => {
         const [rows] = await db.query<mysql.RowDataPacket[]>(
-          "SELECT id, height, subsidy, pool_fee, status FROM block WHERE is_pool_block = 1 AND status = 'shared' ORDER BY height",
+          "SELECT id, height, subsidy, pool_fee, status FROM block WHERE is_pool_block = 1 AND status = 'shared' AND hash IN (?) ORDER BY height",
+          [blockHashes],
         );
         return rows;
       },
@@ -141,13 +153,7 @@ describe('a node outage across three blocks while shares queue', () => {
     );
     expect(shared.map((b) => Number(b.height))).toEqual(blockHeights);
 
-    const [[counts]] = await db.query<mysql.RowDataPacket[]>(
-      'SELECT (SELECT COUNT(*) FROM solution) AS accepted, (SELECT COUNT(*) FROM rejected_solution) AS rejected',
-    );
-    expect({ accepted: Number(counts.accepted), rejected: Number(counts.rejected) }).toEqual({
-      accepted: SHARES,
-      rejected: 0,
-    });
+    expect(await judged()).toEqual({ accepted: SHARES, rejected: 0 });
 
     const minerIds = new Map<string, number>();
     for (const workerId of miners) {

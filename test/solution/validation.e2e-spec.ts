@@ -93,6 +93,14 @@ describe('backend solution validation (real MariaDB, RabbitMQ, simulated node)',
   ])(
     'rejects a %s share with reason %s (answered ok by the frontend first)',
     async (mode, reason) => {
+      // A stale share is one that arrived after the next block appeared; a tip only seconds old
+      // still counts as just arrived (SOLUTION_STALE_GRACE_MS, 2 s): let it age first.
+      if (mode === 'wrong-height') {
+        const tipTimeMs = pool.node.chain.tip.header.time * 1000;
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.max(0, tipTimeMs + 3500 - Date.now())),
+        );
+      }
       const one = await share(mode);
       expect(one.outcomes.every((o) => o.ok)).toBe(true);
       const workId = one.crafted.fields.workId;

@@ -3,6 +3,7 @@ import { BlockRounds1795893516976 } from './1795893516976-block-rounds';
 import { WorkSession1796000000000 } from './1796000000000-work-session';
 import { SolutionReceivedAt1796000000001 } from './1796000000001-solution-received-at';
 import { BlockFeeReason1796000000002 } from './1796000000002-block-fee-reason';
+import { MinerSuspension1796000000003 } from './1796000000003-miner-suspension';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   WorkSession1796000000000,
   SolutionReceivedAt1796000000001,
   BlockFeeReason1796000000002,
+  MinerSuspension1796000000003,
 ];

@@ -4,6 +4,7 @@ import { Network } from '../../biblepay/network';
 import { errorBody, ProtocolError, workBody } from '../../biblepay/pool-protocol';
 import { AppConfig } from '../../config/app-config';
 import { MinerRegistry } from './miner-registry.service';
+import { activeSuspension } from './miner-suspension';
 import { parseWorkerId } from './worker-id';
 import { WorkWriter } from './work-writer.service';
 
@@ -34,6 +35,13 @@ export class GetworkService {
 
     const { miner, workerId } = await this.registry.resolve(req.network, address, email, worker);
     if (miner.disabled) return errorBody(ProtocolError.minerDisabled(address));
+    const suspension = activeSuspension(miner);
+    if (suspension) {
+      return errorBody(ProtocolError.minerSuspended(address, suspension.until, suspension.reason));
+    }
+    if (workerId === null) {
+      return errorBody(ProtocolError.tooManyWorkers(address, this.config.maxWorkersPerMiner));
+    }
 
     const hashTarget = miner.hashTarget ?? this.config.baseHashTarget;
     const workId = randomUUID();

@@ -4,7 +4,8 @@ import { MinerRepository, MinerRow } from './miner.repository';
 
 export interface ResolvedWorker {
   miner: MinerRow;
-  workerId: number;
+  /** null: a new worker name past MAX_WORKERS_PER_MINER (nothing was created). */
+  workerId: number | null;
 }
 
 interface CachedMiner {
@@ -22,6 +23,8 @@ interface CachedMiner {
 export class MinerRegistry {
   private readonly miners = new Map<string, CachedMiner>();
   private readonly pending = new Map<string, Promise<unknown>>();
+  /** Addresses `lookup` found no miner for, until when (a share may name anyone). */
+  private readonly unknown = new Map<string, number>();
   private static readonly MAX_CACHED = 200_000;
 
   constructor(
@@ -43,15 +46,31 @@ export class MinerRegistry {
       );
       cached = this.remember(key, row, cached?.workers);
     }
-    let workerId = cached.workers.get(workerName);
+    let workerId: number | null | undefined = cached.workers.get(workerName);
     if (workerId === undefined) {
       const minerId = cached.row.id;
       workerId = await this.once(`w:${minerId}:${workerName}`, () =>
-        this.repository.findOrCreateWorker(minerId, workerName),
+        this.repository.findOrCreateWorker(minerId, workerName, this.config.maxWorkersPerMiner),
       );
-      cached.workers.set(workerName, workerId);
+      if (workerId !== null) cached.workers.set(workerName, workerId);
     }
     return { miner: cached.row, workerId };
+  }
+
+  /** The miner's row if it exists (cached like `resolve`; never creates one). */
+  async lookup(network: string, address: string): Promise<MinerRow | null> {
+    const key = `${network}:${address}`;
+    const now = Date.now();
+    const cached = this.miners.get(key);
+    if (cached && cached.expiresAt > now) return cached.row;
+    if ((this.unknown.get(key) ?? 0) > now) return null;
+    const row = await this.once(`f:${key}`, () => this.repository.findMiner(network, address));
+    if (row) this.remember(key, row, cached?.workers);
+    else {
+      if (this.unknown.size >= MinerRegistry.MAX_CACHED) this.unknown.clear();
+      this.unknown.set(key, now + this.config.minerCacheSeconds * 1000);
+    }
+    return row;
   }
 
   private remember(key: string, row: MinerRow, workers = new Map<string, number>()): CachedMiner {

@@ -8,6 +8,8 @@ export interface MinerRow {
   guid: string;
   disabled: boolean;
   hashTarget: string | null;
+  suspendedUntil: Date | null;
+  suspendedReason: string | null;
 }
 
 interface RawMiner {
@@ -15,6 +17,8 @@ interface RawMiner {
   guid: string;
   disabled: number;
   hash_target: string | null;
+  suspended_until: Date | null;
+  suspended_reason: string | null;
 }
 
 /**
@@ -43,7 +47,7 @@ export class MinerRepository {
 
   async findMiner(network: string, address: string): Promise<MinerRow | null> {
     const rows: RawMiner[] = await this.db.query(
-      'SELECT id, guid, disabled, hash_target FROM miner WHERE network = ? AND address = ?',
+      'SELECT id, guid, disabled, hash_target, suspended_until, suspended_reason FROM miner WHERE network = ? AND address = ?',
       [network, address],
     );
     if (rows.length === 0) return null;
@@ -53,10 +57,20 @@ export class MinerRepository {
       guid: r.guid,
       disabled: Boolean(r.disabled),
       hashTarget: r.hash_target,
+      suspendedUntil: r.suspended_until,
+      suspendedReason: r.suspended_reason,
     };
   }
 
-  async findOrCreateWorker(minerId: number, name: string): Promise<number> {
+  /**
+   * The worker's id, created when new — unless the miner already has `maxWorkers` workers: then
+   * null and nothing is created (a race between frontends may overshoot by a few, no more).
+   */
+  async findOrCreateWorker(
+    minerId: number,
+    name: string,
+    maxWorkers: number,
+  ): Promise<number | null> {
     const find = async (): Promise<number | null> => {
       const rows: { id: number | string }[] = await this.db.query(
         'SELECT id FROM worker WHERE miner_id = ? AND name = ?',
@@ -66,6 +80,11 @@ export class MinerRepository {
     };
     const existing = await find();
     if (existing !== null) return existing;
+    const [{ n }]: { n: number | string }[] = await this.db.query(
+      'SELECT COUNT(*) AS n FROM worker WHERE miner_id = ?',
+      [minerId],
+    );
+    if (Number(n) >= maxWorkers) return null;
     await this.db.query(
       'INSERT IGNORE INTO worker (miner_id, name, created_at) VALUES (?, ?, UTC_TIMESTAMP(3))',
       [minerId, name],

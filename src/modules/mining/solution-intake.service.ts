@@ -3,7 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { Network } from '../../biblepay/network';
 import { errorBody, ProtocolError, solutionAcceptedBody } from '../../biblepay/pool-protocol';
 import { parseSolutionString } from '../../biblepay/solution-string';
+import { MinerRegistry } from './miner-registry.service';
+import { activeSuspension } from './miner-suspension';
 import { SolutionPublisher } from './solution.publisher';
+import { parseWorkerId } from './worker-id';
 
 export interface SolutionRequest {
   network: Network;
@@ -16,18 +19,32 @@ export interface SolutionRequest {
 }
 
 /**
- * `solution`: shape-check the 16 fields and queue them. Validation proper happens in the backend;
- * `ok` means "the broker holds it", never less.
+ * `solution`: shape-check the 16 fields, refuse a suspended miner, and queue the rest. Validation
+ * proper happens in the backend; `ok` means "the broker holds it", never less.
  */
 @Injectable()
 export class SolutionIntakeService {
-  constructor(private readonly publisher: SolutionPublisher) {}
+  constructor(
+    private readonly publisher: SolutionPublisher,
+    private readonly registry: MinerRegistry,
+  ) {}
 
   async submit(req: SolutionRequest): Promise<string> {
     const raw = (req.solutionHeader ?? '').trim();
     if (raw === '') return errorBody(ProtocolError.solutionMissing);
     const parsed = parseSolutionString(raw);
     if (!parsed.ok) return errorBody(ProtocolError.invalidSolution);
+    const worker = parseWorkerId(req.minerHeader, req.network);
+    if (worker.ok) {
+      const address = worker.workerId.address;
+      const miner = await this.registry.lookup(req.network, address);
+      const suspension = miner && activeSuspension(miner);
+      if (suspension) {
+        return errorBody(
+          ProtocolError.minerSuspended(address, suspension.until, suspension.reason),
+        );
+      }
+    }
 
     await this.publisher.publish({
       v: 1,

@@ -9,6 +9,8 @@ export const RejectReason = {
   unknownWork: 'unknown_work',
   /** The solution's MINERGUID is not the miner the work was handed to. */
   minerMismatch: 'miner_mismatch',
+  /** The miner is suspended for too many rejected shares (no node call is spent on it). */
+  minerSuspended: 'miner_suspended',
   /** bible hash > the work's hash target (equality is accepted, as the wallet sends it). */
   aboveTarget: 'above_target',
   /**

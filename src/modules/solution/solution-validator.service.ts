@@ -12,6 +12,7 @@ import {
 import { AppConfig } from '../../config/app-config';
 import { SolutionMessage } from '../../messaging/solution-message';
 import { ChainBlock, ChainHistory, maxNonce } from './chain-history.service';
+import { RejectedStringBudget } from './rejected-string-budget';
 import { RejectReason } from './reject-reason';
 import {
   NewRejectedSolution,
@@ -58,6 +59,7 @@ export class SolutionValidator {
     private readonly repository: SolutionRepository,
     private readonly nodes: NodeClients,
     private readonly chain: ChainHistory,
+    private readonly storedStrings: RejectedStringBudget,
     private readonly config: AppConfig,
   ) {}
 
@@ -120,6 +122,14 @@ export class SolutionValidator {
           work,
         });
       }
+      if (work.minerSuspendedUntil && work.minerSuspendedUntil > now) {
+        return reject(
+          i,
+          RejectReason.minerSuspended,
+          `until ${work.minerSuspendedUntil.toISOString()}`,
+          { fields, work },
+        );
+      }
       if (!meetsTarget(fields.bibleHash, work.hashTarget)) {
         return reject(i, RejectReason.aboveTarget, `target ${work.hashTarget}`, { fields, work });
       }
@@ -158,7 +168,9 @@ export class SolutionValidator {
       const group = [...candidates.entries()].filter(([, c]) => c.message.network === network);
       await this.checkWithNode(network, group, reject, now, verdicts);
     }
-    return verdicts.map((v) => v ?? { kind: 'recorded' });
+    const final = verdicts.map((v): Verdict => v ?? { kind: 'recorded' });
+    await this.storedStrings.limit(final, messages, now);
+    return final;
   }
 
   private async checkWithNode(
@@ -240,8 +252,11 @@ export class SolutionValidator {
       if (c.fields.prevHeight === nodeHeight) verdicts[i] = this.accepted(network, c, now);
       else unbound.push({ i, c, nodeBibleHash: info.biblehash });
     }
-    if (unbound.length > 0)
-      await this.bindOlderShares(network, unbound, chain.get(nodeHeight), reject, now, verdicts);
+    if (unbound.length > 0) {
+      // The tip's time goes into the node's bible hash: read it fresh (a reorg may have replaced it).
+      const tip = (await this.freshBlocks(network, [nodeHeight])).get(nodeHeight);
+      await this.bindOlderShares(network, unbound, tip, reject, now, verdicts);
+    }
   }
 
   /** Each candidate's prev_height and the height after it (when it is stale), up to `top`. */

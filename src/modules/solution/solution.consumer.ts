@@ -16,6 +16,7 @@ import {
   SolutionMessage,
 } from '../../messaging/solution-message';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
+import { MinerSuspender } from './miner-suspender.service';
 import { SolutionRecorder } from './solution-recorder.service';
 import { SolutionBacklog } from './solution-backlog';
 import { NodeUnavailableError, SolutionValidator } from './solution-validator.service';
@@ -69,6 +70,7 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
     private readonly broker: BrokerConnection,
     private readonly validator: SolutionValidator,
     private readonly recorder: SolutionRecorder,
+    private readonly suspender: MinerSuspender,
     private readonly config: AppConfig,
     @Optional() private readonly metrics?: PoolMetrics,
   ) {}
@@ -146,6 +148,9 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
         this.stats.alreadyRecorded += result.alreadyRecorded;
         this.stats.batches++;
         for (const d of batch) safely(() => d.channel.ack(d.raw));
+        await this.suspender.review(verdicts).catch((error: Error) => {
+          this.logger.warn(`reviewing miners for suspension: ${error.message}`);
+        });
         return;
       } catch (error) {
         const waitMs = Math.min(

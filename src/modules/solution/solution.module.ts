@@ -5,6 +5,8 @@ import { ChainHistory } from './chain-history.service';
 import { SolutionCleanupService } from './solution-cleanup.service';
 import { SolutionConsumer } from './solution.consumer';
 import { SolutionRecorder } from './solution-recorder.service';
+import { MinerSuspender } from './miner-suspender.service';
+import { RejectedStringBudget } from './rejected-string-budget';
 import { SOLUTION_BACKLOG } from './solution-backlog';
 import { SolutionStoreModule } from './solution-store.module';
 import { SolutionValidator } from './solution-validator.service';
@@ -20,6 +22,8 @@ import { SolutionValidator } from './solution-validator.service';
     SolutionValidator,
     SolutionRecorder,
     ChainHistory,
+    RejectedStringBudget,
+    MinerSuspender,
     SolutionCleanupService,
     { provide: SOLUTION_BACKLOG, useExisting: SolutionConsumer },
   ],

@@ -10,6 +10,8 @@ export interface WorkRef {
   workerId: number;
   minerGuid: string;
   hashTarget: string;
+  /** The miner's suspension (set by MinerSuspender), if any. */
+  minerSuspendedUntil: Date | null;
 }
 
 export interface NewSolution {
@@ -62,8 +64,9 @@ export class SolutionRepository {
       worker_id: number;
       guid: string;
       hash_target: string;
+      suspended_until: Date | null;
     }[] = await this.db.query(
-      `SELECT w.id, w.network, w.miner_id, w.worker_id, m.guid, w.hash_target
+      `SELECT w.id, w.network, w.miner_id, w.worker_id, m.guid, w.hash_target, m.suspended_until
          FROM work w JOIN miner m ON m.id = w.miner_id WHERE w.id IN (${placeholders(ids.length)})`,
       [...ids],
     );
@@ -77,9 +80,54 @@ export class SolutionRepository {
           workerId: Number(r.worker_id),
           minerGuid: r.guid,
           hashTarget: r.hash_target,
+          minerSuspendedUntil: r.suspended_until,
         },
       ]),
     );
+  }
+
+  /** Bytes of solution strings stored with each miner's rejections since `since`. */
+  async storedRejectedBytes(
+    minerIds: readonly number[],
+    since: Date,
+  ): Promise<Map<number, number>> {
+    if (minerIds.length === 0) return new Map();
+    const rows: { miner_id: number; bytes: string | number | null }[] = await this.db.query(
+      `SELECT miner_id, SUM(LENGTH(solution_string)) AS bytes FROM rejected_solution
+        WHERE miner_id IN (${placeholders(minerIds.length)}) AND inserted_at >= ?
+          AND solution_string IS NOT NULL GROUP BY miner_id`,
+      [...minerIds, since],
+    );
+    return new Map(rows.map((r) => [Number(r.miner_id), Number(r.bytes ?? 0)]));
+  }
+
+  /** Rejections per miner since `since`, leaving out the reasons an honest miner also gets. */
+  async recentRejections(
+    minerIds: readonly number[],
+    since: Date,
+    exempt: readonly string[],
+  ): Promise<Map<number, { count: number; reasons: string }>> {
+    if (minerIds.length === 0) return new Map();
+    const rows: { miner_id: number; n: string | number; reasons: string }[] = await this.db.query(
+      `SELECT miner_id, COUNT(*) AS n, GROUP_CONCAT(DISTINCT reason ORDER BY reason SEPARATOR ', ') AS reasons
+           FROM rejected_solution
+          WHERE miner_id IN (${placeholders(minerIds.length)}) AND inserted_at >= ?
+            AND reason NOT IN (${placeholders(exempt.length)}) GROUP BY miner_id`,
+      [...minerIds, since, ...exempt],
+    );
+    return new Map(
+      rows.map((r) => [Number(r.miner_id), { count: Number(r.n), reasons: r.reasons }]),
+    );
+  }
+
+  /** Suspends each miner until `until` unless a suspension is already in force. */
+  async suspendMiner(minerId: number, until: Date, reason: string, now: Date): Promise<boolean> {
+    const result: { affectedRows?: number } = await this.db.query(
+      `UPDATE miner SET suspended_until = ?, suspended_reason = ?
+        WHERE id = ? AND (suspended_until IS NULL OR suspended_until <= ?)`,
+      [until, reason.slice(0, 160), minerId, now],
+    );
+    return (result.affectedRows ?? 0) > 0;
   }
 
   async acceptedBibleHashes(hashes: readonly string[]): Promise<Set<string>> {

@@ -24,6 +24,13 @@ export class MinerEntity {
   @Column({ type: 'boolean', default: false })
   disabled: boolean;
 
+  /** Set by the backend when the miner's rejected shares exceed MINER_SUSPEND_REJECTIONS. */
+  @Column({ name: 'suspended_until', type: 'datetime', precision: 3, nullable: true })
+  suspendedUntil: Date | null;
+
+  @Column({ name: 'suspended_reason', type: 'varchar', length: 160, nullable: true })
+  suspendedReason: string | null;
+
   /** Share efficiency from the rating job (block module); null until rated. */
   @Column({ type: 'decimal', precision: 12, scale: 6, nullable: true })
   rating: string | null;

@@ -1,0 +1,133 @@
+import type mysql from 'mysql2/promise';
+import { randomAddress } from '../../src/biblepay/address';
+import { mineOneShare, Misbehaviour, requestWork } from '../../sim/miner/sim-miner';
+import { extractTag, walletRequest } from '../../sim/miner/wallet-http-client';
+import { adminDb, eventually, RunningApp, startRole } from '../support/harness';
+import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
+import { wellFormedSolution } from '../support/solutions';
+
+/**
+ * Shares nobody pays for have a bounded cost per miner (issue 10, hole 3): worker names per miner
+ * are capped, the solution strings stored with rejections are capped per miner and hour, and a
+ * miner whose rejections pass a rate is suspended — the wallet is told why.
+ */
+describe('abuse limits: workers per miner, stored rejection bytes, suspension', () => {
+  let pool: PoolFixture;
+  let frontend: RunningApp;
+  let backend: RunningApp;
+  let db: mysql.Connection;
+
+  beforeAll(async () => {
+    pool = await startPoolFixture();
+    frontend = await startRole('frontend', {
+      ...pool.env,
+      MAX_WORKERS_PER_MINER: '3',
+      MINER_CACHE_SECONDS: '0',
+    });
+    backend = await startRole('backend', {
+      ...pool.env,
+      REJECTED_SOLUTION_BYTES_PER_MINER_HOUR: '20000',
+      MINER_SUSPEND_REJECTIONS: '6',
+      MINER_SUSPEND_WINDOW_SECONDS: '600',
+      MINER_SUSPEND_SECONDS: '3600',
+    });
+    db = await adminDb();
+  });
+  afterAll(async () => {
+    await backend?.close();
+    await frontend?.close();
+    await pool?.close();
+    await db?.end();
+  });
+
+  const getwork = (workerId: string) =>
+    walletRequest({
+      pool: frontend.url,
+      action: 'readytomine2',
+      miner: workerId,
+      network: 'main',
+    });
+  const share = (workerId: string, misbehaviour: Misbehaviour, blockBytes?: number) =>
+    mineOneShare({
+      pool: frontend.url,
+      network: 'main',
+      node: pool.node.url,
+      workerId,
+      misbehaviour,
+      blockBytes,
+    });
+  const rejectionsOf = async (address: string, expected: number) =>
+    eventually(
+      async () => {
+        const [rows] = await db.query<mysql.RowDataPacket[]>(
+          `SELECT r.reason, r.solution_string IS NOT NULL AS stored FROM rejected_solution r
+             JOIN miner m ON m.id = r.miner_id WHERE m.address = ? ORDER BY r.id`,
+          [address],
+        );
+        return rows;
+      },
+      (rows) => rows.length >= expected,
+    );
+
+  it('refuses a worker name past MAX_WORKERS_PER_MINER and creates nothing', async () => {
+    const address = randomAddress('main');
+    for (const name of ['w1', 'w2', 'w3']) {
+      expect(extractTag((await getwork(`${address}/${name}`)).raw, 'WORKID')).not.toBe('');
+    }
+    const refused = await getwork(`${address}/w4`);
+    expect(extractTag(refused.raw, 'ERROR')).toBe(
+      `Miner ${address} has too many workers (limit 3)`,
+    );
+    expect(extractTag((await getwork(`${address}/w2`)).raw, 'WORKID')).not.toBe('');
+    const [[row]] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT COUNT(*) AS n FROM worker k JOIN miner m ON m.id = k.miner_id WHERE m.address = ?',
+      [address],
+    );
+    expect(Number(row.n)).toBe(3);
+  });
+
+  it('stores rejected solution strings up to the per-miner hourly budget, then the reason only', async () => {
+    const address = randomAddress('main');
+    for (let i = 0; i < 4; i++) await share(`${address}/w0`, 'bad-biblehash', 8000);
+    const rows = await rejectionsOf(address, 4);
+    expect(rows.map((r) => r.reason as string)).toEqual(Array(4).fill('biblehash_mismatch'));
+    // ~8.3 kB each against a 20,000-byte budget: two stored in full.
+    expect(rows.map((r) => Number(r.stored))).toEqual([1, 1, 0, 0]);
+  });
+
+  it('suspends a miner past MINER_SUSPEND_REJECTIONS and tells the wallet why', async () => {
+    const address = randomAddress('main');
+    const workerId = `${address}/w0`;
+    for (let i = 0; i < 6; i++) await share(workerId, 'bad-biblehash');
+    await rejectionsOf(address, 6);
+    const suspended = await eventually(
+      async () => {
+        const [[row]] = await db.query<mysql.RowDataPacket[]>(
+          'SELECT suspended_until, suspended_reason FROM miner WHERE address = ?',
+          [address],
+        );
+        return row as { suspended_until: Date | null; suspended_reason: string | null };
+      },
+      (row) => row.suspended_until !== null,
+    );
+    expect(suspended.suspended_reason).toBe('6 rejected shares in 10 min (biblehash_mismatch)');
+    const until = new Date(suspended.suspended_until!).toISOString();
+    const message = `Miner ${address} is suspended until ${until}: ${suspended.suspended_reason}`;
+
+    await expect(requestWork({ pool: frontend.url, network: 'main', workerId })).rejects.toThrow(
+      message,
+    );
+    const solution = await walletRequest({
+      pool: frontend.url,
+      action: 'solution',
+      miner: workerId,
+      network: 'main',
+      solution: wellFormedSolution(),
+    });
+    expect(extractTag(solution.raw, 'ERROR')).toBe(message);
+
+    // An honest neighbour is not affected.
+    const honest = await share(`${randomAddress('main')}/w0`, 'none');
+    expect(honest.outcomes).toEqual([{ ok: true, workId: honest.work.workId }]);
+  });
+});
