@@ -53,6 +53,10 @@ export class SimChain {
   private readonly mainByHash = new Map<string, ChainBlock>();
   private readonly orphans = new Map<string, ChainBlock>();
   private readonly listeners: ChainListener[] = [];
+  /** Blocks above a rewind (`rewind`), given back by `catchUp`. */
+  private hidden: ChainBlock[] = [];
+  /** The branch the last `reorg` replaced and what replaced it, for `undoReorg`. */
+  private lastReorg?: { height: number; replaced: ChainBlock[] };
 
   constructor(private readonly settings: ChainSettings) {}
 
@@ -215,6 +219,7 @@ export class SimChain {
       throw new RangeError(`no block at height ${height} to reorganise`);
     }
     const replaced = this.blocks.slice(height);
+    this.lastReorg = { height, replaced };
     this.blocks.length = height;
     for (const old of replaced) {
       this.mainByHash.delete(old.hash);
@@ -246,6 +251,60 @@ export class SimChain {
       for (const listener of this.listeners) listener({ kind: 'reorganised', block });
     }
     return first as ChainBlock;
+  }
+
+  /**
+   * Undoes the last `reorg` (A → B → A): the replaced branch is the main chain again, the blocks
+   * that replaced it (and any mined on them) become orphans.
+   */
+  undoReorg(): ChainBlock {
+    const last = this.lastReorg;
+    if (!last) throw new RangeError('no reorganisation to undo');
+    this.lastReorg = undefined;
+    const replacement = this.blocks.slice(last.height);
+    this.blocks.length = last.height;
+    for (const block of replacement) {
+      this.mainByHash.delete(block.hash);
+      this.orphans.set(block.hash, block);
+    }
+    for (const block of last.replaced) {
+      this.orphans.delete(block.hash);
+      this.mainByHash.set(block.hash, block);
+      this.blocks.push(block);
+    }
+    for (const block of last.replaced) {
+      for (const listener of this.listeners) listener({ kind: 'reorganised', block });
+    }
+    return this.tip;
+  }
+
+  /**
+   * A node restarted with -reindex or still syncing: the blocks above `height` are unknown to it
+   * (getblockcount is `height`, getblockhash/getblock/subsidy above it fail) until `catchUp`.
+   */
+  rewind(height: number): ChainBlock {
+    if (!Number.isInteger(height) || height < 0 || height >= this.height) {
+      throw new RangeError(`cannot rewind to height ${height} (tip ${this.height})`);
+    }
+    const above = this.blocks.slice(height + 1);
+    this.blocks.length = height + 1;
+    for (const block of above) this.mainByHash.delete(block.hash);
+    this.hidden = [...above, ...this.hidden];
+    return this.tip;
+  }
+
+  /** Gives back what `rewind` hid (only when nothing was mined on the rewound tip meanwhile). */
+  catchUp(): ChainBlock {
+    const next = this.hidden[0];
+    if (next && next.header.prevHash !== this.tip.hash) {
+      throw new RangeError('the chain moved on since the rewind; cannot catch up');
+    }
+    for (const block of this.hidden) {
+      this.mainByHash.set(block.hash, block);
+      this.blocks.push(block);
+    }
+    this.hidden = [];
+    return this.tip;
   }
 
   /** Rebuilds the tip with another time (and so another hash): to test `exec pinfo`. */

@@ -287,6 +287,24 @@ function defineAdminMethods(
     };
   });
 
+  define('sim_undoreorg', 'sim_undoreorg', (p) => {
+    p.arity(0, 0);
+    const tip = simRange(() => chain.undoReorg());
+    return { height: tip.height, hash: tip.hash };
+  });
+
+  define('sim_rewind', 'sim_rewind height', (p) => {
+    p.arity(1, 1);
+    const tip = simRange(() => chain.rewind(p.int(0)));
+    return { height: tip.height, hash: tip.hash };
+  });
+
+  define('sim_catchup', 'sim_catchup', (p) => {
+    p.arity(0, 0);
+    const tip = simRange(() => chain.catchUp());
+    return { height: tip.height, hash: tip.hash };
+  });
+
   define('sim_settiptime', 'sim_settiptime unixtime', (p) => {
     p.arity(1, 1);
     const block = chain.setTipTime(p.int(0));
@@ -703,4 +721,14 @@ function transactionToJson(ctx: NodeContext, found: WalletEntry[]): Record<strin
     })),
     hex: credits[0].block.coinbaseHex,
   };
+}
+
+/** A chain operation's RangeError as the RPC error an operator would read. */
+function simRange<T>(operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    if (error instanceof RangeError) throw new RpcError(RpcCode.INVALID_PARAMETER, error.message);
+    throw error;
+  }
 }

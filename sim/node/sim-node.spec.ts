@@ -406,6 +406,41 @@ describe('simulated BiblePay node', () => {
       const info = await postJson(node.url, { method: 'getwalletinfo', params: [], id: 1 });
       expect(amountIn(info.text, 'immature_balance')).toBe(0n);
     });
+
+    it('sim_undoreorg brings the replaced branch back (A → B → A)', async () => {
+      await start();
+      node.mine(3);
+      const original = node.chain
+        .mainChain()
+        .slice(11)
+        .map((b) => b.hash);
+      await call('sim_reorg', 11);
+      expect(await call('getblockhash', 11)).not.toBe(original[0]);
+      await call('sim_undoreorg');
+      expect(
+        node.chain
+          .mainChain()
+          .slice(11)
+          .map((b) => b.hash),
+      ).toEqual(original);
+      await expect(call('getblock', original[0])).resolves.toMatchObject({ height: 11 });
+      expect((await rpcError(call('sim_undoreorg'))).code).toBe(-8);
+    });
+
+    it('sim_rewind hides the blocks above H as a reindexing node would; sim_catchup gives them back', async () => {
+      await start();
+      node.mine(3);
+      const top = node.chain.tip.hash;
+      await call('sim_rewind', 11);
+      expect(await call('getblockcount')).toBe(11);
+      expect((await rpcError(call('getblockhash', 12))).code).toBe(-8);
+      await expect(call('exec', 'subsidy', '12')).resolves.toMatchObject({
+        error: 'block not found',
+      });
+      await call('sim_catchup');
+      expect(await call('getblockcount')).toBe(13);
+      expect(await call('getblockhash', 13)).toBe(top);
+    });
   });
 
   describe('wallet', () => {

@@ -94,6 +94,10 @@ export class AppConfig {
     reconcileGraceSeconds: number;
     /** How long a mature block's round waits for queued shares before it is fixed anyway. */
     roundBacklogWaitSeconds: number;
+    /** Stored heights re-checked against the chain on every walk (reorgs), per network. */
+    reorgDepth: Record<Network, number>;
+    /** Confirmations the block replacing a pool block needs before that one counts as orphaned. */
+    orphanConfirmations: number;
     /** First walk on an empty table starts this many blocks below the tip. */
     chainWalkStartDepth: number;
     blockPollSeconds: number;
@@ -185,18 +189,22 @@ export class AppConfig {
       nodeRetryMaxSeconds: read.int('NODE_RETRY_MAX_SECONDS', 30, 1, 3600),
       staleGraceMs: read.int('SOLUTION_STALE_GRACE_MS', 2000, 0, 600_000),
     };
+    const mainMaturity = read.int('MATURITY_CONFIRMATIONS_MAIN', 101, 1, 100_000);
+    const testMaturity = read.int('MATURITY_CONFIRMATIONS_TEST', 101, 1, 100_000);
     this.money = {
       feeRecipient: read.raw('POOL_FEE_RECIPIENT') ?? null,
       scheme: read.oneOf('PAYOUT_SCHEME', ['prop', 'pplns'], 'prop'),
       pplnsWindowShares: read.int('PPLNS_WINDOW', 10_000, 1, 100_000_000),
-      maturity: {
-        main: read.int('MATURITY_CONFIRMATIONS_MAIN', 101, 1, 100_000),
-        test: read.int('MATURITY_CONFIRMATIONS_TEST', 101, 1, 100_000),
-      },
+      maturity: { main: mainMaturity, test: testMaturity },
       payoutMinIntervalHours: read.number('PAYOUT_MIN_INTERVAL_HOURS', 24, 0, 24 * 365),
       payoutMaxPerRun: read.int('PAYOUT_MAX_PER_RUN', 200, 1, 10_000),
       reconcileGraceSeconds: read.int('PAYOUT_RECONCILE_GRACE_SECONDS', 120, 0, 86_400),
       roundBacklogWaitSeconds: read.int('ROUND_BACKLOG_WAIT_SECONDS', 600, 0, 7 * 86_400),
+      reorgDepth: {
+        main: read.int('REORG_DEPTH_MAIN', mainMaturity + 10, 1, 100_000),
+        test: read.int('REORG_DEPTH_TEST', testMaturity + 10, 1, 100_000),
+      },
+      orphanConfirmations: read.int('ORPHAN_CONFIRMATIONS', 6, 1, 100_000),
       chainWalkStartDepth: read.int('CHAIN_WALK_START_DEPTH', 200, 0, 1_000_000),
       blockPollSeconds: read.number('BLOCK_POLL_SECONDS', 60, 0.1, 86_400),
       shareoutIntervalSeconds: read.number('SHAREOUT_INTERVAL_SECONDS', 300, 0.1, 86_400),

@@ -26,6 +26,8 @@ const MONEY_ENV = {
   POOL_FEE_PERCENT: '1.5',
   CHAIN_WALK_START_DEPTH: '0',
   PAYOUT_RECONCILE_GRACE_SECONDS: '2',
+  // A replaced pool block counts as orphaned as soon as the replacing block is on the chain.
+  ORPHAN_CONFIRMATIONS: '1',
 };
 
 describe('the money path: blocks → rounds → shareout → payouts → audit', () => {

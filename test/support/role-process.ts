@@ -5,6 +5,12 @@ import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+/** Every role process still running: killed when the test or bench process exits, whatever happened. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export interface RoleProcess {
   url: string;
   child: ChildProcess;
@@ -38,8 +44,12 @@ export async function startRoleProcess(
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  running.add(child);
   const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve(code ?? signal ?? 'unknown');
+    }),
   );
   const secure = env.TLS_CERT_FILE !== undefined;
   const url = `${secure ? 'https' : 'http'}://127.0.0.1:${port}`;

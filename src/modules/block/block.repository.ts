@@ -94,6 +94,64 @@ export class BlockRepository {
     );
   }
 
+  /**
+   * A walked block seen on the chain again after it was orphaned (the chain flipped back, A → B →
+   * A): non-pool rows return to the chain here; pool blocks are restored by the round keeper.
+   */
+  async unorphanNonPool(network: string, blocks: readonly { height: number; hash: string }[]) {
+    if (blocks.length === 0) return;
+    await this.db.query(
+      `UPDATE block SET status = 'pending' WHERE network = ? AND status = 'orphaned' AND is_pool_block = 0
+         AND (height, hash) IN (${blocks.map(() => '(?, ?)').join(',')})`,
+      [network, ...blocks.flatMap((b) => [b.height, b.hash])],
+    );
+  }
+
+  /** The current (not orphaned) stored hash of each height in [from, to]. */
+  async currentHashes(network: string, from: number, to: number): Promise<Map<number, string>> {
+    const rows: { height: number; hash: string }[] = await this.db.query(
+      "SELECT height, hash FROM block WHERE network = ? AND height BETWEEN ? AND ? AND status <> 'orphaned'",
+      [network, from, to],
+    );
+    return new Map(rows.map((r) => [Number(r.height), r.hash]));
+  }
+
+  /** Non-pool rows the chain no longer has (another hash at their height); how many changed. */
+  async orphanNonPool(
+    network: string,
+    blocks: readonly { height: number; hash: string }[],
+  ): Promise<number> {
+    if (blocks.length === 0) return 0;
+    const result: { affectedRows?: number } = await this.db.query(
+      `UPDATE block SET status = 'orphaned' WHERE network = ? AND is_pool_block = 0 AND status <> 'orphaned'
+         AND (height, hash) IN (${blocks.map(() => '(?, ?)').join(',')})`,
+      [network, ...blocks.flatMap((b) => [b.height, b.hash])],
+    );
+    return result.affectedRows ?? 0;
+  }
+
+  /** Orphaned pool blocks at or above `fromHeight`: the chain may still bring them back. */
+  async orphanedPoolBlocks(network: string, fromHeight: number): Promise<PoolBlock[]> {
+    const rows: RawPoolBlock[] = await this.db.query(
+      `SELECT ${POOL_BLOCK_COLUMNS} FROM block
+        WHERE network = ? AND is_pool_block = 1 AND status = 'orphaned' AND height >= ? ORDER BY height, id`,
+      [network, fromHeight],
+    );
+    return rows.map(toPoolBlock);
+  }
+
+  /**
+   * An orphaned pool block that is on the chain again: pending once more, its round to be fixed
+   * again at maturity. Conditional on it still being orphaned: false when another run got there.
+   */
+  async restoreOrphaned(blockId: number): Promise<boolean> {
+    const result: { affectedRows?: number } = await this.db.query(
+      "UPDATE block SET status = 'pending', round_assigned = 0 WHERE id = ? AND status = 'orphaned'",
+      [blockId],
+    );
+    return (result.affectedRows ?? 0) > 0;
+  }
+
   /** Non-pool blocks need no watching: a reorg of them only matters for statistics. */
   async markNonPoolMature(network: string, belowHeight: number): Promise<void> {
     await this.db.query(

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
+import { RpcError } from '../../biblepay/rpc';
 import { AppConfig } from '../../config/app-config';
 import { SOLUTION_BACKLOG, SolutionBacklog } from '../solution/solution-backlog';
 import { SolutionRepository } from '../solution/solution.repository';
@@ -9,9 +10,11 @@ import { BlockRepository, PoolBlock } from './block.repository';
 
 /**
  * Keeps pool blocks honest until they are shared out: re-checks each against the chain; after
- * enough confirmations marks it mature and fixes its round (PROP: the unassigned accepted shares up
- * to its chain time); when the chain no longer has it (another hash or recipient at its height) it
- * is orphaned and its shares stay for — or move to — the next pool block's round.
+ * enough confirmations marks it mature and fixes its round (PROP: the unassigned accepted shares
+ * received up to its chain time). A block above the node's tip is unknown, not orphaned (the node
+ * is behind). When the chain has another block at its height, buried ORPHAN_CONFIRMATIONS deep, it
+ * is orphaned and its shares stay for — or move to — the next pool block's round; an orphaned
+ * pool block that comes back within REORG_DEPTH is restored.
  */
 @Injectable()
 export class RoundKeeper {
@@ -27,21 +30,33 @@ export class RoundKeeper {
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  async update(
-    network: Network,
-  ): Promise<{ assigned: number; matured: number; orphaned: number; waiting: number }> {
+  async update(network: Network): Promise<{
+    assigned: number;
+    matured: number;
+    orphaned: number;
+    restored: number;
+    waiting: number;
+  }> {
     const client = this.nodes.of(network);
     const tip = await client.getBlockCount();
-    const poolAddress = this.config.poolAddressOf(network);
     const maturity = this.config.money.maturity[network];
-    const result = { assigned: 0, matured: 0, orphaned: 0, waiting: 0 };
+    const result = { assigned: 0, matured: 0, orphaned: 0, restored: 0, waiting: 0 };
 
+    result.restored = await this.restoreReturned(network, tip);
     const open = await this.blocks.openPoolBlocks(network);
     for (const block of open) {
-      const stillOurs = await this.stillOnChain(network, block, poolAddress);
-      if (!stillOurs) {
-        await this.orphan(network, block, open);
-        result.orphaned++;
+      const onChain = await this.chainHas(network, block, tip);
+      if (onChain === 'unknown') {
+        // Above the node's tip (restarted with -reindex, still syncing, another node): wait.
+        result.waiting++;
+        continue;
+      }
+      if (onChain === 'replaced') {
+        // Orphaned only once the replacing block is buried deep enough; until then it may flip back.
+        if (tip - block.height + 1 >= this.config.money.orphanConfirmations) {
+          await this.orphan(network, block, open);
+          result.orphaned++;
+        } else result.waiting++;
         continue;
       }
       const confirmations = tip - block.height + 1;
@@ -68,6 +83,38 @@ export class RoundKeeper {
     }
     await this.blocks.markNonPoolMature(network, tip - maturity + 1);
     return result;
+  }
+
+  /** Whether the chain still has this block: yes, another block at its height, or unknown. */
+  private async chainHas(
+    network: Network,
+    block: PoolBlock,
+    tip: number,
+  ): Promise<'ours' | 'replaced' | 'unknown'> {
+    if (block.height > tip) return 'unknown';
+    try {
+      const hash = await this.nodes.of(network).getBlockHash(block.height);
+      return hash === block.hash ? 'ours' : 'replaced';
+    } catch (error) {
+      if (error instanceof RpcError) return 'unknown'; // the tip moved back under us
+      throw error;
+    }
+  }
+
+  /** Orphaned pool blocks within the reorg window that the chain has again (A → B → A). */
+  private async restoreReturned(network: Network, tip: number): Promise<number> {
+    const floor = tip - this.config.money.reorgDepth[network] + 1;
+    let restored = 0;
+    for (const block of await this.blocks.orphanedPoolBlocks(network, floor)) {
+      if ((await this.chainHas(network, block, tip)) !== 'ours') continue;
+      if (await this.blocks.restoreOrphaned(block.id)) {
+        restored++;
+        this.logger.warn(
+          `${network}: pool block ${block.height} (${block.hash}) is on the chain again: restored`,
+        );
+      }
+    }
+    return restored;
   }
 
   /**
@@ -102,17 +149,6 @@ export class RoundKeeper {
     } catch {
       return undefined; // the CLI has no consumer
     }
-  }
-
-  private async stillOnChain(
-    network: Network,
-    block: PoolBlock,
-    poolAddress: string,
-  ): Promise<boolean> {
-    const client = this.nodes.of(network);
-    const subsidy = await client.subsidy(block.height);
-    if (!subsidy.found || subsidy.recipient !== poolAddress) return false;
-    return (await client.getBlockHash(block.height)) === block.hash;
   }
 
   private async orphan(network: Network, block: PoolBlock, open: PoolBlock[]): Promise<void> {

@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type mysql from 'mysql2/promise';
+import { parseCoins } from '../../src/biblepay/amount';
+import { randomAddress } from '../../src/biblepay/address';
+import { feeOf } from '../../src/modules/block/split';
+import { mineOneShare } from '../../sim/miner/sim-miner';
+import { eventually, RunningApp, startRole } from '../support/harness';
+import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
+import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
+import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
+import { poolAddresses, roleEnv } from '../support/test-env';
+
+const run = promisify(execFile);
+const ROOT = path.join(__dirname, '..', '..');
+/** The simulated node's coinbase: not a whole number of coins (exec subsidy says 5492). */
+const SUBSIDY = parseCoins('5492.75');
+const FEE_PPM = 15_000; // 1.5 %
+
+/**
+ * The chain may rewind and reorganise (issue 11, items 1, 2 and 4): a node behind the pool's view
+ * orphans nothing, a pool block that appears at an already-walked height is found, a pool block
+ * orphaned and then back on the chain is restored, and each is credited its exact coinbase value.
+ */
+describe('chain faults: a node behind, reorgs at walked heights, A → B → A', () => {
+  let pool: PoolFixture;
+  let store: IsolatedDatabase;
+  let frontend: RunningApp;
+  let backend: RoleProcess;
+  let db: mysql.Connection;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    pool = await startPoolFixture({ maturity: 3, walletBalance: 0n });
+    store = await isolatedDatabase('chain');
+    db = store.db;
+    frontend = await startRole('frontend', { ...pool.env, DATABASE_URL: store.frontendUrl });
+    env = roleEnv('backend', {
+      ...pool.env,
+      DATABASE_URL: store.backendUrl,
+      MATURITY_CONFIRMATIONS_MAIN: '3',
+      ORPHAN_CONFIRMATIONS: '2',
+      REORG_DEPTH_MAIN: '10',
+      BLOCK_POLL_SECONDS: '0.3',
+      SHAREOUT_INTERVAL_SECONDS: '0.3',
+      PAYOUT_INTERVAL_SECONDS: '3600',
+      RATING_INTERVAL_SECONDS: '3600',
+      POOL_FEE_PERCENT: '1.5',
+      CHAIN_WALK_START_DEPTH: '0',
+      ROUND_BACKLOG_WAIT_SECONDS: '5',
+    });
+    backend = await startRoleProcess(env, await freePort());
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await frontend?.close();
+    await pool?.close();
+    await store?.drop();
+  });
+
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** One honest share, accepted, so the next pool block has somebody to pay. */
+  const acceptedShare = async (): Promise<string> => {
+    const share = await mineOneShare({
+      pool: frontend.url,
+      network: 'main',
+      node: pool.node.url,
+      workerId: `${randomAddress('main')}/rig`,
+    });
+    expect(share.outcomes).toEqual([{ ok: true, workId: share.work.workId }]);
+    await eventually(
+      async () => {
+        const [rows] = await db.query<mysql.RowDataPacket[]>(
+          'SELECT id FROM solution WHERE work_id = ?',
+          [share.work.workId],
+        );
+        return rows.length;
+      },
+      (n) => n === 1,
+    );
+    await pause(1100); // the block comes after the share's second
+    return share.work.minerGuid;
+  };
+  const blockRow = async (hash: string) => {
+    const [rows] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT id, height, status, subsidy, pool_fee FROM block WHERE hash = ?',
+      [hash],
+    );
+    return rows[0] as
+      | { id: number; height: number; status: string; subsidy: string; pool_fee: string | null }
+      | undefined;
+  };
+  const statusBecomes = (hash: string, status: string, ms = 20_000) =>
+    eventually(
+      () => blockRow(hash),
+      (row) => row?.status === status,
+      ms,
+    );
+  /** Shared out with its exact coinbase value: credits = subsidy − fee, to the base unit. */
+  const expectSharedExactly = async (hash: string) => {
+    const row = await statusBecomes(hash, 'shared');
+    expect(row?.status).toBe('shared');
+    expect(BigInt(row!.subsidy)).toBe(SUBSIDY);
+    const fee = feeOf(SUBSIDY, FEE_PPM);
+    expect(BigInt(row!.pool_fee!)).toBe(fee);
+    const [[credit]] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT COALESCE(SUM(amount), 0) AS total FROM ledger_entry WHERE block_id = ?',
+      [row!.id],
+    );
+    expect(BigInt(credit.total)).toBe(SUBSIDY - fee);
+  };
+
+  it('a node that falls behind orphans nothing; the block is credited once it catches up', async () => {
+    const guid = await acceptedShare();
+    const [block] = pool.node.mine(1, { recipient: poolAddresses().main, minerGuid: guid });
+    expect((await statusBecomes(block.hash, 'pending'))?.status).toBe('pending');
+
+    pool.node.chain.rewind(block.height - 2); // restarted with -reindex
+    await pause(2000); // several job runs
+    expect((await blockRow(block.hash))?.status).toBe('pending');
+    const health = await fetch(`${backend.url}/health`);
+    expect(health.status).toBe(503);
+    expect(JSON.stringify(await health.json())).toContain('node is behind');
+
+    pool.node.chain.catchUp();
+    pool.node.mine(3);
+    await expectSharedExactly(block.hash);
+    expect((await fetch(`${backend.url}/health`)).status).toBe(200);
+  });
+
+  it('finds a pool block that a reorganisation brings at an already-walked height', async () => {
+    await acceptedShare();
+    const walked = pool.node.mine(3);
+    await eventually(
+      () => blockRow(walked[2].hash),
+      (row) => row !== undefined,
+    );
+    const replacement = pool.node.reorg(walked[0].height, { recipient: poolAddresses().main });
+    pool.node.mine(3);
+    await expectSharedExactly(replacement.hash);
+    // The replaced blocks are marked orphaned, not counted.
+    expect((await blockRow(walked[0].hash))?.status).toBe('orphaned');
+  });
+
+  it('restores an orphaned pool block the chain brings back (A → B → A) and credits it once', async () => {
+    const guid = await acceptedShare();
+    const [a] = pool.node.mine(1, { recipient: poolAddresses().main, minerGuid: guid });
+    await statusBecomes(a.hash, 'pending');
+    pool.node.reorg(a.height); // B replaces A ...
+    pool.node.mine(2); // ... and is buried deep enough for A to count as orphaned
+    expect((await statusBecomes(a.hash, 'orphaned'))?.status).toBe('orphaned');
+
+    pool.node.chain.undoReorg(); // A is the chain again
+    pool.node.mine(3);
+    await expectSharedExactly(a.hash);
+  });
+
+  it('leaves a ledger the audit proves', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['-r', '@swc-node/register', 'src/cli/main.ts', 'audit', '--network', 'main'],
+      { cwd: ROOT, env: { ...process.env, ...env, BROKER_CONNECT_WAIT_MS: '2000' } },
+    );
+    expect(stdout).toContain('main: OK');
+  });
+});
