@@ -207,10 +207,11 @@ describe('simulated miner against a pool and the simulated node', () => {
     });
     expect(summary.sharesSent).toBeGreaterThanOrEqual(4);
     expect(summary.sharesSent).toBeLessThanOrEqual(8);
+    // Paced when sent; seen here on arrival, each over a new connection whose setup time varies.
     for (const thread of ['0', '1']) {
       const times = pool.solutions.filter((s) => s.headers.threadid === thread).map((s) => s.at);
       for (let i = 1; i < times.length; i++)
-        expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(290);
+        expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(250);
     }
   });
 

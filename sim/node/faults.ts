@@ -14,6 +14,8 @@ export class SimFaults {
   readonly failNext = new Map<string, FailRule & { count: number }>();
   /** The next `count` calls of the method run, then their connection is destroyed unanswered. */
   readonly loseReplies = new Map<string, number>();
+  /** The next `count` calls of the method run (a send commits), then answer this error anyway. */
+  readonly errorsAfter = new Map<string, FailRule & { count: number }>();
 
   constructor(private readonly random: () => number) {}
 
@@ -23,6 +25,16 @@ export class SimFaults {
     this.failRates.clear();
     this.failNext.clear();
     this.loseReplies.clear();
+    this.errorsAfter.clear();
+  }
+
+  /** The error to answer after this call did its work, if one is due (and counts it down). */
+  takeErrorAfter(method: string): RpcError | undefined {
+    const rule = this.errorsAfter.get(method);
+    if (!rule || rule.count <= 0) return undefined;
+    rule.count -= 1;
+    if (rule.count === 0) this.errorsAfter.delete(method);
+    return new RpcError(rule.code, rule.message);
   }
 
   latencyFor(method: string): number {
@@ -64,6 +76,7 @@ export class SimFaults {
       fail_rates: Object.fromEntries(this.failRates),
       fail_next: Object.fromEntries(this.failNext),
       lose_replies: Object.fromEntries(this.loseReplies),
+      errors_after: Object.fromEntries(this.errorsAfter),
     };
   }
 }

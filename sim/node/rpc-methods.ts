@@ -363,6 +363,32 @@ function defineAdminMethods(
     return faults.describe();
   });
 
+  define('sim_errorafter', 'sim_errorafter "method" ( code "message" count )', (p) => {
+    p.arity(1, 4);
+    const method = p.str(0);
+    const count = p.optInt(3, 1);
+    if (count <= 0) faults.errorsAfter.delete(method);
+    else {
+      faults.errorsAfter.set(method, {
+        ...SimFaults.rule(1, p.has(1) ? p.int(1) : -4, p.has(2) ? p.str(2) : undefined),
+        count,
+      });
+    }
+    return faults.describe();
+  });
+
+  define('sim_dropcomment', 'sim_dropcomment ( count )', (p) => {
+    p.arity(0, 1);
+    wallet.dropNextComments = Math.max(0, p.optInt(0, 1));
+    return { drop_next_comments: wallet.dropNextComments };
+  });
+
+  define('sim_zapcomments', 'sim_zapcomments', (p) => {
+    p.arity(0, 0);
+    // As after -zapwallettxes or a restore and rescan: the sends stay, their comments are gone.
+    return { zapped: wallet.zapComments() };
+  });
+
   define('sim_down', 'sim_down ( seconds )', (p) => {
     p.arity(0, 1);
     const seconds = Math.max(0, p.optNum(0, 0));

@@ -307,6 +307,9 @@ export async function startSimNode(
     if (injected) return { reply: errorReply(injected, id), lose: false };
     try {
       const result = handler(params as unknown[]);
+      // The wallet committed, then the node reports a failure (e.g. -4 "transaction commit failed").
+      const after = faults.takeErrorAfter(method);
+      if (after) return { reply: errorReply(after, id), lose: false };
       // A lost reply only makes sense for a call that did its work.
       return {
         reply: { result: result ?? null, error: null, id },

@@ -262,8 +262,26 @@ export class SimWallet {
       comment: request.comment,
       commentTo: request.commentTo,
     };
+    if (this.dropNextComments > 0) {
+      // The send happened; the node crashed before writing its metadata (comment) to the wallet.
+      this.dropNextComments--;
+      send.comment = '';
+      send.commentTo = '';
+    }
     this.sends.push(send);
     return send;
+  }
+
+  /** Sends still to be stored without their comment (`sim_dropcomment`). */
+  dropNextComments = 0;
+
+  /** Forgets the comments of every send (what -zapwallettxes or a rescan does); how many. */
+  zapComments(): number {
+    for (const send of this.sends) {
+      send.comment = '';
+      send.commentTo = '';
+    }
+    return this.sends.length;
   }
 
   findTransaction(txid: string): WalletEntry[] {

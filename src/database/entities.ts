@@ -1,3 +1,4 @@
+import { JobLeaseEntity } from '../jobs/job-lease.entity';
 import { BlockEntity } from '../modules/block/entities/block.entity';
 import { MinerEntity } from '../modules/mining/entities/miner.entity';
 import { WorkEntity } from '../modules/mining/entities/work.entity';
@@ -21,4 +22,5 @@ export const ENTITIES = [
   PaymentEntity,
   PaymentErrorEntity,
   MinerBalanceEntity,
+  JobLeaseEntity,
 ];

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { withNamedLock } from '../database/named-lock';
+import { withLease } from './job-lease';
 
 interface Job {
   name: string;
@@ -12,9 +12,9 @@ interface Job {
 }
 
 /**
- * Runs scheduled backend jobs. Each run holds the MySQL named lock of its job, so with several
- * backends a job runs on one of them at a time; runs never overlap within a process either. On
- * shutdown, timers stop and a running job is allowed to finish (its lock is then released).
+ * Runs scheduled backend jobs. Each run holds the lease of its job (jobs/job-lease.ts), so with
+ * several backends a job runs on one of them at a time; runs never overlap within a process either.
+ * On shutdown, timers stop and a running job is allowed to finish (its lease is then released).
  */
 @Injectable()
 export class JobScheduler implements OnModuleDestroy {
@@ -37,14 +37,14 @@ export class JobScheduler implements OnModuleDestroy {
     job.timer = setTimeout(tick, Math.min(job.everyMs, 1000));
   }
 
-  /** Runs a job now under its lock; undefined when another backend holds it. */
+  /** Runs a job now under its lease; undefined when another backend holds it. */
   async runNow<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
-    return withNamedLock(this.db, name, run);
+    return withLease(this.db, name, run);
   }
 
   private async runOnce(job: Job): Promise<void> {
     try {
-      await withNamedLock(this.db, job.name, job.run);
+      await withLease(this.db, job.name, job.run);
     } catch (error) {
       this.logger.warn(`job ${job.name} failed: ${(error as Error).message}`);
     }

@@ -64,7 +64,10 @@ export async function startRoleProcess(
     } catch {
       // not listening yet
     }
-    if (Date.now() > until) throw new Error('role process did not become healthy within 60 s');
+    if (Date.now() > until) {
+      child.kill('SIGKILL'); // never leave it running (it would consume other tests' messages)
+      throw new Error('role process did not become healthy within 60 s');
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

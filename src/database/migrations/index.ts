@@ -4,6 +4,7 @@ import { WorkSession1796000000000 } from './1796000000000-work-session';
 import { SolutionReceivedAt1796000000001 } from './1796000000001-solution-received-at';
 import { BlockFeeReason1796000000002 } from './1796000000002-block-fee-reason';
 import { MinerSuspension1796000000003 } from './1796000000003-miner-suspension';
+import { JobLease1796000000004 } from './1796000000004-job-lease';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   SolutionReceivedAt1796000000001,
   BlockFeeReason1796000000002,
   MinerSuspension1796000000003,
+  JobLease1796000000004,
 ];

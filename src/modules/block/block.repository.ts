@@ -188,12 +188,22 @@ export class BlockRepository {
     return block && block.status === 'mature' && block.roundAssigned ? block : null;
   }
 
-  async setStatus(blockId: number, status: BlockStatus, confirmations: number): Promise<void> {
-    await this.db.query('UPDATE block SET status = ?, confirmations = ? WHERE id = ?', [
-      status,
-      confirmations,
-      blockId,
-    ]);
+  /**
+   * A status change only from the expected current status; false when another run changed the
+   * block first (the caller then changes nothing else).
+   */
+  async transition(
+    blockId: number,
+    from: BlockStatus,
+    to: BlockStatus,
+    confirmations: number,
+    manager: EntityManager | DataSource = this.db,
+  ): Promise<boolean> {
+    const result: { affectedRows?: number } = await manager.query(
+      'UPDATE block SET status = ?, confirmations = ? WHERE id = ? AND status = ?',
+      [to, confirmations, blockId, from],
+    );
+    return (result.affectedRows ?? 0) > 0;
   }
 
   async markRoundAssigned(manager: EntityManager, blockId: number): Promise<void> {
@@ -207,10 +217,13 @@ export class BlockRepository {
     feeRecipient: string,
     feeReason: string | null = null,
   ): Promise<void> {
-    await manager.query(
-      "UPDATE block SET status = 'shared', pool_fee = ?, fee_recipient = ?, fee_reason = ?, shared_out_at = UTC_TIMESTAMP(3) WHERE id = ?",
+    const result: { affectedRows?: number } = await manager.query(
+      "UPDATE block SET status = 'shared', pool_fee = ?, fee_recipient = ?, fee_reason = ?, shared_out_at = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'mature'",
       [fee.toString(), feeRecipient, feeReason, blockId],
     );
+    if ((result.affectedRows ?? 0) === 0) {
+      throw new Error(`block ${blockId} is no longer mature: its shareout is rolled back`);
+    }
   }
 
   /** Shared-out pool blocks whose whole subsidy went to the fee, with the reason. */

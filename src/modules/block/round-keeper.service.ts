@@ -76,9 +76,11 @@ export class RoundKeeper {
           block.roundAssigned = true;
           result.assigned++;
         }
-        await this.blocks.setStatus(block.id, 'mature', confirmations);
-        block.status = 'mature';
-        result.matured++;
+        if (await this.blocks.transition(block.id, 'pending', 'mature', confirmations)) {
+          block.status = 'mature';
+          result.matured++;
+        } else
+          this.logger.warn(`${network}: block ${block.height} changed meanwhile; left as it is`);
       }
     }
     await this.blocks.markNonPoolMature(network, tip - maturity + 1);
@@ -155,10 +157,17 @@ export class RoundKeeper {
     const next = open.find(
       (b) => b.height > block.height && b.status !== 'orphaned' && b.roundAssigned,
     );
-    await this.blocks.transaction(async (manager) => {
+    const orphaned = await this.blocks.transaction(async (manager) => {
+      if (!(await this.blocks.transition(block.id, block.status, 'orphaned', 0, manager))) {
+        return false; // another run shared it out or orphaned it first
+      }
       await this.solutions.moveRound(manager, block.id, next?.id ?? null);
+      return true;
     });
-    await this.blocks.setStatus(block.id, 'orphaned', 0);
+    if (!orphaned) {
+      this.logger.warn(`${network}: block ${block.height} changed meanwhile; not orphaning it`);
+      return;
+    }
     block.status = 'orphaned';
     // The chain changed from this height: forget what we stored above it and walk it again.
     await this.blocks.orphanNonPoolAbove(network, block.height);

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { baseToCoins } from '../../biblepay/amount';
 import { Network } from '../../biblepay/network';
 import { AppConfig } from '../../config/app-config';
+import { assertLeaseHeld } from '../../jobs/job-lease';
 import { LedgerRepository } from '../payout/ledger.repository';
 import { SolutionRepository } from '../solution/solution.repository';
 import { BlockRepository, PoolBlock } from './block.repository';
@@ -104,6 +105,8 @@ export class ShareoutService {
         report.feeReason,
       );
       await this.ledger.refreshBalances(manager, [...report.credits.keys()]);
+      // The commit is the irreversible step: only while this run still holds the job's lease.
+      await assertLeaseHeld();
       return true;
     });
     if (written) {

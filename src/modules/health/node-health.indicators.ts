@@ -5,9 +5,10 @@ import { DataSource } from 'typeorm';
 import { NodeClients } from '../../biblepay/node-clients';
 
 /**
- * `node_<network>` indicators for /health: the node answers getblockcount within 3 s, and is not
- * behind the chain the pool has already seen (restarted with -reindex, still syncing, or another
- * node behind the URL) — while it is, pool blocks above its tip wait and nothing is orphaned.
+ * `node_<network>` indicators for /health: the node answers getblockcount within 3 s. A node behind
+ * the chain the pool has already seen (restarted with -reindex, still syncing, another node behind
+ * the URL) is reported (`behind: true` and a message) but stays up: the backend handles it — pool
+ * blocks above its tip wait, nothing is orphaned — and restarting the backend would not help.
  */
 @Injectable()
 export class NodeHealthIndicators {
@@ -32,13 +33,14 @@ export class NodeHealthIndicators {
       );
       const seen = rows[0]?.h === null || rows[0]?.h === undefined ? null : Number(rows[0].h);
       if (seen !== null && height < seen) {
-        return check.down({
+        return check.up({
           height,
           seen,
+          behind: true,
           message: `node is behind: its tip is ${height}, the pool has seen ${seen}; pool blocks above it wait`,
         });
       }
-      return check.up({ height });
+      return check.up({ height, behind: false });
     });
   }
 }

@@ -122,6 +122,16 @@ export class LedgerRepository {
     }
   }
 
+  /** What a payment was to send: each recipient's address and held amount (positive). */
+  async linesOfPayment(paymentId: number): Promise<{ address: string; amount: bigint }[]> {
+    const rows: { address: string; amount: string | number }[] = await this.db.query(
+      `SELECT m.address, -SUM(l.amount) AS amount FROM ledger_entry l JOIN miner m ON m.id = l.miner_id
+        WHERE l.payment_id = ? AND l.category = 'payout' GROUP BY m.address`,
+      [paymentId],
+    );
+    return rows.map((r) => ({ address: r.address, amount: BigInt(r.amount) }));
+  }
+
   async minersOfPayment(paymentId: number): Promise<number[]> {
     const rows: { miner_id: number }[] = await this.db.query(
       "SELECT DISTINCT miner_id FROM ledger_entry WHERE payment_id = ? AND category = 'payout'",

@@ -56,18 +56,31 @@ export class PaymentRepository {
     return Number(result.insertId);
   }
 
-  async markSent(manager: EntityManager, paymentId: number, txid: string): Promise<void> {
-    await manager.query(
-      "UPDATE payment SET status = 'sent', txid = ?, sent_at = UTC_TIMESTAMP(3) WHERE id = ?",
+  /** intent → sent, only from `intent`: false when another run settled it first. */
+  async markSent(manager: EntityManager, paymentId: number, txid: string): Promise<boolean> {
+    const result: { affectedRows?: number } = await manager.query(
+      "UPDATE payment SET status = 'sent', txid = ?, sent_at = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'intent'",
       [txid, paymentId],
     );
+    return (result.affectedRows ?? 0) > 0;
   }
 
-  async markFailed(manager: EntityManager, paymentId: number, error: string): Promise<void> {
-    await manager.query("UPDATE payment SET status = 'failed', error = ? WHERE id = ?", [
-      error,
-      paymentId,
-    ]);
+  /** intent → failed, only from `intent`: false when another run settled it first. */
+  async markFailed(manager: EntityManager, paymentId: number, error: string): Promise<boolean> {
+    const result: { affectedRows?: number } = await manager.query(
+      "UPDATE payment SET status = 'failed', error = ? WHERE id = ? AND status = 'intent'",
+      [error.slice(0, 255), paymentId],
+    );
+    return (result.affectedRows ?? 0) > 0;
+  }
+
+  /** Every txid a payment row already claims (so one wallet send settles one payment only). */
+  async claimedTxids(network: string): Promise<Set<string>> {
+    const rows: { txid: string }[] = await this.db.query(
+      'SELECT txid FROM payment WHERE network = ? AND txid IS NOT NULL',
+      [network],
+    );
+    return new Set(rows.map((r) => r.txid));
   }
 
   async recordErrors(

@@ -1,15 +1,39 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { baseToCoins } from '../../biblepay/amount';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
 import { RpcError } from '../../biblepay/rpc';
 import { AppConfig } from '../../config/app-config';
+import { assertLeaseHeld, LeaseLostError } from '../../jobs/job-lease';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { LedgerRepository, MinerBalance } from './ledger.repository';
 import { PaymentRepository, PaymentRow } from './payment.repository';
 
 export const PAYMENT_COMMENT_PREFIX = 'purepool:';
+
+/**
+ * Node errors that prove `sendmany` created no transaction — it stopped before committing — so the
+ * hold may go back at once. Any other error (-4 "transaction commit failed/rejected", -25, -26,
+ * -1, a transport error) may come after the wallet committed: the intent stays open and is
+ * reconciled against the wallet.
+ */
+export const NOTHING_SENT_CODES: ReadonlyMap<number, string> = new Map([
+  [-3, 'invalid amount or type'],
+  [-5, 'invalid address'],
+  [-6, 'insufficient funds'],
+  [-8, 'invalid parameter'],
+  [-12, 'keypool ran out'],
+  [-13, 'wallet locked'],
+  [-14, 'wallet passphrase incorrect'],
+]);
+
+/** How far back of an intent a wallet send may be dated and still be its (clock skew, slow node). */
+const MATCH_WINDOW_SECONDS = 3600;
+
+/** A reconciliation or settlement that another run got to first: roll back, change nothing. */
+class LostRaceError extends Error {}
 
 export interface PayoutPlan {
   network: Network;
@@ -63,7 +87,7 @@ export class PayoutService {
 
   async run(network: Network, options: { dryRun?: boolean } = {}): Promise<PayoutResult> {
     const reconciled = await this.reconcile(network);
-    const plan = await this.plan(network);
+    let plan = await this.plan(network);
     if (plan.recipients.length === 0) return { ...plan, status: 'nothing', reconciled };
     if (options.dryRun) return { ...plan, status: 'dry-run', reconciled };
     if (reconciled.open > 0) {
@@ -75,6 +99,30 @@ export class PayoutService {
         error: 'an earlier payment is not yet reconciled',
       };
     }
+
+    // One batch the wallet cannot cover must not block everyone: pay what the spendable balance
+    // covers now (largest balances first), the rest at the next runs.
+    const client = this.nodes.of(network);
+    const spendable = (await client.getWalletInfo()).balance;
+    const affordable = withinBudget(plan.recipients, spendable);
+    if (affordable.length < plan.recipients.length) {
+      this.logger.warn(
+        `${network}: the wallet can spend ${baseToCoins(spendable)} BBP of ${baseToCoins(plan.total)} due; paying ${affordable.length} of ${plan.recipients.length} miners now`,
+      );
+    }
+    if (affordable.length === 0) {
+      return {
+        ...plan,
+        status: 'nothing',
+        reconciled,
+        error: `the wallet's spendable balance ${baseToCoins(spendable)} BBP covers no due payment`,
+      };
+    }
+    plan = {
+      ...plan,
+      recipients: affordable,
+      total: affordable.reduce((sum, r) => sum + r.amount, 0n),
+    };
 
     const batchId = randomUUID();
     const amounts = new Map(plan.recipients.map((r) => [r.minerId, r.amount]));
@@ -91,8 +139,9 @@ export class PayoutService {
       return id;
     });
 
-    const client = this.nodes.of(network);
     try {
+      // Irreversible from here: only while this run still holds the payouts job's lease.
+      await assertLeaseHeld();
       const txid = await client.sendMany(
         new Map(plan.recipients.map((r) => [r.address, r.amount])),
         {
@@ -107,14 +156,19 @@ export class PayoutService {
       this.metrics?.payoutFinished(network, 'sent', plan.total);
       return { ...plan, status: 'sent', txid, reconciled };
     } catch (error) {
-      if (error instanceof RpcError) {
-        // The node answered and said no: nothing was sent, the hold goes back.
+      if (error instanceof LeaseLostError) {
+        // Nothing was sent; the intent is settled by the run that holds the lease now.
+        this.logger.warn(`payment ${batchId} not sent: ${error.message}`);
+        return { ...plan, status: 'uncertain', error: error.message, reconciled };
+      }
+      if (error instanceof RpcError && NOTHING_SENT_CODES.has(error.code)) {
+        // The node answered and its error proves nothing was sent: the hold goes back.
         await this.settleFailed(network, paymentId, error.message, [...amounts.keys()]);
         this.metrics?.payoutFinished(network, 'failed', plan.total);
         return { ...plan, status: 'failed', error: error.message, reconciled };
       }
       this.logger.warn(
-        `payment ${batchId} unproven (${(error as Error).message}); it will be reconciled`,
+        `payment ${batchId} unproven (${(error as Error).message}); it will be reconciled against the wallet`,
       );
       this.metrics?.payoutFinished(network, 'uncertain', plan.total);
       return { ...plan, status: 'uncertain', error: (error as Error).message, reconciled };
@@ -133,9 +187,9 @@ export class PayoutService {
     const intents = await this.payments.openIntents(network);
     const result = { sent: 0, failed: 0, open: 0 };
     if (intents.length === 0) return result;
-    const byBatch = await this.walletSendsByBatch(network, intents);
+    const found = await this.findInWallet(network, intents);
     for (const intent of intents) {
-      const txid = byBatch.get(intent.batchId);
+      const txid = found.get(intent.id);
       const minerIds = await this.minersOf(intent);
       if (txid) {
         await this.settleSent(intent.id, txid, minerIds);
@@ -158,27 +212,84 @@ export class PayoutService {
     return result;
   }
 
-  private async walletSendsByBatch(
+  /**
+   * Finds each intent's send in the wallet: by the batch id in its comment, or — when the comment
+   * was lost (node crash, -zapwallettxes, restore and rescan) — by its exact outputs: the same
+   * recipients, and amounts that add up with the fee to what was held, dated after the intent, and
+   * not already claimed by another payment. Payment id → txid.
+   */
+  private async findInWallet(
     network: Network,
     intents: PaymentRow[],
-  ): Promise<Map<string, string>> {
-    const wanted = new Set(intents.map((i) => i.batchId));
-    const oldest = Math.min(...intents.map((i) => i.createdAt.getTime())) / 1000 - 3600;
-    const found = new Map<string, string>();
-    const client = this.nodes.of(network);
-    const page = 200;
-    for (let skip = 0; found.size < wanted.size; skip += page) {
-      const txs = await client.listTransactions(page, skip);
-      for (const tx of txs) {
-        const batch = tx.comment?.startsWith(PAYMENT_COMMENT_PREFIX)
-          ? tx.comment.slice(PAYMENT_COMMENT_PREFIX.length)
-          : '';
-        if (tx.category === 'send' && tx.txid && wanted.has(batch)) found.set(batch, tx.txid);
+  ): Promise<Map<number, string>> {
+    const oldest = Math.min(...intents.map((i) => i.createdAt.getTime())) / 1000;
+    const sends = await this.walletSends(network, oldest - MATCH_WINDOW_SECONDS);
+    const claimed = await this.payments.claimedTxids(network);
+    const found = new Map<number, string>();
+    const byBatch = new Map<string, string>();
+    for (const send of sends.values()) {
+      const batch = send.comment.startsWith(PAYMENT_COMMENT_PREFIX)
+        ? send.comment.slice(PAYMENT_COMMENT_PREFIX.length)
+        : '';
+      if (batch) byBatch.set(batch, send.txid);
+    }
+    for (const intent of intents) {
+      const txid = byBatch.get(intent.batchId);
+      if (txid && !claimed.has(txid)) {
+        found.set(intent.id, txid);
+        claimed.add(txid);
       }
-      // listtransactions pages from the newest back: stop past the oldest intent or at the end.
-      if (txs.length < page || txs.every((tx) => tx.time < oldest)) break;
+    }
+    for (const intent of intents.filter((i) => !found.has(i.id))) {
+      const lines = await this.ledger.linesOfPayment(intent.id);
+      const held = new Map(lines.map((l) => [l.address, l.amount]));
+      const total = lines.reduce((sum, l) => sum + l.amount, 0n);
+      for (const send of sends.values()) {
+        if (claimed.has(send.txid) || send.comment.startsWith(PAYMENT_COMMENT_PREFIX)) continue;
+        if (send.time < intent.createdAt.getTime() / 1000 - 60) continue;
+        if (!sameOutputs(held, send.outputs) || send.paid + send.fee !== total) continue;
+        found.set(intent.id, send.txid);
+        claimed.add(send.txid);
+        this.logger.warn(
+          `payment ${intent.batchId} found in the wallet by its outputs (its comment is gone): ${send.txid}`,
+        );
+        break;
+      }
     }
     return found;
+  }
+
+  /** The wallet's sends since `since` (unix s), one entry per transaction with its outputs. */
+  private async walletSends(network: Network, since: number): Promise<Map<string, WalletSend>> {
+    const sends = new Map<string, WalletSend>();
+    const client = this.nodes.of(network);
+    const page = 200;
+    for (let skip = 0; ; skip += page) {
+      const txs = await client.listTransactions(page, skip);
+      for (const tx of txs) {
+        if (tx.category !== 'send' || !tx.txid || tx.abandoned) continue;
+        let send = sends.get(tx.txid);
+        if (!send) {
+          send = {
+            txid: tx.txid,
+            time: tx.time,
+            comment: tx.comment ?? '',
+            outputs: new Map(),
+            paid: 0n,
+            fee: 0n,
+          };
+          sends.set(tx.txid, send);
+        }
+        const amount = -tx.amount;
+        if (tx.address) send.outputs.set(tx.address, (send.outputs.get(tx.address) ?? 0n) + amount);
+        send.paid += amount;
+        // Each send entry repeats the transaction's fee.
+        if (tx.fee !== undefined) send.fee = -tx.fee;
+      }
+      // listtransactions pages from the newest back: stop past the window or at the end.
+      if (txs.length < page || txs.every((tx) => tx.time < since)) break;
+    }
+    return sends;
   }
 
   private async minersOf(intent: PaymentRow): Promise<number[]> {
@@ -186,8 +297,8 @@ export class PayoutService {
   }
 
   private async settleSent(paymentId: number, txid: string, minerIds: number[]): Promise<void> {
-    await this.payments.transaction(async (manager) => {
-      await this.payments.markSent(manager, paymentId, txid);
+    await this.settle(paymentId, 'sent', async (manager) => {
+      if (!(await this.payments.markSent(manager, paymentId, txid))) throw new LostRaceError();
       await this.ledger.setPaymentTxid(manager, paymentId, txid);
       await this.ledger.refreshBalances(manager, minerIds);
     });
@@ -199,11 +310,57 @@ export class PayoutService {
     error: string,
     minerIds: number[],
   ): Promise<void> {
-    await this.payments.transaction(async (manager) => {
-      await this.payments.markFailed(manager, paymentId, error);
+    await this.settle(paymentId, 'failed', async (manager) => {
+      if (!(await this.payments.markFailed(manager, paymentId, error))) throw new LostRaceError();
       await this.payments.recordErrors(manager, network, paymentId, error);
       await this.ledger.insertRefunds(manager, paymentId, `refund: ${error}`);
       await this.ledger.refreshBalances(manager, minerIds);
     });
   }
+
+  /** A status change from `intent` in one transaction; a lost race rolls back and is logged. */
+  private async settle(
+    paymentId: number,
+    to: 'sent' | 'failed',
+    work: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    try {
+      await this.payments.transaction(work);
+    } catch (error) {
+      if (!(error instanceof LostRaceError)) throw error;
+      this.logger.warn(`payment ${paymentId} was settled by another run; not marking it ${to}`);
+    }
+  }
+}
+
+interface WalletSend {
+  txid: string;
+  time: number;
+  comment: string;
+  /** Address → amount received (after any fee subtracted from it). */
+  outputs: Map<string, bigint>;
+  paid: bigint;
+  fee: bigint;
+}
+
+/** The recipients, in order, whose amounts fit in `budget` (a larger one is skipped, not the rest). */
+function withinBudget<R extends { amount: bigint }>(recipients: readonly R[], budget: bigint): R[] {
+  const chosen: R[] = [];
+  let left = budget;
+  for (const r of recipients) {
+    if (r.amount <= left) {
+      chosen.push(r);
+      left -= r.amount;
+    }
+  }
+  return chosen;
+}
+
+function sameOutputs(held: ReadonlyMap<string, bigint>, outputs: ReadonlyMap<string, bigint>) {
+  if (held.size !== outputs.size) return false;
+  for (const [address, amount] of outputs) {
+    const intended = held.get(address);
+    if (intended === undefined || amount > intended || amount <= 0n) return false;
+  }
+  return true;
 }

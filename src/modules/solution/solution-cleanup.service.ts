@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { withNamedLock } from '../../database/named-lock';
+import { withLease } from '../../jobs/job-lease';
 import { SolutionRepository } from './solution.repository';
 
 const DAY_MS = 86_400_000;
@@ -38,7 +38,7 @@ export class SolutionCleanupService implements OnApplicationBootstrap, OnModuleD
   run(now = new Date()): Promise<Record<string, number> | undefined> {
     const c = this.config.cleanup;
     const ago = (ms: number): Date => new Date(now.getTime() - ms);
-    return withNamedLock(this.db, 'cleanup', async () => {
+    return withLease(this.db, 'cleanup', async () => {
       const result = {
         work: await this.drain((n) =>
           this.repository.deleteOldWork(ago(c.workRetentionDays * DAY_MS), n),

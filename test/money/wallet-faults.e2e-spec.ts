@@ -1,0 +1,177 @@
+import type mysql from 'mysql2/promise';
+import { randomAddress } from '../../src/biblepay/address';
+import { parseCoins } from '../../src/biblepay/amount';
+import type { WalletSend } from '../../sim/node/wallet';
+import { eventually } from '../support/harness';
+import { MinerRow } from '../support/factories';
+import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
+import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
+import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
+import { roleEnv } from '../support/test-env';
+
+const CREDIT = parseCoins('100');
+
+/**
+ * The wallet may answer an error after it committed a send, or lose the comment that names the
+ * batch (issue 11, item 5): the hold is given back only when the error proves nothing was sent,
+ * and reconciliation finds a send by its exact outputs when its comment is gone. Each miner is
+ * paid exactly once.
+ */
+describe('wallet faults: errors after commit, lost comments, a batch the wallet cannot cover', () => {
+  let pool: PoolFixture;
+  let store: IsolatedDatabase;
+  let backend: RoleProcess;
+  let db: mysql.Connection;
+
+  beforeAll(async () => {
+    pool = await startPoolFixture({ walletBalance: parseCoins('100000') });
+    store = await isolatedDatabase('wallet');
+    db = store.db;
+    const env = roleEnv('backend', {
+      ...pool.env,
+      DATABASE_URL: store.backendUrl,
+      BLOCK_POLL_SECONDS: '3600',
+      SHAREOUT_INTERVAL_SECONDS: '3600',
+      RATING_INTERVAL_SECONDS: '3600',
+      PAYOUT_INTERVAL_SECONDS: '0.3',
+      PAYOUT_MINIMUM_MAIN: '1',
+      PAYOUT_MIN_INTERVAL_HOURS: '0',
+      PAYOUT_RECONCILE_GRACE_SECONDS: '1',
+    });
+    backend = await startRoleProcess(env, await freePort());
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await pool?.close();
+    await store?.drop();
+  });
+
+  const sendsTo = (address: string): WalletSend[] =>
+    pool.node.wallet
+      .entries()
+      .filter((e): e is WalletSend => e.kind === 'send')
+      .filter((s) => s.outputs.some((o) => o.address === address));
+
+  /** Miners with a shared-out credit each: due at the next payout run. */
+  const creditedMiners = async (count: number): Promise<MinerRow[]> => {
+    // Deep in the chain: the stored blocks must not look ahead of the node (/health: node behind).
+    const block = await store.factories.block({ height: 1, isPoolBlock: true, status: 'mature' });
+    const miners = await Promise.all(Array.from({ length: count }, () => store.factories.miner()));
+    await store.factories.shareOut(
+      block,
+      miners.map((miner) => ({ miner, amount: CREDIT })),
+    );
+    return miners;
+  };
+  const paymentsOf = async (miner: MinerRow) => {
+    const [rows] = await db.query<mysql.RowDataPacket[]>(
+      `SELECT DISTINCT p.id, p.status FROM payment p JOIN ledger_entry l ON l.payment_id = p.id
+        WHERE l.miner_id = ? ORDER BY p.id`,
+      [miner.id],
+    );
+    return rows.map((r) => r.status as string);
+  };
+  const ledgerBalance = async (miner: MinerRow): Promise<bigint> => {
+    const [[row]] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT COALESCE(SUM(amount), 0) AS b FROM ledger_entry WHERE miner_id = ?',
+      [miner.id],
+    );
+    return BigInt(row.b);
+  };
+  /** Paid once, the payment sent, nothing refunded, the balance at zero — also a while later. */
+  const expectPaidExactlyOnce = async (miners: MinerRow[]) => {
+    for (const miner of miners) {
+      const statuses = await eventually(
+        () => paymentsOf(miner),
+        (s) => s.length > 0 && s.every((x) => x === 'sent'),
+        20_000,
+      );
+      expect(statuses).toEqual(['sent']);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // several more payout runs
+    for (const miner of miners) {
+      expect(sendsTo(miner.address)).toHaveLength(1);
+      expect(await paymentsOf(miner)).toEqual(['sent']);
+      expect(await ledgerBalance(miner)).toBe(0n);
+    }
+  };
+
+  it('keeps the hold when sendmany fails after the wallet committed (-4), and finds the send', async () => {
+    pool.node.faults.errorsAfter.set('sendmany', {
+      rate: 1,
+      code: -4,
+      message:
+        'Error: The transaction was rejected! This might happen if some of the coins in your wallet were already spent',
+      count: 1,
+    });
+    const miners = await creditedMiners(3);
+    await expectPaidExactlyOnce(miners);
+  });
+
+  it('finds a send whose comment was lost by its exact outputs', async () => {
+    pool.node.wallet.dropNextComments = 1; // the node crashes before it writes the comment ...
+    pool.node.faults.loseReplies.set('sendmany', 1); // ... and the reply never arrives
+    const miners = await creditedMiners(2);
+    await expectPaidExactlyOnce(miners);
+    expect(sendsTo(miners[0].address)[0].comment).toBe('');
+  });
+
+  it('still gives the hold back at once when the error proves nothing was sent (-6)', async () => {
+    pool.node.faults.failNext.set('sendmany', {
+      rate: 1,
+      code: -6,
+      message: 'Insufficient funds',
+      count: 1,
+    });
+    const miners = await creditedMiners(1);
+    await eventually(
+      () => paymentsOf(miners[0]),
+      (s) => s[s.length - 1] === 'sent',
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const statuses = await paymentsOf(miners[0]);
+    expect(statuses[0]).toBe('failed'); // refunded at once ...
+    expect(statuses.slice(1)).toEqual(['sent']); // ... and paid by the next run, once
+    expect(sendsTo(miners[0].address)).toHaveLength(1);
+    expect(await ledgerBalance(miners[0])).toBe(0n);
+  });
+
+  it('pays what the spendable balance covers instead of refusing the whole batch', async () => {
+    const spendable = (): bigint => pool.node.wallet.balances(1).balance;
+    // Leave the wallet with one and a half credits: one miner can be paid now, not three.
+    const drain = spendable() - (CREDIT + CREDIT / 2n);
+    if (drain > 0n) {
+      pool.node.wallet.send({
+        amounts: [[randomAddress('main'), drain - pool.node.wallet.settings.txFee]],
+        comment: 'elsewhere',
+        commentTo: '',
+        subtractFeeFrom: [],
+        minConf: 1,
+        style: 'sendmany',
+      });
+    }
+    const miners = await creditedMiners(3);
+    await eventually(
+      async () => miners.filter((m) => sendsTo(m.address).length > 0).length,
+      (n) => n === 1,
+      15_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(miners.filter((m) => sendsTo(m.address).length > 0)).toHaveLength(1);
+
+    pool.node.wallet.fund(CREDIT * 3n);
+    for (const miner of miners) {
+      await eventually(
+        async () => sendsTo(miner.address).length,
+        (n) => n === 1,
+        15_000,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const miner of miners) {
+      expect(sendsTo(miner.address)).toHaveLength(1);
+      expect(await ledgerBalance(miner)).toBe(0n);
+    }
+  });
+});
