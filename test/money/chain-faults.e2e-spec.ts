@@ -165,4 +165,39 @@ describe('chain faults: a node behind, reorgs at walked heights, A → B → A',
     );
     expect(stdout).toContain('main: OK');
   });
+
+  it('proves the ledger against the wallet: a payment or a coinbase the wallet does not have is flagged', async () => {
+    const audit = async (): Promise<{ code: number; out: string }> => {
+      try {
+        const { stdout } = await run(
+          process.execPath,
+          ['-r', '@swc-node/register', 'src/cli/main.ts', 'audit', '--network', 'main'],
+          { cwd: ROOT, env: { ...process.env, ...env, BROKER_CONNECT_WAIT_MS: '2000' } },
+        );
+        return { code: 0, out: stdout };
+      } catch (error) {
+        const e = error as { code: number; stdout: string };
+        return { code: e.code, out: e.stdout };
+      }
+    };
+    const [[block]] = await db.query<mysql.RowDataPacket[]>(
+      "SELECT id, height FROM block WHERE is_pool_block = 1 AND status = 'shared' ORDER BY height LIMIT 1",
+    );
+    const ghost = await store.factories.payment({ status: 'sent', total: 1n });
+    await db.query('UPDATE block SET subsidy = subsidy + 1 WHERE id = ?', [block.id]);
+    try {
+      const result = await audit();
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(
+        `payment ${ghost.batchId}: its txid ${ghost.txid} is not in the wallet`,
+      );
+      expect(result.out).toContain(
+        `pool block ${block.height}: the wallet received ${SUBSIDY}, the ledger counts ${SUBSIDY + 1n}`,
+      );
+    } finally {
+      await db.query('UPDATE block SET subsidy = subsidy - 1 WHERE id = ?', [block.id]);
+      await db.query('DELETE FROM payment WHERE id = ?', [ghost.id]);
+    }
+    expect((await audit()).code).toBe(0);
+  });
 });

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { BlockRepository } from '../block/block.repository';
 import { LedgerRepository } from '../payout/ledger.repository';
 import { PaymentRepository } from '../payout/payment.repository';
+import { sendMatches, sendsOf, walletTransactions } from '../payout/wallet-ledger';
 
 export interface AuditReport {
   network: Network;
@@ -65,6 +66,7 @@ export class AuditService {
     }
     const negative = await this.ledger.negativeBalances(network);
     if (negative > 0) problems.push(`${negative} miner(s) with a negative ledger balance`);
+    problems.push(...(await this.againstWallet(network)));
     const window = new Date(now.getTime() - this.config.money.reconcileGraceSeconds * 1000);
     for (const p of await this.payments.staleIntents(network, window)) {
       problems.push(
@@ -80,6 +82,51 @@ export class AuditService {
       problems,
       feeOnlyBlocks: await this.blocks.feeOnlyBlocks(network),
     };
+  }
+
+  /**
+   * The ledger proved against the wallet, not only against itself: every pool block the ledger
+   * counts was received by the wallet, to the base unit (so Σ received = Σ credits + Σ fees +
+   * pending, given the sums above), and every sent payment's txid is in the wallet with the
+   * outputs the payment held.
+   */
+  private async againstWallet(network: Network): Promise<string[]> {
+    const problems: string[] = [];
+    const transactions = await walletTransactions(this.nodes.of(network));
+    const poolAddress = this.config.poolAddressOf(network);
+    const received = new Map<string, bigint>();
+    for (const tx of transactions) {
+      const coinbase = tx.category === 'generate' || tx.category === 'immature';
+      if (!coinbase || tx.address !== poolAddress || !tx.blockhash) continue;
+      received.set(tx.blockhash, (received.get(tx.blockhash) ?? 0n) + tx.amount);
+    }
+    for (const block of await this.blocks.currentPoolBlocks(network)) {
+      const got = received.get(block.hash);
+      if (got === undefined) {
+        problems.push(`pool block ${block.height}: the wallet has no coinbase for ${block.hash}`);
+      } else if (got !== block.subsidy) {
+        problems.push(
+          `pool block ${block.height}: the wallet received ${got}, the ledger counts ${block.subsidy}`,
+        );
+      }
+    }
+    const sends = sendsOf(transactions);
+    for (const payment of await this.payments.sentWithTxid(network)) {
+      const send = sends.get(payment.txid);
+      if (!send) {
+        problems.push(`payment ${payment.batchId}: its txid ${payment.txid} is not in the wallet`);
+        continue;
+      }
+      const held = new Map(
+        (await this.ledger.linesOfPayment(payment.id)).map((l) => [l.address, l.amount]),
+      );
+      if (!sendMatches(held, send)) {
+        problems.push(
+          `payment ${payment.batchId}: the wallet's transaction ${payment.txid} has other outputs than the payment held`,
+        );
+      }
+    }
+    return problems;
   }
 
   async funding(network: Network): Promise<FundingReport> {

@@ -271,6 +271,21 @@ export class BlockRepository {
     }));
   }
 
+  /** Pool blocks the chain has (not orphaned): what the wallet must have received. */
+  async currentPoolBlocks(
+    network: string,
+  ): Promise<{ height: number; hash: string; subsidy: bigint }[]> {
+    const rows: { height: number; hash: string; subsidy: string | number }[] = await this.db.query(
+      "SELECT height, hash, subsidy FROM block WHERE network = ? AND is_pool_block = 1 AND status <> 'orphaned' ORDER BY height",
+      [network],
+    );
+    return rows.map((r) => ({
+      height: Number(r.height),
+      hash: r.hash,
+      subsidy: BigInt(r.subsidy),
+    }));
+  }
+
   async unsharedPoolSubsidy(network: string): Promise<bigint> {
     const rows: { total: string | null }[] = await this.db.query(
       "SELECT SUM(subsidy) total FROM block WHERE network = ? AND is_pool_block = 1 AND status IN ('pending', 'mature')",

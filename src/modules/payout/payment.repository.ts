@@ -115,6 +115,15 @@ export class PaymentRepository {
     return rows.map(toRow);
   }
 
+  /** Sent payments with their txid, for proving them against the wallet. */
+  async sentWithTxid(network: string): Promise<{ id: number; batchId: string; txid: string }[]> {
+    const rows: { id: number; batch_id: string; txid: string }[] = await this.db.query(
+      "SELECT id, batch_id, txid FROM payment WHERE network = ? AND status = 'sent' AND txid IS NOT NULL",
+      [network],
+    );
+    return rows.map((r) => ({ id: Number(r.id), batchId: r.batch_id, txid: r.txid }));
+  }
+
   async sentTotal(network: string): Promise<bigint> {
     const rows: { total: string | null }[] = await this.db.query(
       "SELECT SUM(total) total FROM payment WHERE network = ? AND status = 'sent'",

@@ -9,6 +9,7 @@ import { AppConfig } from '../../config/app-config';
 import { assertLeaseHeld, LeaseLostError } from '../../jobs/job-lease';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { LedgerRepository, MinerBalance } from './ledger.repository';
+import { sendMatches, sendsOf, WalletSend, walletTransactions } from './wallet-ledger';
 import { PaymentRepository, PaymentRow } from './payment.repository';
 
 export const PAYMENT_COMMENT_PREFIX = 'purepool:';
@@ -243,11 +244,10 @@ export class PayoutService {
     for (const intent of intents.filter((i) => !found.has(i.id))) {
       const lines = await this.ledger.linesOfPayment(intent.id);
       const held = new Map(lines.map((l) => [l.address, l.amount]));
-      const total = lines.reduce((sum, l) => sum + l.amount, 0n);
       for (const send of sends.values()) {
         if (claimed.has(send.txid) || send.comment.startsWith(PAYMENT_COMMENT_PREFIX)) continue;
         if (send.time < intent.createdAt.getTime() / 1000 - 60) continue;
-        if (!sameOutputs(held, send.outputs) || send.paid + send.fee !== total) continue;
+        if (!sendMatches(held, send)) continue;
         found.set(intent.id, send.txid);
         claimed.add(send.txid);
         this.logger.warn(
@@ -261,35 +261,10 @@ export class PayoutService {
 
   /** The wallet's sends since `since` (unix s), one entry per transaction with its outputs. */
   private async walletSends(network: Network, since: number): Promise<Map<string, WalletSend>> {
-    const sends = new Map<string, WalletSend>();
-    const client = this.nodes.of(network);
-    const page = 200;
-    for (let skip = 0; ; skip += page) {
-      const txs = await client.listTransactions(page, skip);
-      for (const tx of txs) {
-        if (tx.category !== 'send' || !tx.txid || tx.abandoned) continue;
-        let send = sends.get(tx.txid);
-        if (!send) {
-          send = {
-            txid: tx.txid,
-            time: tx.time,
-            comment: tx.comment ?? '',
-            outputs: new Map(),
-            paid: 0n,
-            fee: 0n,
-          };
-          sends.set(tx.txid, send);
-        }
-        const amount = -tx.amount;
-        if (tx.address) send.outputs.set(tx.address, (send.outputs.get(tx.address) ?? 0n) + amount);
-        send.paid += amount;
-        // Each send entry repeats the transaction's fee.
-        if (tx.fee !== undefined) send.fee = -tx.fee;
-      }
-      // listtransactions pages from the newest back: stop past the window or at the end.
-      if (txs.length < page || txs.every((tx) => tx.time < since)) break;
-    }
-    return sends;
+    const txs = await walletTransactions(this.nodes.of(network), (page) =>
+      page.every((tx) => tx.time < since),
+    );
+    return sendsOf(txs);
   }
 
   private async minersOf(intent: PaymentRow): Promise<number[]> {
@@ -333,16 +308,6 @@ export class PayoutService {
   }
 }
 
-interface WalletSend {
-  txid: string;
-  time: number;
-  comment: string;
-  /** Address → amount received (after any fee subtracted from it). */
-  outputs: Map<string, bigint>;
-  paid: bigint;
-  fee: bigint;
-}
-
 /** The recipients, in order, whose amounts fit in `budget` (a larger one is skipped, not the rest). */
 function withinBudget<R extends { amount: bigint }>(recipients: readonly R[], budget: bigint): R[] {
   const chosen: R[] = [];
@@ -354,13 +319,4 @@ function withinBudget<R extends { amount: bigint }>(recipients: readonly R[], bu
     }
   }
   return chosen;
-}
-
-function sameOutputs(held: ReadonlyMap<string, bigint>, outputs: ReadonlyMap<string, bigint>) {
-  if (held.size !== outputs.size) return false;
-  for (const [address, amount] of outputs) {
-    const intended = held.get(address);
-    if (intended === undefined || amount > intended || amount <= 0n) return false;
-  }
-  return true;
 }
