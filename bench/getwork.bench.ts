@@ -2,48 +2,27 @@
 // addresses × 3 workers, loaded three ways (keep-alive, one new connection per request as classic
 // wallets do, one new TLS connection per request as Evo wallets do). Prints req/s and p50/p99 per
 // way, and checks work rows = successful answers.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { randomAddress } from '../src/biblepay/address';
-import { createBenchEnv, startRoleProcess } from './support/bench-env';
+import { createBenchEnv } from './support/bench-env';
 import {
-  benchCertificate,
-  connectionPerRequestLoad,
   keepAliveLoad,
-  LoadMode,
-  ModeFigures,
+  loadThreeWays,
   reportModes,
+  startLoadFrontends,
   WalletLoad,
 } from './support/wallet-load';
 
 const KEEP_ALIVE_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 120_000);
-const CONNECT_REQUESTS = Number(process.env.BENCH_CONNECT_REQUESTS ?? 30_000);
-const TLS_REQUESTS = Number(process.env.BENCH_TLS_REQUESTS ?? 15_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const MINERS = 1000;
 const WORKERS = 3;
 
 async function main(): Promise<void> {
   const env = await createBenchEnv('getwork');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'purepool-bench-'));
-  const { cert, key } = benchCertificate(dir);
-  const port = Number(process.env.BENCH_PORT ?? 18100);
-  const frontendEnv = {
-    ROLE: 'frontend',
-    DATABASE_URL: env.urls.frontendDb,
-    AMQP_URL: env.urls.frontendMq,
-    NETWORKS: 'main',
-    POOL_ADDRESS_MAIN: env.poolAddress.main,
+  const frontends = await startLoadFrontends(env, Number(process.env.BENCH_PORT ?? 18100), {
     DATABASE_POOL_SIZE: '8',
-    ACTION_KEEP_ALIVE: 'true',
-  };
-  const plain = await startRoleProcess(frontendEnv, port);
-  const secure = await startRoleProcess(
-    { ...frontendEnv, TLS_CERT_FILE: cert, TLS_KEY_FILE: key },
-    port + 2,
-  );
+  });
   try {
     const workerIds: string[] = [];
     for (let m = 0; m < MINERS; m++) {
@@ -60,29 +39,14 @@ async function main(): Promise<void> {
     };
 
     // Warm-up: every miner and worker gets created (first getworks) before the measured runs.
-    await keepAliveLoad(plain.url, CONNECTIONS, workerIds.length * 2, load);
+    await keepAliveLoad(frontends.plain.url, CONNECTIONS, workerIds.length * 2, load);
     const db = await mysql.createConnection({ uri: env.urls.adminDb });
     const workRows = async (): Promise<number> => {
       const [[row]] = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM work');
       return Number(row.n);
     };
     const before = await workRows();
-    // A fixed request count per way (not a duration) so every answer is read.
-    const modes: Record<LoadMode, ModeFigures> = {
-      keep_alive: await keepAliveLoad(plain.url, CONNECTIONS, KEEP_ALIVE_REQUESTS, load),
-      new_connection: await connectionPerRequestLoad(
-        plain.url,
-        CONNECTIONS,
-        CONNECT_REQUESTS,
-        load,
-      ),
-      new_tls_connection: await connectionPerRequestLoad(
-        secure.url,
-        CONNECTIONS,
-        TLS_REQUESTS,
-        load,
-      ),
-    };
+    const modes = await loadThreeWays(frontends, CONNECTIONS, KEEP_ALIVE_REQUESTS, load);
     const written = (await workRows()) - before;
     const [[workers]] = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM worker');
     await db.end();
@@ -93,9 +57,8 @@ async function main(): Promise<void> {
       workers: Number(workers.n),
     });
   } finally {
-    await Promise.all([plain.stop(), secure.stop()]);
+    await frontends.stop();
     await env.teardown();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,9 @@
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { BenchEnv, RoleProcess, startRoleProcess } from './bench-env';
 import { endedPromptly } from '../../sim/miner/answer-readers';
 import { walletRequest } from '../../sim/miner/wallet-http-client';
 
@@ -151,6 +154,71 @@ export function walletHeaders(call: WalletCall): Record<string, string> {
     OS: 'LIN',
     Solution: call.solution ?? '',
     ThreadID: String(call.threadId),
+  };
+}
+
+export interface LoadFrontends {
+  /** Plain HTTP, ACTION_KEEP_ALIVE=true (the keep-alive way needs it). */
+  plain: RoleProcess;
+  /** HTTPS with a certificate made for the run. */
+  secure: RoleProcess;
+  stop(): Promise<void>;
+}
+
+/** The two frontends a three-way run loads: plain on `port`, TLS on `port + 2`. */
+export async function startLoadFrontends(
+  env: BenchEnv,
+  port: number,
+  extra: Record<string, string> = {},
+): Promise<LoadFrontends> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'purepool-bench-'));
+  const { cert, key } = benchCertificate(dir);
+  const frontendEnv = {
+    ROLE: 'frontend',
+    DATABASE_URL: env.urls.frontendDb,
+    AMQP_URL: env.urls.frontendMq,
+    NETWORKS: 'main',
+    POOL_ADDRESS_MAIN: env.poolAddress.main,
+    ACTION_KEEP_ALIVE: 'true',
+    ...extra,
+  };
+  const plain = await startRoleProcess(frontendEnv, port);
+  const secure = await startRoleProcess(
+    { ...frontendEnv, TLS_CERT_FILE: cert, TLS_KEY_FILE: key },
+    port + 2,
+  );
+  return {
+    plain,
+    secure,
+    stop: async () => {
+      await Promise.all([plain.stop(), secure.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The three ways one after the other, each a fixed request count (not a duration) so every answer
+ * is read: `keepAlive` requests (BENCH_REQUESTS), BENCH_CONNECT_REQUESTS new connections,
+ * BENCH_TLS_REQUESTS new TLS connections.
+ */
+export async function loadThreeWays(
+  frontends: LoadFrontends,
+  connections: number,
+  keepAlive: number,
+  load: WalletLoad,
+): Promise<Record<LoadMode, ModeFigures>> {
+  const connect = Number(process.env.BENCH_CONNECT_REQUESTS ?? 30_000);
+  const tls = Number(process.env.BENCH_TLS_REQUESTS ?? 15_000);
+  return {
+    keep_alive: await keepAliveLoad(frontends.plain.url, connections, keepAlive, load),
+    new_connection: await connectionPerRequestLoad(frontends.plain.url, connections, connect, load),
+    new_tls_connection: await connectionPerRequestLoad(
+      frontends.secure.url,
+      connections,
+      tls,
+      load,
+    ),
   };
 }
 

@@ -256,14 +256,7 @@ export function decodeBlock(hex: string): DecodedBlock {
   };
 }
 
-/** Text between `<tag>` and `</tag>`, "" when absent: the node's `ExtractXML`. */
-export function extractXml(text: string, tag: string): string {
-  const open = `<${tag}>`;
-  const start = text.indexOf(open);
-  if (start < 0) return '';
-  const end = text.indexOf(`</${tag}>`, start + open.length);
-  return end < 0 ? '' : text.slice(start + open.length, end);
-}
+export { extractXml } from '../../src/biblepay/xml-tag';
 
 /** The coinbase message a BiblePay wallet writes: version, pool miner id, CPID signature. */
 export function buildBlockMessage(parts: {

@@ -77,14 +77,8 @@ export function buildWalletRequest(req: WalletRequest, host: string): string {
   return `${req.method ?? 'POST'} /Action.aspx HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
-/** Text between `<TAG>` and `</TAG>` anywhere in the buffer, as the wallet's ExtractXML does. */
-export function extractTag(buffer: string, tag: string): string {
-  const open = `<${tag}>`;
-  const start = buffer.indexOf(open);
-  if (start < 0) return '';
-  const end = buffer.indexOf(`</${tag}>`, start + open.length);
-  return end < 0 ? '' : buffer.slice(start + open.length, end);
-}
+/** Tags are cut from the whole raw buffer, headers included, as the wallet's ExtractXML does. */
+export { extractXml as extractTag } from '../../src/biblepay/xml-tag';
 
 export async function walletRequest(req: WalletRequest): Promise<WalletResponse> {
   const url = new URL(req.pool);

@@ -1,8 +1,7 @@
 import mysql from 'mysql2/promise';
 import { parseCoins } from '../../src/biblepay/amount';
-import type { WalletSend } from '../../sim/node/wallet';
 import { eventually } from '../support/harness';
-import { MinerRow } from '../support/factories';
+import { creditedMiners, sendsTo } from '../support/payout-scenario';
 import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
 import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
@@ -50,21 +49,6 @@ describe('job leases', () => {
   const stopBackends = async () => {
     await Promise.all(backends.splice(0).map((b) => b.stop()));
   };
-  const sendsTo = (address: string): WalletSend[] =>
-    pool.node.wallet
-      .entries()
-      .filter((e): e is WalletSend => e.kind === 'send')
-      .filter((s) => s.outputs.some((o) => o.address === address));
-  const creditedMiners = async (count: number): Promise<MinerRow[]> => {
-    // Deep in the chain: the stored blocks must not look ahead of the node (/health: node behind).
-    const block = await store.factories.block({ height: 1, isPoolBlock: true, status: 'mature' });
-    const miners = await Promise.all(Array.from({ length: count }, () => store.factories.miner()));
-    await store.factories.shareOut(
-      block,
-      miners.map((miner) => ({ miner, amount: CREDIT })),
-    );
-    return miners;
-  };
 
   it('cannot be taken or stalled by the frontend DB user', async () => {
     const frontendDb = await mysql.createConnection({ uri: store.frontendUrl });
@@ -82,13 +66,13 @@ describe('job leases', () => {
         ]);
       }
       await startBackend();
-      const [miner] = await creditedMiners(1);
+      const [miner] = await creditedMiners(store.factories, 1, CREDIT);
       await eventually(
-        async () => sendsTo(miner.address).length,
+        async () => sendsTo(pool.node, miner.address).length,
         (n) => n === 1,
         15_000,
       );
-      expect(sendsTo(miner.address)).toHaveLength(1);
+      expect(sendsTo(pool.node, miner.address)).toHaveLength(1);
     } finally {
       await frontendDb.end();
       await stopBackends();
@@ -99,7 +83,7 @@ describe('job leases', () => {
     await startBackend();
     await startBackend();
     pool.node.faults.methodLatencyMs.set('sendmany', 4000);
-    const miners = await creditedMiners(2);
+    const miners = await creditedMiners(store.factories, 2, CREDIT);
     const admin = store.db;
     const payments = async (): Promise<string[]> => {
       const [rows] = await admin.query<mysql.RowDataPacket[]>(
@@ -122,7 +106,7 @@ describe('job leases', () => {
     await eventually(payments, (statuses) => statuses.includes('sent'), 20_000);
     pool.node.faults.methodLatencyMs.delete('sendmany');
     await new Promise((resolve) => setTimeout(resolve, 3000)); // more payout runs on both
-    for (const miner of miners) expect(sendsTo(miner.address)).toHaveLength(1);
+    for (const miner of miners) expect(sendsTo(pool.node, miner.address)).toHaveLength(1);
     expect(await payments()).toEqual(['sent']);
     const [[balance]] = await admin.query<mysql.RowDataPacket[]>(
       'SELECT COALESCE(SUM(amount), 0) AS b FROM ledger_entry WHERE miner_id IN (?)',

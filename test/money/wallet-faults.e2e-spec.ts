@@ -1,9 +1,9 @@
 import type mysql from 'mysql2/promise';
 import { randomAddress } from '../../src/biblepay/address';
 import { parseCoins } from '../../src/biblepay/amount';
-import type { WalletSend } from '../../sim/node/wallet';
 import { eventually } from '../support/harness';
 import { MinerRow } from '../support/factories';
+import { creditedMiners, sendsTo } from '../support/payout-scenario';
 import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
 import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
@@ -46,23 +46,6 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
     await store?.drop();
   });
 
-  const sendsTo = (address: string): WalletSend[] =>
-    pool.node.wallet
-      .entries()
-      .filter((e): e is WalletSend => e.kind === 'send')
-      .filter((s) => s.outputs.some((o) => o.address === address));
-
-  /** Miners with a shared-out credit each: due at the next payout run. */
-  const creditedMiners = async (count: number): Promise<MinerRow[]> => {
-    // Deep in the chain: the stored blocks must not look ahead of the node (/health: node behind).
-    const block = await store.factories.block({ height: 1, isPoolBlock: true, status: 'mature' });
-    const miners = await Promise.all(Array.from({ length: count }, () => store.factories.miner()));
-    await store.factories.shareOut(
-      block,
-      miners.map((miner) => ({ miner, amount: CREDIT })),
-    );
-    return miners;
-  };
   const paymentsOf = async (miner: MinerRow) => {
     const [rows] = await db.query<mysql.RowDataPacket[]>(
       `SELECT DISTINCT p.id, p.status FROM payment p JOIN ledger_entry l ON l.payment_id = p.id
@@ -90,7 +73,7 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
     }
     await new Promise((resolve) => setTimeout(resolve, 2500)); // several more payout runs
     for (const miner of miners) {
-      expect(sendsTo(miner.address)).toHaveLength(1);
+      expect(sendsTo(pool.node, miner.address)).toHaveLength(1);
       expect(await paymentsOf(miner)).toEqual(['sent']);
       expect(await ledgerBalance(miner)).toBe(0n);
     }
@@ -104,16 +87,16 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
         'Error: The transaction was rejected! This might happen if some of the coins in your wallet were already spent',
       count: 1,
     });
-    const miners = await creditedMiners(3);
+    const miners = await creditedMiners(store.factories, 3, CREDIT);
     await expectPaidExactlyOnce(miners);
   });
 
   it('finds a send whose comment was lost by its exact outputs', async () => {
     pool.node.wallet.dropNextComments = 1; // the node crashes before it writes the comment ...
     pool.node.faults.loseReplies.set('sendmany', 1); // ... and the reply never arrives
-    const miners = await creditedMiners(2);
+    const miners = await creditedMiners(store.factories, 2, CREDIT);
     await expectPaidExactlyOnce(miners);
-    expect(sendsTo(miners[0].address)[0].comment).toBe('');
+    expect(sendsTo(pool.node, miners[0].address)[0].comment).toBe('');
   });
 
   it('still gives the hold back at once when the error proves nothing was sent (-6)', async () => {
@@ -123,7 +106,7 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
       message: 'Insufficient funds',
       count: 1,
     });
-    const miners = await creditedMiners(1);
+    const miners = await creditedMiners(store.factories, 1, CREDIT);
     await eventually(
       () => paymentsOf(miners[0]),
       (s) => s[s.length - 1] === 'sent',
@@ -133,7 +116,7 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
     const statuses = await paymentsOf(miners[0]);
     expect(statuses[0]).toBe('failed'); // refunded at once ...
     expect(statuses.slice(1)).toEqual(['sent']); // ... and paid by the next run, once
-    expect(sendsTo(miners[0].address)).toHaveLength(1);
+    expect(sendsTo(pool.node, miners[0].address)).toHaveLength(1);
     expect(await ledgerBalance(miners[0])).toBe(0n);
   });
 
@@ -151,26 +134,26 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
         style: 'sendmany',
       });
     }
-    const miners = await creditedMiners(3);
+    const miners = await creditedMiners(store.factories, 3, CREDIT);
     await eventually(
-      async () => miners.filter((m) => sendsTo(m.address).length > 0).length,
+      async () => miners.filter((m) => sendsTo(pool.node, m.address).length > 0).length,
       (n) => n === 1,
       15_000,
     );
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(miners.filter((m) => sendsTo(m.address).length > 0)).toHaveLength(1);
+    expect(miners.filter((m) => sendsTo(pool.node, m.address).length > 0)).toHaveLength(1);
 
     pool.node.wallet.fund(CREDIT * 3n);
     for (const miner of miners) {
       await eventually(
-        async () => sendsTo(miner.address).length,
+        async () => sendsTo(pool.node, miner.address).length,
         (n) => n === 1,
         15_000,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 1500));
     for (const miner of miners) {
-      expect(sendsTo(miner.address)).toHaveLength(1);
+      expect(sendsTo(pool.node, miner.address)).toHaveLength(1);
       expect(await ledgerBalance(miner)).toBe(0n);
     }
   });

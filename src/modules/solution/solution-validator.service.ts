@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BlockHeader, decodeBlockHeader } from '../../biblepay/block-header';
 import { meetsTarget, shareWeight } from '../../biblepay/hash-target';
+import { extractXml } from '../../biblepay/xml-tag';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
 import { BatchOutcome, CoinbaseInfo, RpcError, RpcFailure, rpcCalls } from '../../biblepay/rpc';
@@ -316,7 +317,7 @@ export class SolutionValidator {
     if (info.recipient !== poolAddress) {
       return { reason: RejectReason.wrongRecipient, detail: `coinbase pays ${info.recipient}` };
     }
-    const guid = extractTag(info.blockmessage ?? '', 'MINERGUID');
+    const guid = extractXml(info.blockmessage ?? '', 'MINERGUID');
     if (guid !== c.work.minerGuid) {
       return {
         reason: RejectReason.foreignBlock,
@@ -420,15 +421,6 @@ export class SolutionValidator {
       },
     };
   }
-}
-
-/** Text between `<TAG>` and `</TAG>`, "" when absent (the node's ExtractXML). */
-function extractTag(text: string, tag: string): string {
-  const open = `<${tag}>`;
-  const start = text.indexOf(open);
-  if (start < 0) return '';
-  const end = text.indexOf(`</${tag}>`, start + open.length);
-  return end < 0 ? '' : text.slice(start + open.length, end);
 }
 
 function nodeSaid(error: RpcFailure): string {
