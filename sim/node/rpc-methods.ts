@@ -389,6 +389,18 @@ function defineAdminMethods(
     return { zapped: wallet.zapComments() };
   });
 
+  define('sim_hidesends', 'sim_hidesends ( count )', (p) => {
+    p.arity(0, 1);
+    // The next sends commit, but the wallet does not list them (lost records) until sim_rescan.
+    wallet.hideNextSends = Math.max(0, p.optInt(0, 1));
+    return { hide_next_sends: wallet.hideNextSends };
+  });
+
+  define('sim_rescan', 'sim_rescan', (p) => {
+    p.arity(0, 0);
+    return { found: wallet.rescan() };
+  });
+
   define('sim_down', 'sim_down ( seconds )', (p) => {
     p.arity(0, 1);
     const seconds = Math.max(0, p.optNum(0, 0));

@@ -18,6 +18,8 @@ export interface WalletSend {
   commentTo: string;
   /** Height of the block that confirmed it; undefined while in the mempool. */
   height?: number;
+  /** Committed, but missing from the wallet's lists until a rescan (`sim_hidesends`). */
+  hidden?: boolean;
 }
 
 /** Money the wallet received from outside (the operator funding it): confirmed on arrival. */
@@ -268,8 +270,26 @@ export class SimWallet {
       send.comment = '';
       send.commentTo = '';
     }
+    if (this.hideNextSends > 0) {
+      // The send happened; the wallet lost its record of it (crash, restore from an old backup).
+      this.hideNextSends--;
+      send.hidden = true;
+    }
     this.sends.push(send);
     return send;
+  }
+
+  /** Sends still to be committed without the wallet listing them (`sim_hidesends`). */
+  hideNextSends = 0;
+
+  /** A rescan finds the sends the wallet had lost track of; how many. */
+  rescan(): number {
+    let found = 0;
+    for (const send of this.sends) {
+      if (send.hidden) found++;
+      send.hidden = false;
+    }
+    return found;
   }
 
   /** Sends still to be stored without their comment (`sim_dropcomment`). */
@@ -286,15 +306,19 @@ export class SimWallet {
 
   findTransaction(txid: string): WalletEntry[] {
     const found: WalletEntry[] = [];
-    for (const send of this.sends) if (send.txid === txid) found.push(send);
+    for (const send of this.sends) if (send.txid === txid && !send.hidden) found.push(send);
     for (const receive of this.receives) if (receive.txid === txid) found.push(receive);
     for (const credit of this.coinbaseCredits()) if (credit.txid === txid) found.push(credit);
     return found;
   }
 
-  /** Every entry, oldest first (by time, then by the order the wallet learned of it). */
-  entries(): WalletEntry[] {
-    const all: WalletEntry[] = [...this.coinbaseCredits(), ...this.receives, ...this.sends];
+  /**
+   * Every entry the wallet lists, oldest first (by time, then by the order the wallet learned of
+   * it); `includeHidden` adds the sends it lost track of (what really left the wallet).
+   */
+  entries(options: { includeHidden?: boolean } = {}): WalletEntry[] {
+    const sends = options.includeHidden ? this.sends : this.sends.filter((s) => !s.hidden);
+    const all: WalletEntry[] = [...this.coinbaseCredits(), ...this.receives, ...sends];
     return all.sort((a, b) => timeOf(a) - timeOf(b) || orderOf(a) - orderOf(b));
   }
 

@@ -118,7 +118,18 @@ async function main(): Promise<number> {
             `${network}: ${a.ok ? 'OK' : 'MISMATCH'}: ${a.sharedBlocks} shared blocks, credited ${coins(a.credited)} ` +
               `= subsidy − fee ${coins(a.distributable)}`,
           );
+          const w = a.wallet;
+          console.log(
+            `  wallet received ${coins(w.received)} = credits ${coins(w.credits)} + fees ${coins(w.fees)} + ` +
+              `pending ${coins(w.pending)} + reversed ${coins(w.reversed)}`,
+          );
           for (const p of a.problems) console.log(`  ${p}`);
+          for (const r of a.reversals) {
+            console.log(
+              `  note: block ${r.height} was orphaned after its shareout: ${coins(r.reversed)} taken back from balances, ` +
+                `${coins(r.loss)} already paid out (pool loss)`,
+            );
+          }
           for (const b of a.feeOnlyBlocks) {
             console.log(`  note: block ${b.height} went entirely to the fee: ${b.reason}`);
           }

@@ -92,6 +92,12 @@ export class AppConfig {
     payoutMaxPerRun: number;
     /** An unsent payment intent older than this is settled against the wallet's records. */
     reconcileGraceSeconds: number;
+    /** Payments marked failed this recently are looked for in the wallet again (0: never). */
+    failedRecheckHours: number;
+    /** Failed payments in a row, for reasons of the recipient's own, before it is set aside. */
+    setAsideAfterFailures: number;
+    /** No output below this many base units is sent (after its share of the fee). */
+    dustLimit: bigint;
     /** How long a mature block's round waits for queued shares before it is fixed anyway. */
     roundBacklogWaitSeconds: number;
     /** Stored heights re-checked against the chain on every walk (reorgs), per network. */
@@ -199,6 +205,9 @@ export class AppConfig {
       payoutMinIntervalHours: read.number('PAYOUT_MIN_INTERVAL_HOURS', 24, 0, 24 * 365),
       payoutMaxPerRun: read.int('PAYOUT_MAX_PER_RUN', 200, 1, 10_000),
       reconcileGraceSeconds: read.int('PAYOUT_RECONCILE_GRACE_SECONDS', 120, 0, 86_400),
+      failedRecheckHours: read.number('PAYOUT_FAILED_RECHECK_HOURS', 72, 0, 24 * 365),
+      setAsideAfterFailures: read.int('PAYOUT_SET_ASIDE_AFTER_FAILURES', 3, 1, 1000),
+      dustLimit: read.coins('PAYOUT_DUST_LIMIT', '0.01'),
       roundBacklogWaitSeconds: read.int('ROUND_BACKLOG_WAIT_SECONDS', 600, 0, 7 * 86_400),
       reorgDepth: {
         main: read.int('REORG_DEPTH_MAIN', mainMaturity + 10, 1, 100_000),

@@ -3,6 +3,8 @@ import { BlockEntity } from '../modules/block/entities/block.entity';
 import { MinerEntity } from '../modules/mining/entities/miner.entity';
 import { WorkEntity } from '../modules/mining/entities/work.entity';
 import { WorkerEntity } from '../modules/mining/entities/worker.entity';
+import { CreditReversalEntity } from '../modules/payout/entities/credit-reversal.entity';
+import { PayoutSetAsideEntity } from '../modules/payout/entities/payout-set-aside.entity';
 import { LedgerEntryEntity } from '../modules/payout/entities/ledger-entry.entity';
 import { MinerBalanceEntity } from '../modules/payout/entities/miner-balance.entity';
 import { PaymentErrorEntity } from '../modules/payout/entities/payment-error.entity';
@@ -23,4 +25,6 @@ export const ENTITIES = [
   PaymentErrorEntity,
   MinerBalanceEntity,
   JobLeaseEntity,
+  CreditReversalEntity,
+  PayoutSetAsideEntity,
 ];

@@ -99,6 +99,49 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
     expect(sendsTo(pool.node, miners[0].address)[0].comment).toBe('');
   });
 
+  it('re-marks sent a payment marked failed that the wallet later shows, and takes its refund back', async () => {
+    pool.node.wallet.hideNextSends = 1; // the send commits, the wallet loses its record ...
+    pool.node.faults.loseReplies.set('sendmany', 1); // ... and the reply never arrives
+    const [miner] = await creditedMiners(store.factories, 1, CREDIT);
+    await eventually(
+      () => paymentsOf(miner),
+      (s) => s.length === 1,
+      20_000,
+    );
+    // Nothing more can leave the wallet: the pool's retries fail, proven unsent (-13).
+    pool.node.wallet.locked = true;
+    try {
+      const statuses = await eventually(
+        () => paymentsOf(miner),
+        (s) => s[0] === 'failed', // not found after the grace period: refunded
+        20_000,
+      );
+      expect(statuses[0]).toBe('failed');
+      expect(sendsTo(pool.node, miner.address)).toHaveLength(1); // yet the coins did leave
+
+      expect(pool.node.wallet.rescan()).toBe(1); // a rescan finds the send again
+      const after = await eventually(
+        () => paymentsOf(miner),
+        (s) => s[0] === 'sent',
+        20_000,
+      );
+      expect(after[0]).toBe('sent');
+      expect(after.slice(1).every((x) => x === 'failed')).toBe(true);
+    } finally {
+      pool.node.wallet.locked = false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // several more payout runs
+    expect(sendsTo(pool.node, miner.address)).toHaveLength(1);
+    expect((await paymentsOf(miner))[0]).toBe('sent');
+    expect(await ledgerBalance(miner)).toBe(0n);
+    const [[reversal]] = await db.query<mysql.RowDataPacket[]>(
+      "SELECT COUNT(*) AS n, SUM(amount) AS total FROM ledger_entry WHERE miner_id = ? AND category = 'refund_reversal'",
+      [miner.id],
+    );
+    expect(Number(reversal.n)).toBe(1);
+    expect(BigInt(reversal.total)).toBe(-CREDIT);
+  });
+
   it('still gives the hold back at once when the error proves nothing was sent (-6)', async () => {
     pool.node.faults.failNext.set('sendmany', {
       rate: 1,

@@ -2,10 +2,13 @@ import type { SimNodeHandle } from '../../sim/node/sim-node';
 import type { WalletSend } from '../../sim/node/wallet';
 import { Factories, MinerRow } from './factories';
 
-/** The simulated wallet's sends that paid `address` (the node's own records, not the pool's). */
+/**
+ * The simulated wallet's sends that paid `address` (the node's own records, not the pool's),
+ * also those its lists have lost track of.
+ */
 export function sendsTo(node: SimNodeHandle, address: string): WalletSend[] {
   return node.wallet
-    .entries()
+    .entries({ includeHidden: true })
     .filter((e): e is WalletSend => e.kind === 'send')
     .filter((s) => s.outputs.some((o) => o.address === address));
 }

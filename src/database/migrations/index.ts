@@ -5,6 +5,7 @@ import { SolutionReceivedAt1796000000001 } from './1796000000001-solution-receiv
 import { BlockFeeReason1796000000002 } from './1796000000002-block-fee-reason';
 import { MinerSuspension1796000000003 } from './1796000000003-miner-suspension';
 import { JobLease1796000000004 } from './1796000000004-job-lease';
+import { ReversalsAndSetAsides1796000000005 } from './1796000000005-reversals-and-set-asides';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   BlockFeeReason1796000000002,
   MinerSuspension1796000000003,
   JobLease1796000000004,
+  ReversalsAndSetAsides1796000000005,
 ];

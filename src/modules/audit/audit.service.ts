@@ -16,6 +16,15 @@ export interface AuditReport {
   problems: string[];
   /** Blocks whose whole subsidy went to the fee, and why (not a mismatch, but worth a look). */
   feeOnlyBlocks: { height: number; reason: string }[];
+  /**
+   * The ledger against the wallet: Σ exact pool coinbase values the wallet received for the pool
+   * blocks on the chain = credits + fees (of every block ever shared out) + pending (pool blocks
+   * not yet shared) + reversed (minus the subsidy of blocks orphaned after their shareout).
+   */
+  wallet: { received: bigint; credits: bigint; fees: bigint; pending: bigint; reversed: bigint };
+  /** Blocks orphaned after their shareout: what was taken back and what the pool lost. */
+  reversals: { height: number; hash: string; credited: bigint; reversed: bigint; loss: bigint }[];
+  poolLoss: bigint;
 }
 
 export interface FundingReport {
@@ -45,16 +54,19 @@ export class AuditService {
     const credits = await this.ledger.creditsByBlock(network);
     let credited = 0n;
     let distributable = 0n;
+    let fees = 0n;
     for (const block of shared) {
       const c = credits.get(block.id) ?? 0n;
       credited += c;
       distributable += block.distributable;
+      fees += block.fee;
       if (c !== block.distributable) {
         problems.push(
           `block ${block.height}: credited ${c} ≠ subsidy − fee ${block.distributable}`,
         );
       }
     }
+    const reversals = await this.checkReversals(network, credits, problems);
     for (const [blockId] of credits) {
       if (!shared.some((b) => b.id === blockId))
         problems.push(`credits for block id ${blockId}, which is not shared out`);
@@ -66,7 +78,19 @@ export class AuditService {
     }
     const negative = await this.ledger.negativeBalances(network);
     if (negative > 0) problems.push(`${negative} miner(s) with a negative ledger balance`);
-    problems.push(...(await this.againstWallet(network)));
+    const { problems: walletProblems, received } = await this.againstWallet(network);
+    problems.push(...walletProblems);
+    const pending = await this.blocks.unsharedPoolSubsidy(network);
+    const reversed = -(await this.blocks.reversedBlocks(network)).reduce(
+      (sum, b) => sum + b.subsidy,
+      0n,
+    );
+    const wallet = { received, credits: credited, fees, pending, reversed };
+    if (received !== credited + fees + pending + reversed) {
+      problems.push(
+        `the wallet received ${received} for the pool's blocks ≠ credits ${credited} + fees ${fees} + pending ${pending} + reversed ${reversed}`,
+      );
+    }
     const window = new Date(now.getTime() - this.config.money.reconcileGraceSeconds * 1000);
     for (const p of await this.payments.staleIntents(network, window)) {
       problems.push(
@@ -81,7 +105,47 @@ export class AuditService {
       distributable,
       problems,
       feeOnlyBlocks: await this.blocks.feeOnlyBlocks(network),
+      wallet,
+      reversals,
+      poolLoss: reversals.reduce((sum, r) => sum + r.loss, 0n),
     };
+  }
+
+  /**
+   * Each reversed block: its credits were taken back in full — from balances (the `reversal`
+   * entries) or as recorded pool loss — and the two records agree.
+   */
+  private async checkReversals(
+    network: Network,
+    credits: ReadonlyMap<number, bigint>,
+    problems: string[],
+  ): Promise<AuditReport['reversals']> {
+    const records = await this.ledger.creditReversals(network);
+    const entries = await this.ledger.reversalsByBlock(network);
+    const reversals: AuditReport['reversals'] = [];
+    for (const block of await this.blocks.reversedBlocks(network)) {
+      const credited = credits.get(block.id) ?? 0n;
+      const record = records.get(block.id) ?? { credited: 0n, reversed: 0n, loss: 0n };
+      const taken = -(entries.get(block.id) ?? 0n);
+      if (record.credited !== credited || record.reversed + record.loss !== credited) {
+        problems.push(
+          `reversed block ${block.height}: credited ${credited} ≠ taken back ${record.reversed} + pool loss ${record.loss}`,
+        );
+      }
+      if (taken !== record.reversed) {
+        problems.push(
+          `reversed block ${block.height}: ledger reversals ${taken} ≠ recorded ${record.reversed}`,
+        );
+      }
+      reversals.push({
+        height: block.height,
+        hash: block.hash,
+        credited,
+        reversed: record.reversed,
+        loss: record.loss,
+      });
+    }
+    return reversals;
   }
 
   /**
@@ -90,8 +154,9 @@ export class AuditService {
    * pending, given the sums above), and every sent payment's txid is in the wallet with the
    * outputs the payment held.
    */
-  private async againstWallet(network: Network): Promise<string[]> {
+  private async againstWallet(network: Network): Promise<{ problems: string[]; received: bigint }> {
     const problems: string[] = [];
+    let total = 0n;
     const transactions = await walletTransactions(this.nodes.of(network));
     const poolAddress = this.config.poolAddressOf(network);
     const received = new Map<string, bigint>();
@@ -102,6 +167,7 @@ export class AuditService {
     }
     for (const block of await this.blocks.currentPoolBlocks(network)) {
       const got = received.get(block.hash);
+      total += got ?? 0n;
       if (got === undefined) {
         problems.push(`pool block ${block.height}: the wallet has no coinbase for ${block.hash}`);
       } else if (got !== block.subsidy) {
@@ -126,7 +192,7 @@ export class AuditService {
         );
       }
     }
-    return problems;
+    return { problems, received: total };
   }
 
   async funding(network: Network): Promise<FundingReport> {

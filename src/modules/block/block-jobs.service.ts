@@ -4,6 +4,7 @@ import { JobScheduler } from '../../jobs/job-scheduler.service';
 import { ChainWalker } from './chain-walker.service';
 import { RatingService } from './rating.service';
 import { RoundKeeper } from './round-keeper.service';
+import { ShareoutReversal } from './shareout-reversal.service';
 import { ShareoutService } from './shareout.service';
 
 /** The block module's scheduled jobs, per served network, each under its own named lock. */
@@ -14,6 +15,7 @@ export class BlockJobs implements OnApplicationBootstrap {
     private readonly walker: ChainWalker,
     private readonly rounds: RoundKeeper,
     private readonly shareout: ShareoutService,
+    private readonly reversal: ShareoutReversal,
     private readonly rating: RatingService,
     private readonly config: AppConfig,
   ) {}
@@ -34,10 +36,14 @@ export class BlockJobs implements OnApplicationBootstrap {
     }
   }
 
-  /** Walk the chain, then bring pool blocks up to date (rounds, maturity, orphans). */
+  /**
+   * Walk the chain, bring pool blocks up to date (rounds, maturity, orphans), and reverse the
+   * shared-out ones a deep reorg took away.
+   */
   async findBlocks(network: (typeof this.config.networks)[number]) {
     const walked = await this.walker.walk(network);
     const rounds = await this.rounds.update(network);
-    return { ...walked, ...rounds };
+    const reversed = await this.reversal.run(network);
+    return { ...walked, ...rounds, reversed };
   }
 }

@@ -8,12 +8,21 @@ import { BlockRepository } from './block.repository';
 import { ChainWalker } from './chain-walker.service';
 import { RatingService } from './rating.service';
 import { RoundKeeper } from './round-keeper.service';
+import { ShareoutReversal } from './shareout-reversal.service';
 import { ShareoutService } from './shareout.service';
 
 /** Backend: chain walk, rounds, maturity and orphans, shareout, rating. Owns `block`. */
 @Module({
   imports: [BiblepayNodeModule, JobsModule, SolutionStoreModule, PayoutModule],
-  providers: [BlockRepository, ChainWalker, RoundKeeper, ShareoutService, RatingService, BlockJobs],
+  providers: [
+    BlockRepository,
+    ChainWalker,
+    RoundKeeper,
+    ShareoutService,
+    ShareoutReversal,
+    RatingService,
+    BlockJobs,
+  ],
   exports: [BlockRepository, BlockJobs, ShareoutService],
 })
 export class BlockModule {}

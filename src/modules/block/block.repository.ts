@@ -134,7 +134,8 @@ export class BlockRepository {
   async orphanedPoolBlocks(network: string, fromHeight: number): Promise<PoolBlock[]> {
     const rows: RawPoolBlock[] = await this.db.query(
       `SELECT ${POOL_BLOCK_COLUMNS} FROM block
-        WHERE network = ? AND is_pool_block = 1 AND status = 'orphaned' AND height >= ? ORDER BY height, id`,
+        WHERE network = ? AND is_pool_block = 1 AND status = 'orphaned' AND reversed_at IS NULL
+          AND height >= ? ORDER BY height, id`,
       [network, fromHeight],
     );
     return rows.map(toPoolBlock);
@@ -150,6 +151,51 @@ export class BlockRepository {
       [blockId],
     );
     return (result.affectedRows ?? 0) > 0;
+  }
+
+  /** Shared-out pool blocks at or above `fromHeight`: a deep reorg may still take them away. */
+  async sharedPoolBlocks(network: string, fromHeight: number): Promise<PoolBlock[]> {
+    const rows: RawPoolBlock[] = await this.db.query(
+      `SELECT ${POOL_BLOCK_COLUMNS} FROM block
+        WHERE network = ? AND is_pool_block = 1 AND status = 'shared' AND height >= ? ORDER BY height, id`,
+      [network, fromHeight],
+    );
+    return rows.map(toPoolBlock);
+  }
+
+  /**
+   * shared → orphaned, marked reversed, only from `shared`: false when another run got there first.
+   * Its round stays with it (those shares were paid by it; later rounds are fixed already).
+   */
+  async markReversed(manager: EntityManager, blockId: number): Promise<boolean> {
+    const result: { affectedRows?: number } = await manager.query(
+      "UPDATE block SET status = 'orphaned', confirmations = 0, reversed_at = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'shared'",
+      [blockId],
+    );
+    return (result.affectedRows ?? 0) > 0;
+  }
+
+  /** Reversed pool blocks: subsidy and fee as they were shared out. */
+  async reversedBlocks(
+    network: string,
+  ): Promise<{ id: number; height: number; hash: string; subsidy: bigint; fee: bigint }[]> {
+    const rows: {
+      id: number;
+      height: number;
+      hash: string;
+      subsidy: string | number;
+      pool_fee: string | number | null;
+    }[] = await this.db.query(
+      'SELECT id, height, hash, subsidy, pool_fee FROM block WHERE network = ? AND reversed_at IS NOT NULL ORDER BY height',
+      [network],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      height: Number(r.height),
+      hash: r.hash,
+      subsidy: BigInt(r.subsidy),
+      fee: BigInt(r.pool_fee ?? 0),
+    }));
   }
 
   /** Non-pool blocks need no watching: a reorg of them only matters for statistics. */
@@ -251,23 +297,38 @@ export class BlockRepository {
     );
   }
 
-  /** For the audit and funding: shared blocks' (subsidy − fee), and pool subsidy not yet shared. */
-  async sharedOut(
-    network: string,
-  ): Promise<{ id: number; height: number; distributable: bigint }[]> {
+  /**
+   * For the audit: every block that was shared out — still shared, or reversed since — with its
+   * subsidy, fee and (subsidy − fee).
+   */
+  async sharedOut(network: string): Promise<
+    {
+      id: number;
+      height: number;
+      subsidy: bigint;
+      fee: bigint;
+      distributable: bigint;
+      reversed: boolean;
+    }[]
+  > {
     const rows: {
       id: number;
       height: number;
       subsidy: string | number;
       pool_fee: string | number | null;
+      reversed: number;
     }[] = await this.db.query(
-      "SELECT id, height, subsidy, pool_fee FROM block WHERE network = ? AND status = 'shared'",
+      `SELECT id, height, subsidy, pool_fee, reversed_at IS NOT NULL AS reversed FROM block
+        WHERE network = ? AND (status = 'shared' OR reversed_at IS NOT NULL)`,
       [network],
     );
     return rows.map((r) => ({
       id: Number(r.id),
       height: Number(r.height),
+      subsidy: BigInt(r.subsidy),
+      fee: BigInt(r.pool_fee ?? 0),
       distributable: BigInt(r.subsidy) - BigInt(r.pool_fee ?? 0),
+      reversed: Boolean(Number(r.reversed)),
     }));
   }
 

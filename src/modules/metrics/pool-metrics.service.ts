@@ -65,6 +65,18 @@ export class PoolMetrics {
     labelNames: ['network', 'pool'] as const,
     registers: [this.registry],
   });
+  private readonly blocksReversed = new Counter({
+    name: 'purepool_blocks_reversed_total',
+    help: 'Shared-out pool blocks orphaned by a deep reorg whose credits this process reversed.',
+    labelNames: ['network'] as const,
+    registers: [this.registry],
+  });
+  private readonly poolLoss = new Counter({
+    name: 'purepool_pool_loss_base_units_total',
+    help: 'Reversed credits that had already been paid out (the pool loss), in base units.',
+    labelNames: ['network'] as const,
+    registers: [this.registry],
+  });
   private readonly payouts = new Counter({
     name: 'purepool_payouts_total',
     help: 'Payout runs that tried a sendmany, by status (sent, failed, uncertain).',
@@ -120,6 +132,11 @@ export class PoolMetrics {
     if (otherBlocks > 0) this.blocksFound.inc({ network, pool: 'false' }, otherBlocks);
   }
 
+  blockReversed(network: string, lossBaseUnits: bigint): void {
+    this.blocksReversed.inc({ network });
+    if (lossBaseUnits > 0n) this.poolLoss.inc({ network }, Number(lossBaseUnits));
+  }
+
   payoutFinished(network: string, status: string, amountBaseUnits: bigint): void {
     this.payouts.inc({ network, status });
     // A counter is a float64: exact up to 2^53 base units (~90 million BBP), plenty per process.
@@ -138,6 +155,27 @@ export class PoolMetrics {
       async collect() {
         const value = await read().catch(() => null);
         if (value !== null) this.set(value);
+      },
+    });
+  }
+
+  /** Like sampledGauge, one series per network (e.g. totals read from the database). */
+  sampledNetworkGauge(
+    name: string,
+    help: string,
+    networks: readonly string[],
+    read: (network: string) => Promise<number | null>,
+  ): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['network'],
+      registers: [this.registry],
+      async collect() {
+        for (const network of networks) {
+          const value = await read(network).catch(() => null);
+          if (value !== null) this.set({ network }, value);
+        }
       },
     });
   }

@@ -2,6 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
+/** One miner's part of a reversed block: credited = reversed (from the balance) + loss (paid). */
+export interface CreditReversal {
+  minerId: number;
+  credited: bigint;
+  reversed: bigint;
+  loss: bigint;
+}
+
 export interface MinerBalance {
   minerId: number;
   address: string;
@@ -71,6 +79,126 @@ export class LedgerRepository {
     );
   }
 
+  /**
+   * Takes back a reversed block's credits: from each miner's balance as far as it covers the
+   * credit (a `reversal` entry), the rest — already paid out — recorded as the pool's loss. The
+   * balances are read with locking reads after the miners' balance rows are locked, so a payout
+   * planned meanwhile cannot hold the same coins (it locks the same rows). The ledger's unique
+   * index refuses a second reversal of the block.
+   */
+  async reverseCredits(
+    manager: EntityManager,
+    network: string,
+    blockId: number,
+    height: number,
+  ): Promise<CreditReversal[]> {
+    const credits: { miner_id: number; amount: string | number }[] = await manager.query(
+      "SELECT miner_id, amount FROM ledger_entry WHERE block_id = ? AND category = 'share' ORDER BY miner_id FOR UPDATE",
+      [blockId],
+    );
+    if (credits.length === 0) return [];
+    const minerIds = credits.map((c) => Number(c.miner_id));
+    const balances = await this.lockedBalances(manager, minerIds);
+    const parts: CreditReversal[] = credits.map((c) => {
+      const minerId = Number(c.miner_id);
+      const credited = BigInt(c.amount);
+      const balance = balances.get(minerId) ?? 0n;
+      const reversed = balance <= 0n ? 0n : balance < credited ? balance : credited;
+      return { minerId, credited, reversed, loss: credited - reversed };
+    });
+    const taken = parts.filter((p) => p.reversed > 0n);
+    if (taken.length > 0) {
+      await manager.query(
+        `INSERT INTO ledger_entry (network, miner_id, amount, category, block_id, note, created_at) VALUES ${taken
+          .map(() => "(?, ?, ?, 'reversal', ?, ?, UTC_TIMESTAMP(3))")
+          .join(',')}`,
+        taken.flatMap((p) => [
+          network,
+          p.minerId,
+          (-p.reversed).toString(),
+          blockId,
+          `block ${height} orphaned after shareout`,
+        ]),
+      );
+    }
+    await manager.query(
+      `INSERT INTO credit_reversal (block_id, miner_id, network, credited, reversed, loss, created_at) VALUES ${parts
+        .map(() => '(?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))')
+        .join(',')}`,
+      parts.flatMap((p) => [
+        blockId,
+        p.minerId,
+        network,
+        p.credited.toString(),
+        p.reversed.toString(),
+        p.loss.toString(),
+      ]),
+    );
+    await this.refreshBalances(manager, minerIds);
+    return parts;
+  }
+
+  /**
+   * Ledger balances of these miners as committed now, with their balance rows locked until the
+   * transaction ends: a payout and a reversal of the same miner take turns.
+   */
+  async lockedBalances(
+    manager: EntityManager,
+    minerIds: readonly number[],
+  ): Promise<Map<number, bigint>> {
+    const sorted = [...new Set(minerIds)].sort((a, b) => a - b);
+    const balances = new Map<number, bigint>();
+    if (sorted.length === 0) return balances;
+    await manager.query(
+      `SELECT miner_id FROM miner_balance WHERE miner_id IN (${ids(sorted)}) ORDER BY miner_id FOR UPDATE`,
+      sorted,
+    );
+    const rows: { miner_id: number; balance: string | number }[] = await manager.query(
+      `SELECT miner_id, SUM(amount) balance FROM ledger_entry WHERE miner_id IN (${ids(sorted)})
+        GROUP BY miner_id FOR UPDATE`,
+      sorted,
+    );
+    for (const r of rows) balances.set(Number(r.miner_id), BigInt(r.balance));
+    return balances;
+  }
+
+  /** For the audit: Σ reversal entries (negative) per reversed block. */
+  async reversalsByBlock(network: string): Promise<Map<number, bigint>> {
+    const rows: { block_id: number; total: string }[] = await this.db.query(
+      "SELECT block_id, SUM(amount) total FROM ledger_entry WHERE network = ? AND category = 'reversal' GROUP BY block_id",
+      [network],
+    );
+    return new Map(rows.map((r) => [Number(r.block_id), BigInt(r.total)]));
+  }
+
+  /** For the audit and the metrics: each reversed block's Σ credited, reversed and loss. */
+  async creditReversals(
+    network: string,
+  ): Promise<Map<number, { credited: bigint; reversed: bigint; loss: bigint }>> {
+    const rows: { block_id: number; credited: string; reversed: string; loss: string }[] =
+      await this.db.query(
+        `SELECT block_id, SUM(credited) credited, SUM(reversed) reversed, SUM(loss) loss
+           FROM credit_reversal WHERE network = ? GROUP BY block_id`,
+        [network],
+      );
+    return new Map(
+      rows.map((r) => [
+        Number(r.block_id),
+        { credited: BigInt(r.credited), reversed: BigInt(r.reversed), loss: BigInt(r.loss) },
+      ]),
+    );
+  }
+
+  /** Takes back a payment's refund: the send it gave back for was made after all. */
+  async reverseRefunds(manager: EntityManager, paymentId: number, note: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO ledger_entry (network, miner_id, amount, category, payment_id, note, created_at)
+       SELECT network, miner_id, -amount, 'refund_reversal', payment_id, ?, UTC_TIMESTAMP(3)
+         FROM ledger_entry WHERE payment_id = ? AND category = 'payout_refund'`,
+      [note.slice(0, 255), paymentId],
+    );
+  }
+
   async setPaymentTxid(manager: EntityManager, paymentId: number, txid: string): Promise<void> {
     await manager.query(
       "UPDATE ledger_entry SET txid = ? WHERE payment_id = ? AND category = 'payout'",
@@ -110,8 +238,8 @@ export class LedgerRepository {
       await manager.query(
         `INSERT INTO miner_balance (miner_id, network, balance, total_credited, total_paid, last_paid_at, updated_at)
          SELECT miner_id, MIN(network), SUM(amount),
-                SUM(CASE WHEN category = 'share' THEN amount ELSE 0 END),
-                -SUM(CASE WHEN category IN ('payout', 'payout_refund') THEN amount ELSE 0 END),
+                SUM(CASE WHEN category IN ('share', 'reversal') THEN amount ELSE 0 END),
+                -SUM(CASE WHEN category IN ('payout', 'payout_refund', 'refund_reversal') THEN amount ELSE 0 END),
                 MAX(CASE WHEN category = 'payout' AND txid IS NOT NULL THEN created_at END),
                 UTC_TIMESTAMP(3)
            FROM ledger_entry WHERE miner_id IN (${ids(chunk)}) GROUP BY miner_id

@@ -105,6 +105,34 @@ export class PaymentRepository {
     return rows.map(toRow);
   }
 
+  /** Payments marked failed since `since` that the wallet may still turn out to have sent. */
+  async failedSince(network: string, since: Date): Promise<PaymentRow[]> {
+    const rows: RawPayment[] = await this.db.query(
+      `SELECT id, batch_id, network, status, total, txid, created_at FROM payment
+        WHERE network = ? AND status = 'failed' AND txid IS NULL AND created_at >= ? ORDER BY id`,
+      [network, since],
+    );
+    return rows.map(toRow);
+  }
+
+  /**
+   * failed → sent, only from `failed`: the wallet has the send after all. The error stays, with
+   * what happened after it.
+   */
+  async markFoundAfterFailure(
+    manager: EntityManager,
+    paymentId: number,
+    txid: string,
+  ): Promise<boolean> {
+    const result: { affectedRows?: number } = await manager.query(
+      `UPDATE payment SET status = 'sent', txid = ?, sent_at = UTC_TIMESTAMP(3),
+              error = LEFT(CONCAT('found in the wallet after it was marked failed (', COALESCE(error, ''), ')'), 65535)
+        WHERE id = ? AND status = 'failed' AND txid IS NULL`,
+      [txid, paymentId],
+    );
+    return (result.affectedRows ?? 0) > 0;
+  }
+
   /** For the audit: unsent intents older than `before`, and sent payments without a txid. */
   async staleIntents(network: string, before: Date): Promise<PaymentRow[]> {
     const rows: RawPayment[] = await this.db.query(

@@ -42,11 +42,19 @@ export interface PayoutPlan {
   total: bigint;
 }
 
+export interface Reconciled {
+  sent: number;
+  failed: number;
+  open: number;
+  /** Payments marked failed earlier that the wallet turned out to have sent. */
+  recovered: number;
+}
+
 export interface PayoutResult extends PayoutPlan {
   status: 'nothing' | 'dry-run' | 'sent' | 'failed' | 'uncertain';
   txid?: string;
   error?: string;
-  reconciled: { sent: number; failed: number; open: number };
+  reconciled: Reconciled;
 }
 
 /**
@@ -126,19 +134,34 @@ export class PayoutService {
     };
 
     const batchId = randomUUID();
-    const amounts = new Map(plan.recipients.map((r) => [r.minerId, r.amount]));
-    const paymentId = await this.payments.transaction(async (manager) => {
+    const intent = await this.payments.transaction(async (manager) => {
+      // Balances re-read under the miners' balance-row locks: a reversal or another run that
+      // changed them since the plan was made wins, and those recipients wait for the next run.
+      const current = await this.ledger.lockedBalances(
+        manager,
+        plan.recipients.map((r) => r.minerId),
+      );
+      const recipients = plan.recipients.filter((r) => (current.get(r.minerId) ?? 0n) >= r.amount);
+      if (recipients.length === 0) return null;
+      const total = recipients.reduce((sum, r) => sum + r.amount, 0n);
       const id = await this.payments.createIntent(
         manager,
         network,
         batchId,
-        plan.total,
-        plan.recipients.length,
+        total,
+        recipients.length,
       );
+      const amounts = new Map(recipients.map((r) => [r.minerId, r.amount]));
       await this.ledger.insertPayouts(manager, network, id, amounts);
       await this.ledger.refreshBalances(manager, [...amounts.keys()]);
-      return id;
+      return { id, recipients, total, amounts };
     });
+    if (intent === null) {
+      return { ...plan, status: 'nothing', reconciled, error: 'balances changed meanwhile' };
+    }
+    const paymentId = intent.id;
+    const amounts = intent.amounts;
+    plan = { ...plan, recipients: intent.recipients, total: intent.total };
 
     try {
       // Irreversible from here: only while this run still holds the payouts job's lease.
@@ -179,16 +202,21 @@ export class PayoutService {
   /**
    * Settles intents without txid against the wallet: found by batch id in its transactions → sent;
    * not found and older than the grace period (no send can still be under way) → failed, hold
-   * released. Younger ones stay open.
+   * released. Younger ones stay open. Payments marked failed within PAYOUT_FAILED_RECHECK_HOURS
+   * are looked for too: one the wallet has after all (a restore, a rescan) is re-marked sent and
+   * its refund taken back.
    */
-  async reconcile(
-    network: Network,
-    now = new Date(),
-  ): Promise<{ sent: number; failed: number; open: number }> {
+  async reconcile(network: Network, now = new Date()): Promise<Reconciled> {
     const intents = await this.payments.openIntents(network);
-    const result = { sent: 0, failed: 0, open: 0 };
-    if (intents.length === 0) return result;
-    const found = await this.findInWallet(network, intents);
+    const recheckMs = this.config.money.failedRecheckHours * 3_600_000;
+    const failed =
+      recheckMs > 0
+        ? await this.payments.failedSince(network, new Date(now.getTime() - recheckMs))
+        : [];
+    const result = { sent: 0, failed: 0, open: 0, recovered: 0 };
+    if (intents.length === 0 && failed.length === 0) return result;
+    // Open intents first: a send matched by its outputs is theirs before an older failed one's.
+    const found = await this.findInWallet(network, [...intents, ...failed]);
     for (const intent of intents) {
       const txid = found.get(intent.id);
       const minerIds = await this.minersOf(intent);
@@ -209,6 +237,12 @@ export class PayoutService {
       } else {
         result.open++;
       }
+    }
+    for (const payment of failed) {
+      const txid = found.get(payment.id);
+      if (!txid) continue;
+      await this.settleFoundAfterFailure(payment, txid, await this.minersOf(payment));
+      result.recovered++;
     }
     return result;
   }
@@ -276,6 +310,34 @@ export class PayoutService {
       if (!(await this.payments.markSent(manager, paymentId, txid))) throw new LostRaceError();
       await this.ledger.setPaymentTxid(manager, paymentId, txid);
       await this.ledger.refreshBalances(manager, minerIds);
+    });
+  }
+
+  /** failed → sent: the refund is taken back; a miner paid again meanwhile now owes it. */
+  private async settleFoundAfterFailure(
+    payment: PaymentRow,
+    txid: string,
+    minerIds: number[],
+  ): Promise<void> {
+    await this.settle(payment.id, 'sent', async (manager) => {
+      if (!(await this.payments.markFoundAfterFailure(manager, payment.id, txid))) {
+        throw new LostRaceError();
+      }
+      await this.ledger.reverseRefunds(manager, payment.id, `sent after all: ${txid}`);
+      await this.ledger.setPaymentTxid(manager, payment.id, txid);
+      await this.ledger.refreshBalances(manager, minerIds);
+      const owing = [...(await this.ledger.lockedBalances(manager, minerIds))].filter(
+        ([, balance]) => balance < 0n,
+      );
+      this.logger.warn(
+        `payment ${payment.batchId}, marked failed, is in the wallet after all (${txid}): re-marked sent, refund taken back`,
+      );
+      if (owing.length > 0) {
+        this.logger.error(
+          `payment ${payment.batchId}: ${owing.length} miner(s) were paid again meanwhile and now owe it (negative balance): ` +
+            owing.map(([id, b]) => `miner ${id} ${baseToCoins(b)} BBP`).join(', '),
+        );
+      }
     });
   }
 

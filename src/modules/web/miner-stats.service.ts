@@ -10,6 +10,7 @@ import {
   LedgerRow,
   MinerRecord,
   PaymentErrorRow,
+  CreditReversalRow,
   RejectionCount,
   WebRepository,
   WorkerActivity,
@@ -42,6 +43,7 @@ export interface MinerOverview extends MinerSummary {
   ledger: LedgerRow[];
   rejections: RejectionCount[];
   paymentErrors: PaymentErrorRow[];
+  reversals: CreditReversalRow[];
 }
 
 /** What a lookup by address found; pages and the API word each case their own way. */
@@ -79,12 +81,13 @@ export class MinerStatsService {
     const miner = found.value;
     const value = await this.cache.get(`minerOverview:${miner.id}`, async () => {
       const now = new Date();
-      const [summary, days, ledger, rejections, paymentErrors] = await Promise.all([
+      const [summary, days, ledger, rejections, paymentErrors, reversals] = await Promise.all([
         this.cachedSummary(miner),
         this.repo.sharesPerDay(miner.network, startOfUtcDays(now, CHART_DAYS), miner.id),
         this.repo.ledger(miner.id, { limit: LEDGER_ROWS }),
         this.repo.rejections(miner.id, new Date(now.getTime() - DAY_MS)),
         this.repo.paymentErrors(miner.id, PAYMENT_ERRORS),
+        this.repo.creditReversals(miner.id),
       ]);
       const byDay = new Map(days.map((d) => [d.day, d.count]));
       return {
@@ -93,6 +96,7 @@ export class MinerStatsService {
         ledger,
         rejections,
         paymentErrors,
+        reversals,
       };
     });
     return { kind: 'found', value };

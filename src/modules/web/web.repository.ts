@@ -68,6 +68,7 @@ export interface MinerRecord {
 export interface MinerMoney {
   /** Σ of every ledger entry: what the pool owes and has not yet put into a payment. */
   balance: BaseUnits;
+  /** Block credits, less those taken back when their block was orphaned after shareout. */
   credited: BaseUnits;
   /** Payouts the wallet sent (a txid is known). */
   paid: BaseUnits;
@@ -101,6 +102,16 @@ export interface RejectionCount {
   count: number;
   lastAt: Date;
   lastDetail: string | null;
+}
+
+/** A credit a deep reorg took back: from the balance (reversed) and what stayed paid (loss). */
+export interface CreditReversalRow {
+  height: number;
+  hash: string;
+  credited: BaseUnits;
+  reversed: BaseUnits;
+  loss: BaseUnits;
+  createdAt: Date;
 }
 
 export interface PaymentErrorRow {
@@ -304,7 +315,7 @@ export class WebRepository {
       last_paid_at: Date | null;
     }[] = await this.db.query(
       `SELECT SUM(le.amount) AS balance,
-              SUM(CASE WHEN le.category = 'share' THEN le.amount ELSE 0 END) AS credited,
+              SUM(CASE WHEN le.category IN ('share', 'reversal') THEN le.amount ELSE 0 END) AS credited,
               SUM(CASE WHEN le.category = 'payout' AND (le.txid IS NOT NULL OR pay.status = 'sent')
                        THEN -le.amount ELSE 0 END) AS paid,
               MAX(CASE WHEN le.category = 'payout' AND (le.txid IS NOT NULL OR pay.status = 'sent')
@@ -428,6 +439,31 @@ export class WebRepository {
       count: num(r.n),
       lastAt: r.last_at,
       lastDetail: r.last_detail,
+    }));
+  }
+
+  /** Credits of this miner's that a deep reorg took back, newest first. */
+  async creditReversals(minerId: number): Promise<CreditReversalRow[]> {
+    const rows: {
+      height: DbNumber;
+      hash: string;
+      credited: DbNumber;
+      reversed: DbNumber;
+      loss: DbNumber;
+      created_at: Date;
+    }[] = await this.db.query(
+      `SELECT b.height, b.hash, cr.credited, cr.reversed, cr.loss, cr.created_at
+         FROM credit_reversal cr JOIN block b ON b.id = cr.block_id
+        WHERE cr.miner_id = ? ORDER BY cr.created_at DESC, b.height DESC`,
+      [minerId],
+    );
+    return rows.map((r) => ({
+      height: num(r.height),
+      hash: r.hash,
+      credited: big(r.credited),
+      reversed: big(r.reversed),
+      loss: big(r.loss),
+      createdAt: r.created_at,
     }));
   }
 

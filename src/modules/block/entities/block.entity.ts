@@ -71,6 +71,10 @@ export class BlockEntity {
   @Column({ name: 'shared_out_at', type: 'datetime', precision: 3, nullable: true })
   sharedOutAt: Date | null;
 
+  /** Set when the block was orphaned after its shareout: its credits were reversed. */
+  @Column({ name: 'reversed_at', type: 'datetime', precision: 3, nullable: true })
+  reversedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 }

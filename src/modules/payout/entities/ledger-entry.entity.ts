@@ -1,7 +1,12 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintTransformer, idTransformer } from '../../../database/bigint.transformer';
 
-export type LedgerCategory = 'share' | 'payout' | 'payout_refund';
+/**
+ * share: a block's credit; payout: a payment's hold (negative); payout_refund: a hold given back
+ * when the send provably failed; refund_reversal: a refund taken back when the "failed" send later
+ * showed up in the wallet; reversal: a credit taken back when its block was orphaned after shareout.
+ */
+export type LedgerCategory = 'share' | 'payout' | 'payout_refund' | 'refund_reversal' | 'reversal';
 
 /**
  * The money ledger: credits (shares of a block) are positive, payouts negative, in base units.

@@ -299,6 +299,10 @@ function ledgerLabel(row: LedgerRow): Html {
       ${row.paymentStatus && row.paymentStatus !== 'sent' && !row.txid ? status(row.paymentStatus) : ''}`;
     case 'payout_refund':
       return html`Payout returned`;
+    case 'refund_reversal':
+      return html`Return cancelled: the payout was sent after all`;
+    case 'reversal':
+      return html`Block ${row.blockHeight ?? '?'} reversed (orphaned after it was credited)`;
   }
 }
 
@@ -320,6 +324,14 @@ export function minerPage(
     { title: `Miner ${o.miner.address}`, network: n, networks, active: 'miner', charts: true },
     html`<h1>Miner <span class="mono" id="miner-address">${o.miner.address}</span></h1>
       ${o.miner.disabled ? html`<p class="notice bad">This miner is disabled: the pool refuses its work requests.</p>` : ''}
+      ${o.reversals.map(
+        (r) =>
+          html`<p class="notice bad reversal">
+            Block ${r.height} was orphaned by a chain reorganisation after it had been shared out:
+            ${coins(n, r.reversed)} of its ${coins(n, r.credited)} credit was taken back from your
+            balance${r.loss > 0n ? html`; the ${coins(n, r.loss)} already paid to you stays yours (the pool bears it)` : ''}.
+          </p>`,
+      )}
       <div class="tiles">
         ${tile('Balance', coins(n, o.money.balance), 'balance')}
         ${tile('Total paid', coins(n, o.money.paid), 'total-paid')}
