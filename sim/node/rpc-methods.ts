@@ -396,6 +396,21 @@ function defineAdminMethods(
     return { hide_next_sends: wallet.hideNextSends };
   });
 
+  define('sim_maxoutputs', 'sim_maxoutputs count', (p) => {
+    p.arity(1, 1);
+    // A sendmany with more outputs fails "Transaction too large" (0: no limit).
+    wallet.maxSendOutputs = Math.max(0, p.int(0));
+    return { max_send_outputs: wallet.maxSendOutputs };
+  });
+
+  define('sim_refuseaddress', 'sim_refuseaddress "address" ( refuse )', (p) => {
+    p.arity(1, 2);
+    const address = p.str(0);
+    if (p.has(1) && !p.bool(1)) wallet.refusedAddresses.delete(address);
+    else wallet.refusedAddresses.add(address);
+    return { refused: [...wallet.refusedAddresses] };
+  });
+
   define('sim_rescan', 'sim_rescan', (p) => {
     p.arity(0, 0);
     return { found: wallet.rescan() };

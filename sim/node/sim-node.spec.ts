@@ -557,6 +557,41 @@ describe('simulated BiblePay node', () => {
       expect((await rpcError(call('sendmany', '', { [to]: 1e-8 }))).code).toBe(-6);
     });
 
+    it('refuses dust outputs, too large batches and refused recipients; hides sends until a rescan', async () => {
+      await start({ walletBalance: parseCoins('10'), txFee: parseCoins('0.001') });
+      const [a, b, c] = [randomAddress('main'), randomAddress('main'), randomAddress('main')];
+      const dust = await rpcError(call('sendmany', '', { [a]: '0.00000545' }));
+      expect({ code: dust.code, message: dust.message }).toEqual({
+        code: -6,
+        message: 'Transaction amount too small',
+      });
+      await call('sim_maxoutputs', 2);
+      const large = await rpcError(call('sendmany', '', { [a]: 1, [b]: 1, [c]: 1 }));
+      expect({ code: large.code, message: large.message }).toEqual({
+        code: -6,
+        message: 'Transaction too large',
+      });
+      await call('sim_maxoutputs', 0);
+      await call('sim_refuseaddress', b);
+      const refused = await rpcError(call('sendmany', '', { [a]: 1, [b]: 1 }));
+      expect({ code: refused.code, message: refused.message }).toEqual({
+        code: -5,
+        message: `Invalid Biblepay address: ${b}`,
+      });
+      await call('sim_refuseaddress', b, false);
+      expect(node.wallet.balances().balance).toBe(parseCoins('10'));
+
+      await call('sim_hidesends', 1);
+      const txid = await call<string>('sendmany', '', { [a]: 1 });
+      expect(node.wallet.balances().balance).toBe(parseCoins('8.999')); // the coins did leave
+      expect((await rpcError(call('gettransaction', txid))).code).toBe(-5);
+      const listed = await call<{ txid: string }[]>('listtransactions', '*', 100);
+      expect(listed.some((t) => t.txid === txid)).toBe(false);
+      expect(await call('sim_rescan')).toEqual({ found: 1 });
+      const relisted = await call<{ txid: string }[]>('listtransactions', '*', 100);
+      expect(relisted.some((t) => t.txid === txid)).toBe(true);
+    });
+
     it('refuses invalid addresses, duplicates and bad amounts with the node codes', async () => {
       await start({ walletBalance: parseCoins('10') });
       expect((await rpcError(call('sendmany', '', { nope: 1 }))).code).toBe(-5);

@@ -194,7 +194,7 @@ export class SimWallet {
     const seen = new Set<string>();
     let total = 0n;
     for (const [address, amount] of request.amounts) {
-      if (!isValidAddress(this.chain.network, address)) {
+      if (!isValidAddress(this.chain.network, address) || this.refusedAddresses.has(address)) {
         throw new RpcError(
           RpcCode.INVALID_ADDRESS_OR_KEY,
           request.style === 'sendmany'
@@ -253,6 +253,13 @@ export class SimWallet {
       }
       return { address, amount: received, vout };
     });
+    // CWallet::CreateTransaction: no dust output, and a signed size under the standard limit.
+    if (outputs.some((o) => o.amount < this.dustThreshold)) {
+      throw new RpcError(fundsError, 'Transaction amount too small');
+    }
+    if (this.maxSendOutputs > 0 && outputs.length > this.maxSendOutputs) {
+      throw new RpcError(fundsError, 'Transaction too large');
+    }
 
     const send: WalletSend = {
       kind: 'send',
@@ -278,6 +285,13 @@ export class SimWallet {
     this.sends.push(send);
     return send;
   }
+
+  /** Outputs below this (base units) are dust: the send is refused (the node's 546 duffs). */
+  dustThreshold = 546n;
+  /** More outputs than this make a transaction too large to send (0: no limit; `sim_maxoutputs`). */
+  maxSendOutputs = 0;
+  /** Addresses the node refuses as recipients (`sim_refuseaddress`), as if it judged them invalid. */
+  readonly refusedAddresses = new Set<string>();
 
   /** Sends still to be committed without the wallet listing them (`sim_hidesends`). */
   hideNextSends = 0;

@@ -1,4 +1,4 @@
-// Operator commands: `npm run cli -- <find-blocks|shareout|payouts|funding|audit> [options]`.
+// Operator commands: `npm run cli -- <find-blocks|shareout|payouts|release-payout|funding|audit> [options]`.
 // Run with the backend's environment (DATABASE_URL, NODE_RPC_URL_<NET>, ...). Each command takes
 // the same named lock as its scheduled job, so it never runs alongside a backend's own run.
 import 'reflect-metadata';
@@ -13,12 +13,14 @@ import { AuditModule } from '../modules/audit/audit.module';
 import { AuditService } from '../modules/audit/audit.service';
 import { BlockJobs } from '../modules/block/block-jobs.service';
 import { ShareoutService } from '../modules/block/shareout.service';
+import { PaymentRepository } from '../modules/payout/payment.repository';
 import { PayoutService } from '../modules/payout/payout.service';
 
 const USAGE = `usage: npm run cli -- <command> [--network main|test] [options]
   find-blocks                 walk the chain, assign rounds, update maturity and orphans
   shareout [--block H] [--dry-run]   credit mature pool blocks (or print the split)
   payouts [--dry-run]         reconcile open payments, then pay due balances (or list them)
+  release-payout --address A  pay a recipient set aside after failed payments again
   funding                     required (balances + unshared pool subsidy) vs wallet
   audit                       prove the sums; exits 1 on any mismatch`;
 
@@ -27,6 +29,7 @@ interface Args {
   networks: Network[];
   dryRun: boolean;
   block?: number;
+  address?: string;
 }
 
 function parseArgs(argv: string[], config: AppConfig): Args {
@@ -39,6 +42,7 @@ function parseArgs(argv: string[], config: AppConfig): Args {
       args.networks = [rest[++i] as Network];
     } else if (flag === '--block' && /^\d+$/.test(rest[i + 1] ?? ''))
       args.block = Number(rest[++i]);
+    else if (flag === '--address' && /^\w+$/.test(rest[i + 1] ?? '')) args.address = rest[++i];
     else throw new UsageError(`unknown or incomplete option ${flag}`);
   }
   return args;
@@ -95,12 +99,26 @@ async function main(): Promise<number> {
           else {
             console.log(
               `${network}: ${result.status}, ${result.recipients.length} miners, ${coins(result.total)}` +
-                `${result.txid ? `, txid ${result.txid}` : ''}${result.error ? ` (${result.error})` : ''}; ` +
+                `${result.txid ? `, txid ${result.txids && result.txids.length > 1 ? result.txids.join(' ') : result.txid}` : ''}` +
+                `${result.error ? ` (${result.error})` : ''}` +
+                `${result.setAside?.length ? `; set aside: ${result.setAside.length} recipient(s)` : ''}; ` +
                 `reconciled ${JSON.stringify(result.reconciled)}`,
             );
             for (const r of result.recipients) console.log(`  ${r.address}: ${coins(r.amount)}`);
             failed ||= result.status === 'failed';
           }
+          break;
+        }
+        case 'release-payout': {
+          if (!args.address) throw new UsageError('release-payout needs --address A');
+          const released = await app.get(PaymentRepository).release(network, args.address);
+          print(
+            network,
+            released
+              ? `${args.address} released: paid again from the next payout run`
+              : `${args.address} is not set aside`,
+          );
+          failed ||= !released;
           break;
         }
         case 'funding': {

@@ -1,7 +1,10 @@
 import type mysql from 'mysql2/promise';
 import { randomAddress } from '../../src/biblepay/address';
 import { parseCoins } from '../../src/biblepay/amount';
-import { eventually } from '../support/harness';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { eventually, RunningApp, startRole } from '../support/harness';
 import { MinerRow } from '../support/factories';
 import { creditedMiners, sendsTo } from '../support/payout-scenario';
 import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
@@ -10,6 +13,8 @@ import { freePort, RoleProcess, startRoleProcess } from '../support/role-process
 import { roleEnv } from '../support/test-env';
 
 const CREDIT = parseCoins('100');
+const run = promisify(execFile);
+const ROOT = path.join(__dirname, '..', '..');
 
 /**
  * The wallet may answer an error after it committed a send, or lose the comment that names the
@@ -22,12 +27,14 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
   let store: IsolatedDatabase;
   let backend: RoleProcess;
   let db: mysql.Connection;
+  let frontend: RunningApp;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     pool = await startPoolFixture({ walletBalance: parseCoins('100000') });
     store = await isolatedDatabase('wallet');
     db = store.db;
-    const env = roleEnv('backend', {
+    env = roleEnv('backend', {
       ...pool.env,
       DATABASE_URL: store.backendUrl,
       BLOCK_POLL_SECONDS: '3600',
@@ -37,10 +44,13 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
       PAYOUT_MINIMUM_MAIN: '1',
       PAYOUT_MIN_INTERVAL_HOURS: '0',
       PAYOUT_RECONCILE_GRACE_SECONDS: '1',
+      PAYOUT_SET_ASIDE_AFTER_FAILURES: '2',
     });
     backend = await startRoleProcess(env, await freePort());
+    frontend = await startRole('frontend', { ...pool.env, DATABASE_URL: store.frontendUrl });
   });
   afterAll(async () => {
+    await frontend?.close();
     await backend?.stop();
     await pool?.close();
     await store?.drop();
@@ -161,6 +171,98 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
     expect(statuses.slice(1)).toEqual(['sent']); // ... and paid by the next run, once
     expect(sendsTo(pool.node, miners[0].address)).toHaveLength(1);
     expect(await ledgerBalance(miners[0])).toBe(0n);
+  });
+
+  it('sends a batch the wallet refuses as too large in parts, paying everyone once', async () => {
+    pool.node.wallet.maxSendOutputs = 2;
+    try {
+      const miners = await creditedMiners(store.factories, 5, CREDIT);
+      for (const miner of miners) {
+        await eventually(
+          async () => sendsTo(pool.node, miner.address).length,
+          (n) => n === 1,
+          20_000,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      for (const miner of miners) {
+        expect(sendsTo(pool.node, miner.address)).toHaveLength(1);
+        expect(await ledgerBalance(miner)).toBe(0n);
+      }
+      // Nobody is shown an error for the batch's size.
+      const [[errors]] = await db.query<mysql.RowDataPacket[]>(
+        `SELECT COUNT(*) AS n FROM payment_error WHERE miner_id IN (${miners.map(() => '?').join(',')})`,
+        miners.map((m) => m.id),
+      );
+      expect(Number(errors.n)).toBe(0);
+    } finally {
+      pool.node.wallet.maxSendOutputs = 0;
+    }
+  });
+
+  it('sets aside a recipient whose payments keep failing and pays the rest; released, it is paid', async () => {
+    const miners = await creditedMiners(store.factories, 3, CREDIT);
+    const [refused, ...others] = miners;
+    pool.node.wallet.refusedAddresses.add(refused.address);
+    try {
+      for (const miner of others) {
+        await eventually(
+          async () => sendsTo(pool.node, miner.address).length,
+          (n) => n === 1,
+          20_000,
+        );
+      }
+      const [setAside] = await eventually(
+        async () => {
+          const [rows] = await db.query<mysql.RowDataPacket[]>(
+            'SELECT failures, set_aside_at FROM payout_set_aside WHERE miner_id = ?',
+            [refused.id],
+          );
+          return rows;
+        },
+        (rows) => rows[0]?.set_aside_at != null,
+        20_000,
+      );
+      expect(Number(setAside.failures)).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // set aside: no more attempts
+      const [[attempts]] = await db.query<mysql.RowDataPacket[]>(
+        'SELECT COUNT(*) AS n FROM payment_error WHERE miner_id = ?',
+        [refused.id],
+      );
+      expect(Number(attempts.n)).toBe(2);
+      expect(sendsTo(pool.node, refused.address)).toHaveLength(0);
+      expect(await ledgerBalance(refused)).toBe(CREDIT);
+      for (const miner of others) {
+        expect(sendsTo(pool.node, miner.address)).toHaveLength(1);
+        expect(await ledgerBalance(miner)).toBe(0n);
+      }
+      const page = await (await fetch(`${frontend.url}/main/miner/${refused.address}`)).text();
+      expect(page).toContain('Payouts to this address are set aside');
+      expect(page).toContain(`Invalid Biblepay address: ${refused.address}`);
+    } finally {
+      pool.node.wallet.refusedAddresses.delete(refused.address);
+    }
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        'src/cli/main.ts',
+        'release-payout',
+        '--address',
+        refused.address,
+        '--network',
+        'main',
+      ],
+      { cwd: ROOT, env: { ...process.env, ...env, BROKER_CONNECT_WAIT_MS: '2000' } },
+    );
+    expect(stdout).toContain('released');
+    await eventually(
+      async () => sendsTo(pool.node, refused.address).length,
+      (n) => n === 1,
+      20_000,
+    );
+    expect(await ledgerBalance(refused)).toBe(0n);
   });
 
   it('pays what the spendable balance covers instead of refusing the whole batch', async () => {

@@ -3,8 +3,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * A pool block orphaned after it was shared out (a reorg deeper than maturity) is reversed: its
  * credits are taken back from each miner's balance as far as it covers them, and what had already
- * been paid is the pool's loss, recorded per miner. Recipients whose payments keep failing are set
- * aside (payout_set_aside) until the operator releases them.
+ * been paid is the pool's loss, recorded per miner. A recipient whose payments fail for reasons of
+ * its own is counted in payout_set_aside (reset by a successful payment); past the limit it is set
+ * aside (set_aside_at) until the operator releases it.
  */
 export class ReversalsAndSetAsides1796000000005 implements MigrationInterface {
   name = 'ReversalsAndSetAsides1796000000005';
@@ -24,7 +25,7 @@ export class ReversalsAndSetAsides1796000000005 implements MigrationInterface {
     await queryRunner.query(
       'CREATE TABLE `payout_set_aside` (`miner_id` bigint unsigned NOT NULL, ' +
         '`network` varchar(8) CHARACTER SET "ascii" NOT NULL, `failures` int unsigned NOT NULL, ' +
-        '`last_error` text NOT NULL, `set_aside_at` datetime(3) NOT NULL, ' +
+        '`last_error` text NOT NULL, `set_aside_at` datetime(3) NULL DEFAULT NULL, ' +
         'PRIMARY KEY (`miner_id`), INDEX `ix_payout_set_aside_network` (`network`)) ENGINE=InnoDB',
     );
   }

@@ -83,18 +83,73 @@ export class PaymentRepository {
     return new Set(rows.map((r) => r.txid));
   }
 
+  /** The error, for the miner pages, of each of these recipients of a failed payment. */
   async recordErrors(
     manager: EntityManager,
     network: string,
     paymentId: number,
     error: string,
+    minerIds: readonly number[],
   ): Promise<void> {
+    if (minerIds.length === 0) return;
     await manager.query(
       `INSERT INTO payment_error (network, payment_id, miner_id, amount, error, created_at)
        SELECT network, payment_id, miner_id, -amount, ?, UTC_TIMESTAMP(3)
-         FROM ledger_entry WHERE payment_id = ? AND category = 'payout'`,
-      [error, paymentId],
+         FROM ledger_entry WHERE payment_id = ? AND category = 'payout'
+          AND miner_id IN (${minerIds.map(() => '?').join(',')})`,
+      [error, paymentId, ...minerIds],
     );
+  }
+
+  /**
+   * One more failed payment of this recipient's own (in a row); true when this one sets it aside.
+   */
+  async countFailure(
+    network: string,
+    minerId: number,
+    error: string,
+    setAsideAfter: number,
+  ): Promise<boolean> {
+    await this.db.query(
+      `INSERT INTO payout_set_aside (miner_id, network, failures, last_error, set_aside_at)
+       VALUES (?, ?, 1, ?, IF(1 >= ?, UTC_TIMESTAMP(3), NULL))
+       ON DUPLICATE KEY UPDATE failures = failures + 1, last_error = VALUES(last_error),
+         set_aside_at = COALESCE(set_aside_at, IF(failures >= ?, UTC_TIMESTAMP(3), NULL))`,
+      [minerId, network, error, setAsideAfter, setAsideAfter],
+    );
+    const rows: { failures: number; set_aside_at: Date | null }[] = await this.db.query(
+      'SELECT failures, set_aside_at FROM payout_set_aside WHERE miner_id = ?',
+      [minerId],
+    );
+    return rows[0]?.set_aside_at != null && Number(rows[0].failures) === setAsideAfter;
+  }
+
+  /** A sent payment ends its recipients' runs of failures (not a set-aside: the operator's call). */
+  async clearFailures(manager: EntityManager, minerIds: readonly number[]): Promise<void> {
+    if (minerIds.length === 0) return;
+    await manager.query(
+      `DELETE FROM payout_set_aside WHERE set_aside_at IS NULL AND miner_id IN (${minerIds.map(() => '?').join(',')})`,
+      [...minerIds],
+    );
+  }
+
+  /** Recipients left out of payouts until the operator releases them. */
+  async setAsideMiners(network: string): Promise<Set<number>> {
+    const rows: { miner_id: number }[] = await this.db.query(
+      'SELECT miner_id FROM payout_set_aside WHERE network = ? AND set_aside_at IS NOT NULL',
+      [network],
+    );
+    return new Set(rows.map((r) => Number(r.miner_id)));
+  }
+
+  /** The operator releases a set-aside recipient: paid again from the next run; false if none. */
+  async release(network: string, address: string): Promise<boolean> {
+    const result: { affectedRows?: number } = await this.db.query(
+      `DELETE s FROM payout_set_aside s JOIN miner m ON m.id = s.miner_id
+        WHERE s.network = ? AND m.network = ? AND m.address = ?`,
+      [network, network, address],
+    );
+    return (result.affectedRows ?? 0) > 0;
   }
 
   async openIntents(network: string): Promise<PaymentRow[]> {

@@ -4,31 +4,17 @@ import { randomUUID } from 'node:crypto';
 import { baseToCoins } from '../../biblepay/amount';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
-import { RpcError } from '../../biblepay/rpc';
 import { AppConfig } from '../../config/app-config';
 import { assertLeaseHeld, LeaseLostError } from '../../jobs/job-lease';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { LedgerRepository, MinerBalance } from './ledger.repository';
 import { sendMatches, sendsOf, WalletSend, walletTransactions } from './wallet-ledger';
 import { PaymentRepository, PaymentRow } from './payment.repository';
+import { classifySendFailure } from './send-failure';
+
+export { NOTHING_SENT_CODES } from './send-failure';
 
 export const PAYMENT_COMMENT_PREFIX = 'purepool:';
-
-/**
- * Node errors that prove `sendmany` created no transaction — it stopped before committing — so the
- * hold may go back at once. Any other error (-4 "transaction commit failed/rejected", -25, -26,
- * -1, a transport error) may come after the wallet committed: the intent stays open and is
- * reconciled against the wallet.
- */
-export const NOTHING_SENT_CODES: ReadonlyMap<number, string> = new Map([
-  [-3, 'invalid amount or type'],
-  [-5, 'invalid address'],
-  [-6, 'insufficient funds'],
-  [-8, 'invalid parameter'],
-  [-12, 'keypool ran out'],
-  [-13, 'wallet locked'],
-  [-14, 'wallet passphrase incorrect'],
-]);
 
 /** How far back of an intent a wallet send may be dated and still be its (clock skew, slow node). */
 const MATCH_WINDOW_SECONDS = 3600;
@@ -51,10 +37,25 @@ export interface Reconciled {
 }
 
 export interface PayoutResult extends PayoutPlan {
+  /** sent: at least one batch went out (recipients/total are what was sent). */
   status: 'nothing' | 'dry-run' | 'sent' | 'failed' | 'uncertain';
   txid?: string;
+  /** Every send of the run: a batch the wallet refuses as too large goes out in parts. */
+  txids?: string[];
   error?: string;
+  /** Miners set aside by this run: their payments kept failing for reasons of their own. */
+  setAside?: number[];
   reconciled: Reconciled;
+}
+
+type Recipient = PayoutPlan['recipients'][number];
+
+/** One send attempt of a run. */
+interface BatchOutcome {
+  status: 'sent' | 'failed' | 'uncertain' | 'skipped';
+  recipients: Recipient[];
+  txid?: string;
+  error?: string;
 }
 
 /**
@@ -77,10 +78,13 @@ export class PayoutService {
   ) {}
 
   async plan(network: Network, now = new Date()): Promise<PayoutPlan> {
-    const minimum = this.config.payoutMinimum[network];
+    // No dust output: below the dust limit a balance waits, whatever the minimum says.
+    const minimum = maxOf(this.config.payoutMinimum[network], this.config.money.dustLimit);
     const intervalMs = this.config.money.payoutMinIntervalHours * 3_600_000;
+    const setAside = await this.payments.setAsideMiners(network);
     const due = (await this.ledger.balances(network))
       .filter((b: MinerBalance) => b.balance >= minimum && b.balance > 0n)
+      .filter((b) => !setAside.has(b.minerId))
       .filter((b) => !b.lastPayoutAt || now.getTime() - b.lastPayoutAt.getTime() >= intervalMs)
       .sort((a, b) =>
         a.balance === b.balance ? a.minerId - b.minerId : a.balance > b.balance ? -1 : 1,
@@ -133,15 +137,62 @@ export class PayoutService {
       total: affordable.reduce((sum, r) => sum + r.amount, 0n),
     };
 
+    const run = { stopped: false, setAside: [] as number[] };
+    const outcomes = await this.sendBatch(network, plan.recipients, run);
+    const sent = outcomes.filter((o) => o.status === 'sent');
+    const txids = sent.map((o) => o.txid!);
+    const error = outcomes.find((o) => o.error)?.error;
+    const setAside = run.setAside.length ? { setAside: run.setAside } : {};
+    if (sent.length > 0) {
+      const recipients = sent.flatMap((o) => o.recipients);
+      return {
+        network,
+        recipients,
+        total: recipients.reduce((sum, r) => sum + r.amount, 0n),
+        status: 'sent',
+        txid: txids[0],
+        txids,
+        ...(error ? { error } : {}),
+        ...setAside,
+        reconciled,
+      };
+    }
+    const status = outcomes.some((o) => o.status === 'uncertain')
+      ? 'uncertain'
+      : outcomes.some((o) => o.status === 'failed')
+        ? 'failed'
+        : 'nothing';
+    return {
+      ...plan,
+      status,
+      ...(error ? { error } : { error: 'balances changed meanwhile' }),
+      ...setAside,
+      reconciled,
+    };
+  }
+
+  /**
+   * Sends one batch as one payment (intent first, then `sendmany`). When the wallet proves nothing
+   * was sent, the hold goes back, and: a batch too large is sent in halves; a recipient the error
+   * names is counted a failure and the rest are sent without it; a recipient-specific error that
+   * names nobody is narrowed down by halving. A wallet-wide refusal (funds, lock) or an unproven
+   * outcome stops the run.
+   */
+  private async sendBatch(
+    network: Network,
+    planned: Recipient[],
+    run: { stopped: boolean; setAside: number[] },
+  ): Promise<BatchOutcome[]> {
+    if (run.stopped || planned.length === 0) return [];
     const batchId = randomUUID();
     const intent = await this.payments.transaction(async (manager) => {
       // Balances re-read under the miners' balance-row locks: a reversal or another run that
       // changed them since the plan was made wins, and those recipients wait for the next run.
       const current = await this.ledger.lockedBalances(
         manager,
-        plan.recipients.map((r) => r.minerId),
+        planned.map((r) => r.minerId),
       );
-      const recipients = plan.recipients.filter((r) => (current.get(r.minerId) ?? 0n) >= r.amount);
+      const recipients = planned.filter((r) => (current.get(r.minerId) ?? 0n) >= r.amount);
       if (recipients.length === 0) return null;
       const total = recipients.reduce((sum, r) => sum + r.amount, 0n);
       const id = await this.payments.createIntent(
@@ -154,48 +205,86 @@ export class PayoutService {
       const amounts = new Map(recipients.map((r) => [r.minerId, r.amount]));
       await this.ledger.insertPayouts(manager, network, id, amounts);
       await this.ledger.refreshBalances(manager, [...amounts.keys()]);
-      return { id, recipients, total, amounts };
+      return { id, recipients, total };
     });
-    if (intent === null) {
-      return { ...plan, status: 'nothing', reconciled, error: 'balances changed meanwhile' };
-    }
-    const paymentId = intent.id;
-    const amounts = intent.amounts;
-    plan = { ...plan, recipients: intent.recipients, total: intent.total };
+    if (intent === null) return [{ status: 'skipped', recipients: planned }];
+    const { id: paymentId, recipients, total } = intent;
+    const minerIds = recipients.map((r) => r.minerId);
 
     try {
       // Irreversible from here: only while this run still holds the payouts job's lease.
       await assertLeaseHeld();
-      const txid = await client.sendMany(
-        new Map(plan.recipients.map((r) => [r.address, r.amount])),
-        {
+      const txid = await this.nodes
+        .of(network)
+        .sendMany(new Map(recipients.map((r) => [r.address, r.amount])), {
           comment: `${PAYMENT_COMMENT_PREFIX}${batchId}`,
-          subtractFeeFrom: plan.recipients.map((r) => r.address),
-        },
-      );
-      await this.settleSent(paymentId, txid, [...amounts.keys()]);
+          subtractFeeFrom: recipients.map((r) => r.address),
+        });
+      await this.settleSent(paymentId, txid, minerIds);
       this.logger.log(
-        `paid ${plan.recipients.length} miners ${baseToCoins(plan.total)} BBP on ${network}: ${txid}`,
+        `paid ${recipients.length} miners ${baseToCoins(total)} BBP on ${network}: ${txid}`,
       );
-      this.metrics?.payoutFinished(network, 'sent', plan.total);
-      return { ...plan, status: 'sent', txid, reconciled };
+      this.metrics?.payoutFinished(network, 'sent', total);
+      return [{ status: 'sent', recipients, txid }];
     } catch (error) {
+      const message = (error as Error).message;
       if (error instanceof LeaseLostError) {
         // Nothing was sent; the intent is settled by the run that holds the lease now.
-        this.logger.warn(`payment ${batchId} not sent: ${error.message}`);
-        return { ...plan, status: 'uncertain', error: error.message, reconciled };
+        this.logger.warn(`payment ${batchId} not sent: ${message}`);
+        run.stopped = true;
+        return [{ status: 'uncertain', recipients, error: message }];
       }
-      if (error instanceof RpcError && NOTHING_SENT_CODES.has(error.code)) {
-        // The node answered and its error proves nothing was sent: the hold goes back.
-        await this.settleFailed(network, paymentId, error.message, [...amounts.keys()]);
-        this.metrics?.payoutFinished(network, 'failed', plan.total);
-        return { ...plan, status: 'failed', error: error.message, reconciled };
+      const failure = classifySendFailure(error);
+      if (!failure.unsent) {
+        this.logger.warn(
+          `payment ${batchId} unproven (${message}); it will be reconciled against the wallet`,
+        );
+        this.metrics?.payoutFinished(network, 'uncertain', total);
+        run.stopped = true; // nothing more goes out on top of an unproven send
+        return [{ status: 'uncertain', recipients, error: message }];
       }
-      this.logger.warn(
-        `payment ${batchId} unproven (${(error as Error).message}); it will be reconciled against the wallet`,
-      );
-      this.metrics?.payoutFinished(network, 'uncertain', plan.total);
-      return { ...plan, status: 'uncertain', error: (error as Error).message, reconciled };
+      // The node answered and its error proves nothing was sent: the hold goes back.
+      const failed: BatchOutcome = { status: 'failed', recipients, error: message };
+      this.metrics?.payoutFinished(network, 'failed', total);
+      const halves = (): Promise<BatchOutcome[]> => {
+        const middle = Math.ceil(recipients.length / 2);
+        return this.sendBatch(network, recipients.slice(0, middle), run).then(async (first) => [
+          ...first,
+          ...(await this.sendBatch(network, recipients.slice(middle), run)),
+        ]);
+      };
+      if (failure.kind === 'too-large' && recipients.length > 1) {
+        await this.settleFailed(network, paymentId, message, minerIds, []);
+        this.logger.warn(`payment ${batchId}: ${message}; sending it in two parts`);
+        return [failed, ...(await halves())];
+      }
+      if (failure.kind === 'recipient') {
+        const named = recipients.find((r) => r.address === failure.address);
+        if (named || recipients.length === 1) {
+          const culprit = named ?? recipients[0];
+          await this.settleFailed(network, paymentId, message, minerIds, [culprit.minerId]);
+          if (
+            await this.payments.countFailure(
+              network,
+              culprit.minerId,
+              message,
+              this.config.money.setAsideAfterFailures,
+            )
+          ) {
+            run.setAside.push(culprit.minerId);
+            this.logger.warn(
+              `${network}: payments to ${culprit.address} set aside after ${this.config.money.setAsideAfterFailures} failures: ${message}`,
+            );
+          }
+          const rest = recipients.filter((r) => r !== culprit);
+          return [failed, ...(await this.sendBatch(network, rest, run))];
+        }
+        await this.settleFailed(network, paymentId, message, minerIds, []);
+        return [failed, ...(await halves())];
+      }
+      await this.settleFailed(network, paymentId, message, minerIds);
+      run.stopped = true; // the wallet itself refuses (funds, lock): the next run tries again
+      return [failed];
     }
   }
 
@@ -309,6 +398,7 @@ export class PayoutService {
     await this.settle(paymentId, 'sent', async (manager) => {
       if (!(await this.payments.markSent(manager, paymentId, txid))) throw new LostRaceError();
       await this.ledger.setPaymentTxid(manager, paymentId, txid);
+      await this.payments.clearFailures(manager, minerIds);
       await this.ledger.refreshBalances(manager, minerIds);
     });
   }
@@ -341,15 +431,20 @@ export class PayoutService {
     });
   }
 
+  /**
+   * intent → failed, hold given back. The error is shown to the miners it concerns: `blamed`
+   * (default: every recipient; none when the batch as a whole was refused).
+   */
   private async settleFailed(
     network: Network,
     paymentId: number,
     error: string,
     minerIds: number[],
+    blamed: readonly number[] = minerIds,
   ): Promise<void> {
     await this.settle(paymentId, 'failed', async (manager) => {
       if (!(await this.payments.markFailed(manager, paymentId, error))) throw new LostRaceError();
-      await this.payments.recordErrors(manager, network, paymentId, error);
+      await this.payments.recordErrors(manager, network, paymentId, error, blamed);
       await this.ledger.insertRefunds(manager, paymentId, `refund: ${error}`);
       await this.ledger.refreshBalances(manager, minerIds);
     });
@@ -369,6 +464,8 @@ export class PayoutService {
     }
   }
 }
+
+const maxOf = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
 /** The recipients, in order, whose amounts fit in `budget` (a larger one is skipped, not the rest). */
 function withinBudget<R extends { amount: bigint }>(recipients: readonly R[], budget: bigint): R[] {

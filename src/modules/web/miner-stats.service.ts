@@ -11,6 +11,7 @@ import {
   MinerRecord,
   PaymentErrorRow,
   CreditReversalRow,
+  PayoutSetAsideRow,
   RejectionCount,
   WebRepository,
   WorkerActivity,
@@ -44,6 +45,7 @@ export interface MinerOverview extends MinerSummary {
   rejections: RejectionCount[];
   paymentErrors: PaymentErrorRow[];
   reversals: CreditReversalRow[];
+  payoutSetAside: PayoutSetAsideRow | null;
 }
 
 /** What a lookup by address found; pages and the API word each case their own way. */
@@ -81,14 +83,16 @@ export class MinerStatsService {
     const miner = found.value;
     const value = await this.cache.get(`minerOverview:${miner.id}`, async () => {
       const now = new Date();
-      const [summary, days, ledger, rejections, paymentErrors, reversals] = await Promise.all([
-        this.cachedSummary(miner),
-        this.repo.sharesPerDay(miner.network, startOfUtcDays(now, CHART_DAYS), miner.id),
-        this.repo.ledger(miner.id, { limit: LEDGER_ROWS }),
-        this.repo.rejections(miner.id, new Date(now.getTime() - DAY_MS)),
-        this.repo.paymentErrors(miner.id, PAYMENT_ERRORS),
-        this.repo.creditReversals(miner.id),
-      ]);
+      const [summary, days, ledger, rejections, paymentErrors, reversals, payoutSetAside] =
+        await Promise.all([
+          this.cachedSummary(miner),
+          this.repo.sharesPerDay(miner.network, startOfUtcDays(now, CHART_DAYS), miner.id),
+          this.repo.ledger(miner.id, { limit: LEDGER_ROWS }),
+          this.repo.rejections(miner.id, new Date(now.getTime() - DAY_MS)),
+          this.repo.paymentErrors(miner.id, PAYMENT_ERRORS),
+          this.repo.creditReversals(miner.id),
+          this.repo.payoutSetAside(miner.id),
+        ]);
       const byDay = new Map(days.map((d) => [d.day, d.count]));
       return {
         ...summary,
@@ -97,6 +101,7 @@ export class MinerStatsService {
         rejections,
         paymentErrors,
         reversals,
+        payoutSetAside,
       };
     });
     return { kind: 'found', value };

@@ -104,6 +104,13 @@ export interface RejectionCount {
   lastDetail: string | null;
 }
 
+/** Payouts held back after failed payments of this recipient's own, until the operator releases. */
+export interface PayoutSetAsideRow {
+  failures: number;
+  lastError: string;
+  since: Date;
+}
+
 /** A credit a deep reorg took back: from the balance (reversed) and what stayed paid (loss). */
 export interface CreditReversalRow {
   height: number;
@@ -440,6 +447,17 @@ export class WebRepository {
       lastAt: r.last_at,
       lastDetail: r.last_detail,
     }));
+  }
+
+  /** Whether the pool has set this miner's payouts aside after failed payments, and why. */
+  async payoutSetAside(minerId: number): Promise<PayoutSetAsideRow | null> {
+    const rows: { failures: DbNumber; last_error: string; set_aside_at: Date }[] =
+      await this.db.query(
+        'SELECT failures, last_error, set_aside_at FROM payout_set_aside WHERE miner_id = ? AND set_aside_at IS NOT NULL',
+        [minerId],
+      );
+    const r = rows[0];
+    return r ? { failures: num(r.failures), lastError: r.last_error, since: r.set_aside_at } : null;
   }
 
   /** Credits of this miner's that a deep reorg took back, newest first. */

@@ -2,8 +2,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { idTransformer } from '../../../database/bigint.transformer';
 
 /**
- * A recipient whose payments kept failing for reasons of its own: left out of payouts (the rest
- * are paid) until the operator releases it (`npm run cli -- release-payout`).
+ * A recipient whose payments failed for reasons of its own, with the failures in a row (a sent
+ * payment clears the row). Once set aside (set_aside_at) it is left out of payouts — the rest are
+ * paid — until the operator releases it (`npm run cli -- release-payout --address A`).
  */
 @Entity('payout_set_aside')
 @Index('ix_payout_set_aside_network', ['network'])
@@ -20,6 +21,6 @@ export class PayoutSetAsideEntity {
   @Column({ name: 'last_error', type: 'text' })
   lastError: string;
 
-  @Column({ name: 'set_aside_at', type: 'datetime', precision: 3 })
-  setAsideAt: Date;
+  @Column({ name: 'set_aside_at', type: 'datetime', precision: 3, nullable: true })
+  setAsideAt: Date | null;
 }

@@ -324,6 +324,15 @@ export function minerPage(
     { title: `Miner ${o.miner.address}`, network: n, networks, active: 'miner', charts: true },
     html`<h1>Miner <span class="mono" id="miner-address">${o.miner.address}</span></h1>
       ${o.miner.disabled ? html`<p class="notice bad">This miner is disabled: the pool refuses its work requests.</p>` : ''}
+      ${
+        o.payoutSetAside
+          ? html`<p class="notice bad" id="payout-set-aside">
+              Payouts to this address are set aside since ${formatShortUtc(o.payoutSetAside.since)}
+              after ${o.payoutSetAside.failures} failed payments (${o.payoutSetAside.lastError}).
+              Your balance is kept; the pool operator pays it once the cause is fixed.
+            </p>`
+          : ''
+      }
       ${o.reversals.map(
         (r) =>
           html`<p class="notice bad reversal">
