@@ -202,5 +202,15 @@ describe('deep reorg after shareout: credits reversed, paid part booked as pool 
     expect(metrics).toContain('purepool_blocks_reversed_total{network="main"} 1');
     expect(metrics).toContain('purepool_reversed_blocks{network="main"} 1');
     expect(metrics).toContain(`purepool_pool_loss_base_units{network="main"} ${credits.get(paid)}`);
+
+    // Should the chain bring X back, the audit says so: its credits are not silently restored.
+    pool.node.chain.undoReorg();
+    pool.node.mine(1);
+    const back = await eventually(
+      () => cli(['audit']),
+      (r) => r.code === 1,
+      20_000,
+    );
+    expect(back.out).toContain(`reversed pool block ${x.height} is on the chain again`);
   });
 });

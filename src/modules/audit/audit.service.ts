@@ -78,13 +78,16 @@ export class AuditService {
     }
     const negative = await this.ledger.negativeBalances(network);
     if (negative > 0) problems.push(`${negative} miner(s) with a negative ledger balance`);
-    const { problems: walletProblems, received } = await this.againstWallet(network);
+    const { problems: walletProblems, received, coinbases } = await this.againstWallet(network);
     problems.push(...walletProblems);
     const pending = await this.blocks.unsharedPoolSubsidy(network);
-    const reversed = -(await this.blocks.reversedBlocks(network)).reduce(
-      (sum, b) => sum + b.subsidy,
-      0n,
-    );
+    const reversedBlocks = await this.blocks.reversedBlocks(network);
+    const reversed = -reversedBlocks.reduce((sum, b) => sum + b.subsidy, 0n);
+    for (const block of reversedBlocks.filter((b) => coinbases.has(b.hash))) {
+      problems.push(
+        `reversed pool block ${block.height} is on the chain again (its coinbase is in the wallet): its credits are not restored`,
+      );
+    }
     const wallet = { received, credits: credited, fees, pending, reversed };
     if (received !== credited + fees + pending + reversed) {
       problems.push(
@@ -154,7 +157,9 @@ export class AuditService {
    * pending, given the sums above), and every sent payment's txid is in the wallet with the
    * outputs the payment held.
    */
-  private async againstWallet(network: Network): Promise<{ problems: string[]; received: bigint }> {
+  private async againstWallet(
+    network: Network,
+  ): Promise<{ problems: string[]; received: bigint; coinbases: Map<string, bigint> }> {
     const problems: string[] = [];
     let total = 0n;
     const transactions = await walletTransactions(this.nodes.of(network));
@@ -192,7 +197,7 @@ export class AuditService {
         );
       }
     }
-    return { problems, received: total };
+    return { problems, received: total, coinbases: received };
   }
 
   async funding(network: Network): Promise<FundingReport> {
