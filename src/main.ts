@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   // A certificate that cannot be read or does not fit its key stops the boot now, not after the wait.
   if (config.tls) readTlsMaterial(config.tls);
 
-  const connection = await waitForDatabase(config.databaseUrl, logger);
+  const connection = await waitForDatabase(config.database, logger);
   try {
     if (config.runsBackend) await assertSchemaCurrent(connection, logger);
   } finally {

@@ -123,3 +123,50 @@ describe('AppConfig (the environment contract)', () => {
     expect(errorFor({ ...base(), ...change })).toMatch(message);
   });
 });
+
+describe('AppConfig: encrypted links (DATABASE_URL ?ssl=, amqps://, CA files, REQUIRE_TLS)', () => {
+  it('splits ?ssl= off the database URL and keeps the CA and client files', () => {
+    const config = new AppConfig({
+      ...base(),
+      DATABASE_URL: 'mysql://fe:pw@db.example.org:3306/purepool?ssl=verify-full',
+      DATABASE_CA_FILE: '/etc/purepool/ca.crt',
+      DATABASE_CERT_FILE: '/etc/purepool/fe.crt',
+      DATABASE_KEY_FILE: '/etc/purepool/fe.key',
+      AMQP_URL: 'amqps://fe:pw@mq.example.org/purepool',
+      AMQP_CA_FILE: '/etc/purepool/ca.crt',
+      REQUIRE_TLS: 'true',
+    });
+    expect(config.database).toMatchObject({
+      url: 'mysql://fe:pw@db.example.org:3306/purepool',
+      sslMode: 'verify-full',
+      files: {
+        caFile: '/etc/purepool/ca.crt',
+        certFile: '/etc/purepool/fe.crt',
+        keyFile: '/etc/purepool/fe.key',
+      },
+    });
+    expect(config.broker.files.caFile).toBe('/etc/purepool/ca.crt');
+    expect(new AppConfig(base()).database.sslMode).toBe('disabled');
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'mysql://x:y@h/db?ssl=on' }, /DATABASE_URL has ssl=on; use one of disabled/],
+    [{ DATABASE_URL: 'mysql://x:y@h/db?sslmode=require' }, /unknown parameter "sslmode"/],
+    [{ DATABASE_CA_FILE: '/ca.crt' }, /DATABASE_CA_FILE is set but DATABASE_URL has no \?ssl=/],
+    [{ AMQP_CA_FILE: '/ca.crt' }, /AMQP_CA_FILE is set but AMQP_URL is not amqps:/],
+    [
+      { DATABASE_URL: 'mysql://x:y@h/db?ssl=required', DATABASE_CERT_FILE: '/c.crt' },
+      /DATABASE_KEY_FILE is required when DATABASE_CERT_FILE is set/,
+    ],
+    [
+      { REQUIRE_TLS: 'true', AMQP_URL: 'amqps://x:y@h/v' },
+      /^Invalid environment: DATABASE_URL is clear text but REQUIRE_TLS=true/,
+    ],
+    [
+      { REQUIRE_TLS: 'true', DATABASE_URL: 'mysql://x:y@h/db?ssl=verify-ca' },
+      /^Invalid environment: AMQP_URL is clear text but REQUIRE_TLS=true: use amqps:\/\//,
+    ],
+  ])('refuses %j', (env, message) => {
+    expect(errorFor({ ...base(), ...env })).toMatch(message);
+  });
+});

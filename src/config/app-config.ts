@@ -2,6 +2,18 @@ import { isValidAddress } from '../biblepay/address';
 import { BaseUnits, parseCoins } from '../biblepay/amount';
 import { isNetwork, Network } from '../biblepay/network';
 import { isHashTarget } from '../biblepay/hash-target';
+import { ConfigError } from './config-error';
+import {
+  BrokerLink,
+  DatabaseLink,
+  isEncrypted,
+  parseBrokerLink,
+  parseDatabaseLink,
+  TlsClientFiles,
+  tlsFileVariables,
+} from './link-tls';
+
+export { ConfigError };
 
 export type Role = 'frontend' | 'backend' | 'all';
 const ROLES: readonly Role[] = ['frontend', 'backend', 'all'];
@@ -17,8 +29,12 @@ export class AppConfig {
   readonly role: Role;
   readonly httpHost: string;
   readonly httpPort: number;
-  readonly databaseUrl: string;
-  readonly amqpUrl: string;
+  /** DATABASE_URL (`?ssl=` split off) with DATABASE_CA_FILE / _CERT_FILE / _KEY_FILE. */
+  readonly database: DatabaseLink;
+  /** AMQP_URL with AMQP_CA_FILE / _CERT_FILE / _KEY_FILE (used with amqps://). */
+  readonly broker: BrokerLink;
+  /** REQUIRE_TLS: refuse to start on a clear-text database or broker URL. */
+  readonly requireTls: boolean;
   readonly networks: readonly Network[];
   readonly poolAddress: Readonly<Partial<Record<Network, string>>>;
   /** Backend only: `http://user:pass@host:port` of each served network's node. */
@@ -131,8 +147,18 @@ export class AppConfig {
     this.role = read.oneOf('ROLE', ROLES);
     this.httpHost = read.string('HTTP_HOST', '0.0.0.0');
     this.httpPort = read.int('HTTP_PORT', this.role === 'backend' ? 8001 : 8000, 0, 65535);
-    this.databaseUrl = read.url('DATABASE_URL', ['mysql:'], true);
-    this.amqpUrl = read.url('AMQP_URL', ['amqp:', 'amqps:'], false);
+    this.database = read.databaseLink('DATABASE_URL', 'DATABASE', true);
+    this.broker = read.brokerLink('AMQP_URL', 'AMQP');
+    this.requireTls = read.bool('REQUIRE_TLS', false);
+    if (this.requireTls) {
+      if (!isEncrypted(this.database))
+        throw new ConfigError(
+          'DATABASE_URL',
+          'is clear text but REQUIRE_TLS=true: add ?ssl=verify-full (or verify-ca, required)',
+        );
+      if (!isEncrypted(this.broker))
+        throw new ConfigError('AMQP_URL', 'is clear text but REQUIRE_TLS=true: use amqps://');
+    }
     this.networks = read.networks('NETWORKS', 'main');
     const pool: Partial<Record<Network, string>> = {};
     const nodes: Partial<Record<Network, string>> = {};
@@ -233,6 +259,14 @@ export class AppConfig {
     };
   }
 
+  get databaseUrl(): string {
+    return this.database.url;
+  }
+
+  get amqpUrl(): string {
+    return this.broker.url;
+  }
+
   get runsFrontend(): boolean {
     return this.role !== 'backend';
   }
@@ -262,15 +296,6 @@ export interface PoolFee {
 }
 
 const PERCENT_DECIMALS = 4;
-
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`Invalid environment: ${variable} ${problem}`);
-  }
-}
 
 /** Small typed readers with messages that name the variable and what it should be. */
 export class EnvReader {
@@ -433,6 +458,33 @@ export class EnvReader {
     if (keyFile === undefined)
       throw new ConfigError(keyVariable, `is required when ${certVariable} is set`);
     return { certFile, keyFile };
+  }
+
+  /** `PREFIX_CA_FILE`, `PREFIX_CERT_FILE`, `PREFIX_KEY_FILE`; the last two together or not at all. */
+  tlsClientFiles(prefix: string): TlsClientFiles {
+    const names = tlsFileVariables(prefix);
+    const certFile = this.raw(names.cert);
+    const keyFile = this.raw(names.key);
+    if (certFile !== undefined && keyFile === undefined)
+      throw new ConfigError(names.key, `is required when ${names.cert} is set`);
+    if (keyFile !== undefined && certFile === undefined)
+      throw new ConfigError(names.cert, `is required when ${names.key} is set`);
+    return { caFile: this.raw(names.ca), certFile, keyFile };
+  }
+
+  databaseLink(
+    name: string,
+    prefix: string,
+    needsDatabase: boolean,
+    fallback?: string,
+  ): DatabaseLink {
+    const value = this.url(name, ['mysql:'], needsDatabase, fallback);
+    return parseDatabaseLink(name, value, this.tlsClientFiles(prefix), prefix);
+  }
+
+  brokerLink(name: string, prefix: string, fallback?: string): BrokerLink {
+    const value = this.url(name, ['amqp:', 'amqps:'], false, fallback);
+    return parseBrokerLink(name, value, this.tlsClientFiles(prefix), prefix);
   }
 
   trustProxy(name: string): boolean | number {

@@ -1,4 +1,5 @@
 import { EnvReader } from './app-config';
+import { BrokerLink, DatabaseLink } from './link-tls';
 
 export const SETUP_DEFAULTS = {
   DATABASE_ADMIN_URL: 'mysql://root@127.0.0.1:3306',
@@ -15,14 +16,18 @@ export interface Credentials {
 
 /** What `npm run db:setup` provisions, from DATABASE_ADMIN_URL and the four role URLs. */
 export class SetupConfig {
-  readonly adminUrl: string;
+  /** DATABASE_ADMIN_URL (`?ssl=` split off) with the DATABASE_CA_FILE / _CERT_FILE / _KEY_FILE. */
+  readonly admin: DatabaseLink;
   readonly database: string;
   readonly vhost: string;
   readonly frontendDb: Credentials;
   readonly backendDb: Credentials;
   readonly frontendBroker: Credentials;
   readonly backendBroker: Credentials;
-  readonly backendAmqpUrl: string;
+  /** BACKEND_AMQP_URL with AMQP_CA_FILE / _CERT_FILE / _KEY_FILE: declares the queues. */
+  readonly backendBrokerLink: BrokerLink;
+  /** DB_REQUIRE_TLS: the role users are created REQUIRE SSL (a clear-text login is refused). */
+  readonly requireTls: boolean;
   /** MySQL host part of the role users ('%' = any host). */
   readonly dbUserHost: string;
   /** When set, the broker is administered over the management HTTP API instead of rabbitmqctl. */
@@ -30,9 +35,9 @@ export class SetupConfig {
 
   constructor(env: Record<string, string | undefined>) {
     const read = new EnvReader(env);
-    this.adminUrl = read.url(
+    this.admin = read.databaseLink(
       'DATABASE_ADMIN_URL',
-      ['mysql:'],
+      'DATABASE',
       false,
       SETUP_DEFAULTS.DATABASE_ADMIN_URL,
     );
@@ -45,13 +50,12 @@ export class SetupConfig {
     const feMq = new URL(
       read.url('FRONTEND_AMQP_URL', ['amqp:', 'amqps:'], false, SETUP_DEFAULTS.FRONTEND_AMQP_URL),
     );
-    this.backendAmqpUrl = read.url(
+    this.backendBrokerLink = read.brokerLink(
       'BACKEND_AMQP_URL',
-      ['amqp:', 'amqps:'],
-      false,
+      'AMQP',
       SETUP_DEFAULTS.BACKEND_AMQP_URL,
     );
-    const beMq = new URL(this.backendAmqpUrl);
+    const beMq = new URL(this.backendBrokerLink.url);
 
     this.database = databaseName(feDb);
     if (databaseName(beDb) !== this.database) {
@@ -82,14 +86,19 @@ export class SetupConfig {
       throw new Error('Invalid environment: the frontend and backend need different DB users');
     }
     this.dbUserHost = read.string('DB_USER_HOST', '%');
+    this.requireTls = read.bool('DB_REQUIRE_TLS', false);
     this.rabbitmqManagementUrl = read.raw('RABBITMQ_MANAGEMENT_URL');
   }
 
-  /** Admin URL pointing into the pool's database (for migrations). */
-  get adminDatabaseUrl(): string {
-    const url = new URL(this.adminUrl);
+  get adminUrl(): string {
+    return this.admin.url;
+  }
+
+  /** The admin link pointing into the pool's database (for migrations). */
+  get adminDatabase(): DatabaseLink {
+    const url = new URL(this.admin.url);
     url.pathname = `/${this.database}`;
-    return url.toString();
+    return { ...this.admin, url: url.toString() };
   }
 }
 

@@ -1,4 +1,6 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+import type { DatabaseLink } from '../config/link-tls';
+import { mysqlSsl, plainDatabaseLink } from './database-link';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -9,10 +11,13 @@ export const MIGRATIONS_TABLE = 'migrations';
  * strings (exact) and is turned into bigint by the entity transformers. Never `synchronize`:
  * the schema changes only through migrations.
  */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(link: DatabaseLink | string, poolSize = 10): DataSourceOptions {
+  const { url } = typeof link === 'string' ? plainDatabaseLink(link) : link;
+  const ssl = typeof link === 'string' ? undefined : mysqlSsl(link);
   return {
     type: 'mysql',
     url,
+    ...(ssl ? { ssl } : {}),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: MIGRATIONS_TABLE,
@@ -27,6 +32,6 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
   };
 }
 
-export function createDataSource(url: string, poolSize?: number): DataSource {
-  return new DataSource(dataSourceOptions(url, poolSize));
+export function createDataSource(link: DatabaseLink | string, poolSize?: number): DataSource {
+  return new DataSource(dataSourceOptions(link, poolSize));
 }

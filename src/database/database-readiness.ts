@@ -1,5 +1,7 @@
 import mysql from 'mysql2/promise';
 import type { MigrationInterface } from 'typeorm';
+import type { DatabaseLink } from '../config/link-tls';
+import { mysqlConnectionOptions } from './database-link';
 import { MIGRATIONS_TABLE } from './data-source';
 import { MIGRATIONS } from './migrations';
 
@@ -23,9 +25,32 @@ export function describeDatabaseUrl(url: string): string {
 /** Codes that no amount of waiting fixes without an operator, worth a hint in the log line. */
 const SETUP_ERRORS = new Set([
   'ER_ACCESS_DENIED_ERROR',
+  'ER_ACCESS_DENIED_NO_PASSWORD_ERROR',
   'ER_BAD_DB_ERROR',
   'ER_DBACCESS_DENIED_ERROR',
 ]);
+
+/** TLS verification failures: waiting does not fix them, the operator's files or URL do. */
+const CERTIFICATE_ERRORS = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HANDSHAKE_NO_SSL_SUPPORT',
+  'HANDSHAKE_SSL_ERROR', // mysql2's code for any of the above during its TLS upgrade
+]);
+
+/** A hint for the operator for errors that need them, not time. */
+export function connectionHint(code: string | undefined): string {
+  if (code && SETUP_ERRORS.has(code))
+    return ` (has db:setup created this user and database? ${DB_SETUP_HINT}; a user created with DB_REQUIRE_TLS=true needs ?ssl= in its URL)`;
+  if (code && CERTIFICATE_ERRORS.has(code))
+    return " (the server's certificate is refused or TLS is off on the server: check DATABASE_CA_FILE, the host name in DATABASE_URL and the server's ssl_cert)";
+  return '';
+}
 
 /**
  * Connects as the role's own DB user, retrying until MySQL answers: 1 s, doubling up to 30 s, one
@@ -33,25 +58,23 @@ const SETUP_ERRORS = new Set([
  * right default on a machine that boots before its database; systemd or Docker shows the lines.
  */
 export async function waitForDatabase(
-  url: string,
+  link: DatabaseLink,
   log: Log,
   options: { maxDelayMs?: number; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<mysql.Connection> {
   const maxDelayMs = options.maxDelayMs ?? 30_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const where = describeDatabaseUrl(url);
+  const where = describeDatabaseUrl(link.url);
+  const connectOptions = { ...mysqlConnectionOptions(link), connectTimeout: 5000 };
   for (let attempt = 1; ; attempt++) {
     try {
-      const connection = await mysql.createConnection({ uri: url, connectTimeout: 5000 });
+      const connection = await mysql.createConnection(connectOptions);
       if (attempt > 1) log.log(`MySQL at ${where} is reachable`);
       return connection;
     } catch (error) {
       const e = error as { code?: string; message?: string };
       const delay = Math.min(maxDelayMs, 1000 * 2 ** Math.min(attempt - 1, 20));
-      const hint =
-        e.code && SETUP_ERRORS.has(e.code)
-          ? ` (has db:setup created this user and database? ${DB_SETUP_HINT})`
-          : '';
+      const hint = connectionHint(e.code);
       log.warn(
         `waiting for MySQL at ${where}: ${e.code ?? 'error'} ${e.message ?? ''}${hint} — attempt ${attempt}, next in ${delay / 1000} s`,
       );

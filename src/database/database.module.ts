@@ -9,7 +9,7 @@ import { dataSourceOptions } from './data-source';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config.databaseUrl, config.databasePoolSize),
+        ...dataSourceOptions(config.database, config.databasePoolSize),
         retryAttempts: 1000,
         retryDelay: 2000,
       }),

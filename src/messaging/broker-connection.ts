@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AmqpConnectionManagerClass } from 'amqp-connection-manager';
 import { AppConfig } from '../config/app-config';
+import { isEncrypted } from '../config/link-tls';
+import { amqpSocketOptions } from './broker-link';
 
 /** The role's one broker connection (its own broker user), reconnecting on its own. */
 @Injectable()
@@ -9,7 +11,8 @@ export class BrokerConnection implements OnModuleInit, OnModuleDestroy {
   readonly manager: AmqpConnectionManagerClass;
 
   constructor(private readonly config: AppConfig) {
-    this.manager = new AmqpConnectionManagerClass([config.amqpUrl], {
+    this.manager = new AmqpConnectionManagerClass([config.broker.url], {
+      connectionOptions: amqpSocketOptions(config.broker),
       heartbeatIntervalInSeconds: 10,
       reconnectTimeInSeconds: 1,
     });
@@ -43,6 +46,11 @@ export class BrokerConnection implements OnModuleInit, OnModuleDestroy {
 
   isConnected(): boolean {
     return this.manager.isConnected();
+  }
+
+  /** amqps:// — the connection cannot be clear text (amqplib opens a TLS socket or nothing). */
+  isEncrypted(): boolean {
+    return isEncrypted(this.config.broker);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,5 +1,6 @@
 import amqplib from 'amqplib';
 import { SetupConfig } from '../../config/setup-config';
+import { amqpSocketOptions } from '../broker-link';
 import { BROKER_PERMISSIONS, declareSolutionTopology } from '../broker-topology';
 import { BrokerAdmin } from './broker-admin';
 
@@ -23,7 +24,8 @@ export async function provisionBroker(
     `broker vhost ${config.vhost}, users ${config.frontendBroker.user} (publish only) and ${config.backendBroker.user} ready`,
   );
 
-  const connection = await amqplib.connect(config.backendAmqpUrl);
+  const link = config.backendBrokerLink;
+  const connection = await amqplib.connect(link.url, amqpSocketOptions(link));
   try {
     const channel = await connection.createChannel();
     await declareSolutionTopology(channel);
