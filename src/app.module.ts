@@ -3,6 +3,7 @@ import { AppConfig } from './config/app-config';
 import { BiblepayNodeModule } from './biblepay/biblepay-node.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { BlockModule } from './modules/block/block.module';
 import { HealthModule } from './modules/health/health.module';
@@ -15,6 +16,10 @@ import { WebModule } from './modules/web/web.module';
 
 const FRONTEND_FEATURES = [MiningModule, WebModule];
 const BACKEND_FEATURES = [SolutionModule, BlockModule, PayoutModule, AuditModule];
+/** The operator console is mounted only when a token is configured (off by default). */
+function consoleOf(config: AppConfig) {
+  return config.admin ? [AdminModule] : [];
+}
 /** Backends also report the node on /health. */
 const BACKEND_HEALTH = { imports: [BiblepayNodeModule], provider: NodeHealthIndicators };
 
@@ -47,6 +52,7 @@ export class BackendModule {
         HealthModule.forRole(BACKEND_HEALTH),
         MetricsModule,
         ...BACKEND_FEATURES,
+        ...consoleOf(config),
       ],
     };
   }
@@ -65,6 +71,7 @@ export class AllModule {
         MetricsModule,
         ...FRONTEND_FEATURES,
         ...BACKEND_FEATURES,
+        ...consoleOf(config),
       ],
     };
   }

@@ -5,6 +5,8 @@ import { rootModuleFor } from './app.module';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from './config/app-config';
 import { createPino, JsonLogger } from './logging/json-logger';
+import { setupAdminApiDocs } from './modules/admin/api/admin-api-docs';
+import { installAdminGate } from './modules/admin/auth/admin-gate';
 import { setupApiDocs } from './modules/web/api/api-docs';
 import { installRateLimit } from './modules/rate-limit/rate-limit.hook';
 import { refuseWhileClosing } from './server/refuse-while-closing';
@@ -61,6 +63,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   if (config.runsFrontend) {
     installRateLimit(adapter.getInstance(), config.rateLimit, config.actionKeepAlive);
   }
+  // The console (`/admin`) lives on the backend only; its gate runs before any of its routes.
+  const consoleOn = config.runsBackend && config.admin !== null;
+  if (consoleOn && config.admin) installAdminGate(adapter.getInstance(), config.admin);
   const app = await NestFactory.create<NestFastifyApplication>(rootModuleFor(config), adapter, {
     logger: pino ? new JsonLogger(pino) : NEST_LOG_LEVELS[config.logLevel],
     abortOnError: false,
@@ -68,5 +73,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT itself, draining HTTP before the
   // hooks run (server/graceful-shutdown.ts); tests close their apps explicitly.
   if (config.runsFrontend) setupApiDocs(app);
+  if (consoleOn) setupAdminApiDocs(app);
   return app;
 }

@@ -141,6 +141,10 @@ async function main(): Promise<number> {
             `  wallet received ${coins(w.received)} = credits ${coins(w.credits)} + fees ${coins(w.fees)} + ` +
               `pending ${coins(w.pending)} + reversed ${coins(w.reversed)}`,
           );
+          if (a.adjustments.count > 0)
+            console.log(
+              `  manual adjustments (operator console): ${a.adjustments.count}, Σ ${coins(a.adjustments.total)}`,
+            );
           for (const p of a.problems) console.log(`  ${p}`);
           for (const r of a.reversals) {
             console.log(

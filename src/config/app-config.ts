@@ -2,6 +2,7 @@ import { isValidAddress } from '../biblepay/address';
 import { BaseUnits, parseCoins } from '../biblepay/amount';
 import { isNetwork, Network } from '../biblepay/network';
 import { isHashTarget } from '../biblepay/hash-target';
+import { AdminConfig, parseAllowIps, readAdminTokens } from './admin-config';
 import { ConfigError } from './config-error';
 import {
   BrokerLink,
@@ -130,6 +131,8 @@ export class AppConfig {
     /** Vardiff: shares per minute a miner should find at its rated target. */
     ratingSharesPerMinute: number;
   };
+  /** The operator console (backend role): null unless ADMIN_TOKEN or ADMIN_TOKEN_FILE is set. */
+  readonly admin: AdminConfig | null;
   /** False for one-shot CLI commands: no queue consumer, no scheduled jobs. */
   readonly runBackgroundWork: boolean;
   /** Scheduled pruning of old rows, in bounded batches. */
@@ -248,6 +251,15 @@ export class AppConfig {
       ratingDays: read.int('RATING_DAYS', 3, 1, 365),
       ratingSharesPerMinute: read.int('RATING_SHARES_PER_MINUTE', 4, 1, 10_000),
     };
+    const adminTokens = readAdminTokens((name) => read.raw(name));
+    this.admin = adminTokens
+      ? {
+          tokens: adminTokens,
+          allowIps: parseAllowIps('ADMIN_ALLOW_IPS', read.raw('ADMIN_ALLOW_IPS')),
+          loginFailuresPerMinute: read.int('ADMIN_LOGIN_FAILURES_PER_MINUTE', 10, 1, 10_000),
+          sessionHours: read.number('ADMIN_SESSION_HOURS', 8, 0.01, 24 * 30),
+        }
+      : null;
     this.runBackgroundWork = read.bool('RUN_BACKGROUND_WORK', true);
     this.cleanup = {
       intervalSeconds: read.int('CLEANUP_INTERVAL_SECONDS', 3600, 1, 7 * 86400),

@@ -1,4 +1,5 @@
 import { JobLeaseEntity } from '../jobs/job-lease.entity';
+import { AdminActionEntity } from '../modules/admin/entities/admin-action.entity';
 import { BlockEntity } from '../modules/block/entities/block.entity';
 import { MinerEntity } from '../modules/mining/entities/miner.entity';
 import { WorkEntity } from '../modules/mining/entities/work.entity';
@@ -27,4 +28,5 @@ export const ENTITIES = [
   JobLeaseEntity,
   CreditReversalEntity,
   PayoutSetAsideEntity,
+  AdminActionEntity,
 ];

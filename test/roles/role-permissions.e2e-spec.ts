@@ -61,6 +61,29 @@ describe('each role runs as its own DB and broker user', () => {
     });
   });
 
+  it('the frontend DB user may change no row of any table of the schema (newer tables included)', async () => {
+    const [tables] = await frontendDb.query<mysql.RowDataPacket[]>(
+      `SELECT table_name AS t, MIN(column_name) AS c FROM information_schema.columns
+        WHERE table_schema = DATABASE() GROUP BY table_name`,
+    );
+    expect(tables.map((r) => String(r.t))).toEqual(
+      expect.arrayContaining([...TABLES, 'job_lease', 'payout_set_aside', 'admin_action']),
+    );
+    for (const { t, c } of tables as { t: string; c: string }[]) {
+      await expect(
+        frontendDb.query(`UPDATE \`${t}\` SET \`${c}\` = \`${c}\``),
+      ).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
+      await expect(frontendDb.query(`DELETE FROM \`${t}\``)).rejects.toMatchObject({
+        code: 'ER_TABLEACCESS_DENIED_ERROR',
+      });
+      if (!['miner', 'worker', 'work'].includes(t)) {
+        await expect(frontendDb.query(`INSERT INTO \`${t}\` () VALUES ()`)).rejects.toMatchObject({
+          code: 'ER_TABLEACCESS_DENIED_ERROR',
+        });
+      }
+    }
+  });
+
   it.each([
     'solution',
     'rejected_solution',

@@ -6,6 +6,7 @@ import { BlockFeeReason1796000000002 } from './1796000000002-block-fee-reason';
 import { MinerSuspension1796000000003 } from './1796000000003-miner-suspension';
 import { JobLease1796000000004 } from './1796000000004-job-lease';
 import { ReversalsAndSetAsides1796000000005 } from './1796000000005-reversals-and-set-asides';
+import { AdminAction1796000000006 } from './1796000000006-admin-action';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   MinerSuspension1796000000003,
   JobLease1796000000004,
   ReversalsAndSetAsides1796000000005,
+  AdminAction1796000000006,
 ];

@@ -25,6 +25,8 @@ export interface AuditReport {
   /** Blocks orphaned after their shareout: what was taken back and what the pool lost. */
   reversals: { height: number; hash: string; credited: bigint; reversed: bigint; loss: bigint }[];
   poolLoss: bigint;
+  /** Manual balance adjustments from the operator console (their own ledger category). */
+  adjustments: { count: number; total: bigint };
 }
 
 export interface FundingReport {
@@ -111,6 +113,7 @@ export class AuditService {
       wallet,
       reversals,
       poolLoss: reversals.reduce((sum, r) => sum + r.loss, 0n),
+      adjustments: await this.ledger.adjustmentTotals(network),
     };
   }
 

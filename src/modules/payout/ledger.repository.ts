@@ -162,6 +162,28 @@ export class LedgerRepository {
     return balances;
   }
 
+  /** A manual balance adjustment (operator console): positive or negative, the reason as note. */
+  async insertAdjustment(
+    manager: EntityManager,
+    entry: { network: string; minerId: number; amount: bigint; note: string },
+  ): Promise<number> {
+    const result: { insertId: number } = await manager.query(
+      `INSERT INTO ledger_entry (network, miner_id, amount, category, note, created_at)
+       VALUES (?, ?, ?, 'adjustment', ?, UTC_TIMESTAMP(3))`,
+      [entry.network, entry.minerId, entry.amount.toString(), entry.note],
+    );
+    return Number(result.insertId);
+  }
+
+  /** For the audit: manual adjustments, counted apart from credits and payouts. */
+  async adjustmentTotals(network: string): Promise<{ count: number; total: bigint }> {
+    const rows: { n: number | string; total: string | number | null }[] = await this.db.query(
+      "SELECT COUNT(*) n, SUM(amount) total FROM ledger_entry WHERE network = ? AND category = 'adjustment'",
+      [network],
+    );
+    return { count: Number(rows[0].n), total: BigInt(rows[0].total ?? 0) };
+  }
+
   /** For the audit: Σ reversal entries (negative) per reversed block. */
   async reversalsByBlock(network: string): Promise<Map<number, bigint>> {
     const rows: { block_id: number; total: string }[] = await this.db.query(

@@ -34,6 +34,16 @@ export class SlidingWindowLimiter {
     return true;
   }
 
+  /** Whether `take(key)` would succeed now, without counting anything. */
+  allows(key: string): boolean {
+    const now = this.now();
+    if (now - this.windowStart >= this.windowMs) this.roll(now);
+    const count = this.current.get(key) ?? 0;
+    const previous = this.previous.get(key) ?? 0;
+    const overlap = 1 - (now - this.windowStart) / this.windowMs;
+    return count + 1 <= this.limit && count + 1 + previous * overlap <= this.limit;
+  }
+
   /** Whole seconds until the current window ends (a fair Retry-After). */
   retryAfterSeconds(): number {
     return Math.max(1, Math.ceil((this.windowStart + this.windowMs - this.now()) / 1000));

@@ -4,9 +4,11 @@ import { bigintTransformer, idTransformer } from '../../../database/bigint.trans
 /**
  * share: a block's credit; payout: a payment's hold (negative); payout_refund: a hold given back
  * when the send provably failed; refund_reversal: a refund taken back when the "failed" send later
- * showed up in the wallet; reversal: a credit taken back when its block was orphaned after shareout.
+ * showed up in the wallet; reversal: a credit taken back when its block was orphaned after shareout;
+ * adjustment: a manual correction by the operator (console), with its reason as the note.
  */
-export type LedgerCategory = 'share' | 'payout' | 'payout_refund' | 'refund_reversal' | 'reversal';
+export type LedgerCategory =
+  'share' | 'payout' | 'payout_refund' | 'refund_reversal' | 'reversal' | 'adjustment';
 
 /**
  * The money ledger: credits (shares of a block) are positive, payouts negative, in base units.

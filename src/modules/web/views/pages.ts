@@ -303,6 +303,8 @@ function ledgerLabel(row: LedgerRow): Html {
       return html`Return cancelled: the payout was sent after all`;
     case 'reversal':
       return html`Block ${row.blockHeight ?? '?'} reversed (orphaned after it was credited)`;
+    case 'adjustment':
+      return html`Adjustment by the pool: ${row.note ?? ''}`;
   }
 }
 

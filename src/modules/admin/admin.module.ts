@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { JobsModule } from '../../jobs/jobs.module';
+import { AuditModule } from '../audit/audit.module';
+import { BlockModule } from '../block/block.module';
+import { PayoutModule } from '../payout/payout.module';
+import { AdminActionRepository } from './admin-action.repository';
+import { AdminReadModel } from './admin-read-model';
+import { AdminReportsService } from './admin-reports.service';
+import { AdminApiController } from './api/admin-api.controller';
+import { DeadLettersService } from './dead-letters.service';
+import { MinerAdminService } from './miner-admin.service';
+import { MinerControlRepository } from './miner-control.repository';
+import { AdminPagesController } from './pages/admin-pages.controller';
+
+/**
+ * The operator console (`/admin`): backend role only, and only when ADMIN_TOKEN(_FILE) is set.
+ * Authentication is the admin gate's (auth/admin-gate.ts, installed in bootstrap); this module
+ * holds the pages, the JSON API and the services behind them. Owns `admin_action`.
+ */
+@Module({
+  imports: [JobsModule, BlockModule, PayoutModule, AuditModule],
+  controllers: [AdminApiController, AdminPagesController],
+  providers: [
+    AdminActionRepository,
+    AdminReadModel,
+    MinerControlRepository,
+    MinerAdminService,
+    AdminReportsService,
+    DeadLettersService,
+  ],
+})
+export class AdminModule {}
