@@ -130,6 +130,8 @@ export class AppConfig {
     /** Vardiff: shares per minute a miner should find at its rated target. */
     ratingSharesPerMinute: number;
   };
+  /** How often a backend samples the ledger's health, the node's tip and the queues for /metrics. */
+  readonly metricsSampleSeconds: number;
   /** False for one-shot CLI commands: no queue consumer, no scheduled jobs. */
   readonly runBackgroundWork: boolean;
   /** Scheduled pruning of old rows, in bounded batches. */
@@ -248,6 +250,7 @@ export class AppConfig {
       ratingDays: read.int('RATING_DAYS', 3, 1, 365),
       ratingSharesPerMinute: read.int('RATING_SHARES_PER_MINUTE', 4, 1, 10_000),
     };
+    this.metricsSampleSeconds = read.number('METRICS_SAMPLE_SECONDS', 60, 0.1, 3600);
     this.runBackgroundWork = read.bool('RUN_BACKGROUND_WORK', true);
     this.cleanup = {
       intervalSeconds: read.int('CLEANUP_INTERVAL_SECONDS', 3600, 1, 7 * 86400),
