@@ -1,4 +1,4 @@
-import { HealthIndicatorFunction } from '@nestjs/terminus';
+import { HealthIndicatorFunction, HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthGauge } from './health-gauge';
 
 describe('HealthGauge', () => {
@@ -7,10 +7,10 @@ describe('HealthGauge', () => {
     const indicators: HealthIndicatorFunction[] = [
       () => Promise.resolve({ database: { status: 'up' } }),
       () => Promise.resolve({ broker: { status: 'down', message: 'not connected' } }),
-      () =>
-        nodeThrows
-          ? Promise.reject(new Error('database gone'))
-          : Promise.resolve({ node_main: { status: 'up' } }),
+      async (): Promise<HealthIndicatorResult> => {
+        if (nodeThrows) throw new Error('database gone');
+        return { node_main: { status: 'up' } };
+      },
     ];
     const gauge = new HealthGauge(indicators);
     expect(await gauge.read()).toEqual(
