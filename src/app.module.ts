@@ -10,12 +10,13 @@ import { HealthModule } from './modules/health/health.module';
 import { NodeHealthIndicators } from './modules/health/node-health.indicators';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { MiningModule } from './modules/mining/mining.module';
+import { MonitoringModule } from './modules/monitoring/monitoring.module';
 import { PayoutModule } from './modules/payout/payout.module';
 import { SolutionModule } from './modules/solution/solution.module';
 import { WebModule } from './modules/web/web.module';
 
 const FRONTEND_FEATURES = [MiningModule, WebModule];
-const BACKEND_FEATURES = [SolutionModule, BlockModule, PayoutModule, AuditModule];
+const BACKEND_FEATURES = [SolutionModule, BlockModule, PayoutModule, AuditModule, MonitoringModule];
 /** The operator console is mounted only when a token is configured (off by default). */
 function consoleOf(config: AppConfig) {
   return config.admin ? [AdminModule] : [];

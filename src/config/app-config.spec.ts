@@ -24,6 +24,7 @@ describe('AppConfig (the environment contract)', () => {
     expect(config.httpPort).toBe(8000);
     expect(config.networks).toEqual(['main']);
     expect(config.trustProxy).toBe(false);
+    expect(config.metricsSampleSeconds).toBe(60);
     expect(
       new AppConfig({ ...base(), ROLE: 'backend', NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998' })
         .httpPort,
@@ -49,6 +50,11 @@ describe('AppConfig (the environment contract)', () => {
     ],
     ['POOL_ADDRESS_TEST', { NETWORKS: 'main,test' }, /POOL_ADDRESS_TEST is required/],
     ['TRUST_PROXY', { TRUST_PROXY: 'maybe' }, /TRUST_PROXY must be true or false/],
+    [
+      'METRICS_SAMPLE_SECONDS',
+      { METRICS_SAMPLE_SECONDS: '0' },
+      /METRICS_SAMPLE_SECONDS must be between 0.1 and 3600/,
+    ],
   ])('names the bad variable: %s', (_name, change, message) => {
     expect(errorFor({ ...base(), ...change })).toMatch(message);
   });

@@ -133,6 +133,8 @@ export class AppConfig {
   };
   /** The operator console (backend role): null unless ADMIN_TOKEN or ADMIN_TOKEN_FILE is set. */
   readonly admin: AdminConfig | null;
+  /** How often a backend samples the ledger's health, the node's tip and the queues for /metrics. */
+  readonly metricsSampleSeconds: number;
   /** False for one-shot CLI commands: no queue consumer, no scheduled jobs. */
   readonly runBackgroundWork: boolean;
   /** Scheduled pruning of old rows, in bounded batches. */
@@ -260,6 +262,7 @@ export class AppConfig {
           sessionHours: read.number('ADMIN_SESSION_HOURS', 8, 0.01, 24 * 30),
         }
       : null;
+    this.metricsSampleSeconds = read.number('METRICS_SAMPLE_SECONDS', 60, 0.1, 3600);
     this.runBackgroundWork = read.bool('RUN_BACKGROUND_WORK', true);
     this.cleanup = {
       intervalSeconds: read.int('CLEANUP_INTERVAL_SECONDS', 3600, 1, 7 * 86400),

@@ -35,6 +35,10 @@ export interface FundingReport {
   required: bigint;
   /** Wallet balance + immature balance. */
   available: bigint;
+  /** The wallet's balance alone: what a payout can send today. */
+  spendable: bigint;
+  /** Coinbases still maturing (pool blocks not yet shared out, mostly). */
+  immature: bigint;
   surplus: bigint;
   ok: boolean;
 }
@@ -213,6 +217,8 @@ export class AuditService {
       network,
       required,
       available,
+      spendable: wallet.balance,
+      immature: wallet.immature_balance,
       surplus: available - required,
       ok: available >= required,
     };

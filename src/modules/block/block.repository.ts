@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { BlockStatus } from './entities/block.entity';
+import { BLOCK_STATUSES, BlockStatus } from './entities/block.entity';
 
 export interface NewBlock {
   network: string;
@@ -345,6 +345,19 @@ export class BlockRepository {
       hash: r.hash,
       subsidy: BigInt(r.subsidy),
     }));
+  }
+
+  /** Pool blocks per status (every status present, 0 when none), for /metrics. */
+  async poolBlocksByStatus(network: string): Promise<Map<BlockStatus, number>> {
+    const rows: { status: BlockStatus; n: number | string }[] = await this.db.query(
+      'SELECT status, COUNT(*) n FROM block WHERE network = ? AND is_pool_block = 1 GROUP BY status',
+      [network],
+    );
+    const counts = new Map<BlockStatus, number>(
+      BLOCK_STATUSES.map((status) => [status, 0] as const),
+    );
+    for (const r of rows) counts.set(r.status, Number(r.n));
+    return counts;
   }
 
   async unsharedPoolSubsidy(network: string): Promise<bigint> {

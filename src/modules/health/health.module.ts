@@ -2,6 +2,7 @@ import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { HealthIndicatorFunction, TerminusModule } from '@nestjs/terminus';
 import { MessagingModule } from '../../messaging/messaging.module';
 import { HealthController } from './health.controller';
+import { HealthGauge } from './health-gauge';
 import { HEALTH_INDICATORS } from './health.tokens';
 import { InfrastructureIndicators } from './infrastructure.indicators';
 
@@ -32,7 +33,7 @@ export class HealthModule {
         ...(extra?.imports ?? []),
       ],
       controllers: [HealthController],
-      providers: [InfrastructureIndicators, indicators, ...injectExtra],
+      providers: [InfrastructureIndicators, indicators, HealthGauge, ...injectExtra],
     };
   }
 }

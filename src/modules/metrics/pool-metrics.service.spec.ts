@@ -1,4 +1,6 @@
+import { randomAddress } from '../../biblepay/address';
 import { errorBody, ProtocolError, solutionAcceptedBody } from '../../biblepay/pool-protocol';
+import { AppConfig } from '../../config/app-config';
 import { outcomeOf, PoolMetrics } from './pool-metrics.service';
 
 describe('outcomeOf', () => {
@@ -38,5 +40,25 @@ describe('PoolMetrics', () => {
     const text = await m.metrics();
     expect(text).toContain('purepool_payout_amount_base_units_total{network="main"} 1234567890');
     expect(text).toContain('purepool_payouts_total{network="main",status="failed"} 1');
+  });
+
+  it('starts the series the alert rules compare over time at 0, per role', async () => {
+    const env = {
+      DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/purepool',
+      AMQP_URL: 'amqp://u:p@127.0.0.1:5672/purepool',
+      POOL_ADDRESS_MAIN: randomAddress('main'),
+      NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998',
+    };
+    const backend = await new PoolMetrics(new AppConfig({ ...env, ROLE: 'backend' })).metrics();
+    expect(backend).toContain('purepool_payouts_total{network="main",status="failed"} 0');
+    expect(backend).toContain(
+      'purepool_solutions_total{network="main",result="accepted",reason=""} 0',
+    );
+    expect(backend).not.toContain('purepool_action_requests_total{');
+    const frontend = await new PoolMetrics(new AppConfig({ ...env, ROLE: 'frontend' })).metrics();
+    expect(frontend).toContain(
+      'purepool_action_requests_total{action="readytomine2",outcome="ok"} 0',
+    );
+    expect(frontend).not.toContain('purepool_payouts_total{');
   });
 });

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RpcCallOutcome } from '../../biblepay/rpc';
 import { ProtocolError } from '../../biblepay/pool-protocol';
+import { AppConfig } from '../../config/app-config';
 
 /** Wallet actions we answer; anything else is counted as `unknown` so a client cannot mint labels. */
 const ACTIONS = ['readytomine2', 'solution'] as const;
@@ -94,8 +95,29 @@ export class PoolMetrics {
   private readonly getworkOk = this.actionRequests.labels('readytomine2', 'ok');
   private readonly intakeOk = this.actionRequests.labels('solution', 'ok');
 
-  constructor() {
+  constructor(@Optional() config?: AppConfig) {
     collectDefaultMetrics({ register: this.registry });
+    if (config) this.startAtZero(config);
+  }
+
+  /**
+   * The series the alert rules compare over time exist from the start at 0: a counter's first
+   * sample is its baseline for rate() and increase(), so a first failed payout or a first accepted
+   * share counted on a series born at 1 would be invisible to them.
+   */
+  private startAtZero(config: AppConfig): void {
+    if (config.runsFrontend) {
+      this.getworkOk.inc(0);
+      this.intakeOk.inc(0);
+    }
+    if (!config.runsBackend) return;
+    for (const network of config.networks) {
+      this.solutions.inc({ network, result: 'accepted', reason: '' }, 0);
+      this.blocksFound.inc({ network, pool: 'true' }, 0);
+      for (const status of ['sent', 'failed', 'uncertain'])
+        this.payouts.inc({ network, status }, 0);
+      this.payoutAmount.inc({ network }, 0);
+    }
   }
 
   /** One `/Action.aspx` answer: `body` is what the wallet got, `seconds` how long it took. */
@@ -176,6 +198,25 @@ export class PoolMetrics {
           const value = await read(network).catch(() => null);
           if (value !== null) this.set({ network }, value);
         }
+      },
+    });
+  }
+
+  /** Like sampledGauge, one series per key `read` returns under the label `label`. */
+  sampledGaugeBy(
+    name: string,
+    help: string,
+    label: string,
+    read: () => Promise<ReadonlyMap<string, number>>,
+  ): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [this.registry],
+      async collect() {
+        const values = await read().catch(() => new Map<string, number>());
+        for (const [key, value] of values) this.set({ [label]: key }, value);
       },
     });
   }

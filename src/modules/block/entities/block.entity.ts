@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintTransformer, idTransformer } from '../../../database/bigint.transformer';
 
-export type BlockStatus = 'pending' | 'mature' | 'orphaned' | 'shared';
+export const BLOCK_STATUSES = ['pending', 'mature', 'orphaned', 'shared'] as const;
+export type BlockStatus = (typeof BLOCK_STATUSES)[number];
 
 /** A block of the chain as the walk saw it; pool blocks carry a round and a shareout. */
 @Entity('block')

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { Network } from '../../biblepay/network';
+import { NodeClients } from '../../biblepay/node-clients';
+import { DEAD_LETTER_QUEUE, SOLUTION_QUEUE } from '../../messaging/broker-topology';
+import { AuditService } from '../audit/audit.service';
+import { BlockRepository } from '../block/block.repository';
+import { PaymentRepository } from '../payout/payment.repository';
+import { LedgerHealth, ledgerHealthOf } from './ledger-health';
+import { QueueInspector, QueueStats } from './queue-inspector';
+
+/**
+ * What the monitoring jobs sample: the node's tip, the ledger's health (the audit and the funding
+ * report themselves, not a second implementation of them) and the broker's queues.
+ */
+@Injectable()
+export class HealthSampler {
+  constructor(
+    private readonly nodes: NodeClients,
+    private readonly audit: AuditService,
+    private readonly blocks: BlockRepository,
+    private readonly payments: PaymentRepository,
+    private readonly queues: QueueInspector,
+  ) {}
+
+  /** The node's tip and when its block was made (unix ms, by the node's own clock). */
+  async tip(network: Network): Promise<{ height: number; timeMs: number }> {
+    const info = await this.nodes.of(network).pinfo();
+    return { height: info.height, timeMs: Date.now() - info.elapsed * 1000 };
+  }
+
+  async ledger(network: Network, now: Date): Promise<LedgerHealth> {
+    const audit = await this.audit.audit(network, now);
+    const funding = await this.audit.funding(network);
+    const open = await this.payments.openIntents(network);
+    const poolBlocks = await this.blocks.poolBlocksByStatus(network);
+    return ledgerHealthOf(audit, funding, open, poolBlocks, now);
+  }
+
+  async brokerQueues(): Promise<{ solutions: QueueStats | null; deadLetters: QueueStats | null }> {
+    return {
+      solutions: await this.queues.inspect(SOLUTION_QUEUE),
+      deadLetters: await this.queues.inspect(DEAD_LETTER_QUEUE),
+    };
+  }
+}
