@@ -3,6 +3,7 @@ import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { RejectReason } from './reject-reason';
 import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
 import { Verdict } from './solution-validator.service';
+import { backoffMs } from '../../server/backoff';
 
 export interface RecordResult {
   accepted: number;
@@ -38,7 +39,7 @@ export class SolutionRecorder {
           (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT')
         )
           throw error;
-        await new Promise((r) => setTimeout(r, 20 * attempt));
+        await new Promise((r) => setTimeout(r, backoffMs(attempt - 1, 20, 1000)));
       }
     }
   }
