@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { withLease } from '../../jobs/job-lease';
 import { JobScheduler } from '../../jobs/job-scheduler.service';
-import { SolutionRepository } from './solution.repository';
+import { BlockRepository } from '../block/block.repository';
+import { WorkRepository } from '../mining/work.repository';
+import { SolutionCleanupRepository } from './solution-cleanup.repository';
 
 const DAY_MS = 86_400_000;
 
@@ -18,7 +20,9 @@ export class SolutionCleanupService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SolutionCleanupService.name);
 
   constructor(
-    private readonly repository: SolutionRepository,
+    private readonly repository: SolutionCleanupRepository,
+    private readonly works: WorkRepository,
+    private readonly blocks: BlockRepository,
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly scheduler: JobScheduler,
@@ -38,11 +42,9 @@ export class SolutionCleanupService implements OnApplicationBootstrap {
     const c = this.config.cleanup;
     const ago = (ms: number): Date => new Date(now.getTime() - ms);
     const result = {
-      work: await this.drain((n) =>
-        this.repository.deleteOldWork(ago(c.workRetentionDays * DAY_MS), n),
-      ),
+      work: await this.drain((n) => this.works.deleteOld(ago(c.workRetentionDays * DAY_MS), n)),
       solutions: await this.drain((n) =>
-        this.repository.deleteOldSettledSolutions(ago(c.solutionRetentionDays * DAY_MS), n),
+        this.deleteSettledSolutions(ago(c.solutionRetentionDays * DAY_MS), n),
       ),
       rejected: await this.drain((n) =>
         this.repository.deleteOldRejected(ago(c.rejectedRetentionDays * DAY_MS), n),
@@ -57,6 +59,13 @@ export class SolutionCleanupService implements OnApplicationBootstrap {
     if (Object.values(result).some((n) => n > 0))
       this.logger.log(`cleanup: ${JSON.stringify(result)}`);
     return result;
+  }
+
+  /** Only shares whose round is settled (its block shared out: the split is final) may go. */
+  private async deleteSettledSolutions(before: Date, limit: number): Promise<number> {
+    const rounds = await this.repository.roundsWithOldSolutions(before, 500);
+    const settled = await this.blocks.sharedAmong(rounds);
+    return this.repository.deleteOldSolutionsOfRounds(settled, before, limit);
   }
 
   private async drain(step: (limit: number) => Promise<number>): Promise<number> {

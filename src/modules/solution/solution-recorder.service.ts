@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { RejectReason } from './reject-reason';
+import { MinerRepository } from '../mining/miner.repository';
 import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
 import { Verdict } from './solution-validator.service';
 import { backoffMs } from '../../server/backoff';
@@ -23,6 +24,7 @@ const DEADLOCK_RETRIES = 5;
 export class SolutionRecorder {
   constructor(
     private readonly repository: SolutionRepository,
+    private readonly miners: MinerRepository,
     @Optional() private readonly metrics?: PoolMetrics,
   ) {}
 
@@ -83,7 +85,7 @@ export class SolutionRecorder {
 
       const lastAccepted = new Map<number, Date>();
       for (const row of inserted) lastAccepted.set(row.minerId, row.insertedAt);
-      await this.repository.touchMiners(manager, lastAccepted);
+      await this.miners.touchLastAccepted(manager, lastAccepted);
       const result = {
         accepted: inserted.length,
         rejected: newRejected.length,

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { BiblepayNodeModule } from '../../biblepay/biblepay-node.module';
 import { JobsModule } from '../../jobs/jobs.module';
+import { BlockModule } from '../block/block.module';
+import { MinerStoreModule } from '../mining/miner-store.module';
+import { SolutionCleanupRepository } from './solution-cleanup.repository';
 import { MessagingModule } from '../../messaging/messaging.module';
 import { ChainHistory } from './chain-history.service';
 import { SolutionCleanupService } from './solution-cleanup.service';
@@ -21,7 +24,14 @@ import { SolutionValidator } from './solution-validator.service';
  * to SolutionBatchController → SolutionPipeline.
  */
 @Module({
-  imports: [MessagingModule, BiblepayNodeModule, SolutionStoreModule, JobsModule],
+  imports: [
+    MessagingModule,
+    BiblepayNodeModule,
+    SolutionStoreModule,
+    MinerStoreModule,
+    BlockModule,
+    JobsModule,
+  ],
   controllers: [SolutionBatchController],
   providers: [
     SolutionQueueServer,
@@ -32,6 +42,7 @@ import { SolutionValidator } from './solution-validator.service';
     RejectedStringBudget,
     MinerSuspender,
     SolutionCleanupService,
+    SolutionCleanupRepository,
     { provide: SOLUTION_BACKLOG, useExisting: SolutionQueueServer },
   ],
   exports: [SolutionQueueServer, SolutionCleanupService],

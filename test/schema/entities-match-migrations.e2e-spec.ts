@@ -1,0 +1,28 @@
+import { createDataSource } from '../../src/database/data-source';
+import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
+
+/**
+ * The schema is written twice — as entities (what the code maps) and as migrations (what
+ * db:setup creates) — so they can drift apart. TypeORM's own schema diff (what
+ * `npm run migration:generate` would write) over a database built by the migrations must be empty.
+ */
+describe('schema in one place', () => {
+  let store: IsolatedDatabase;
+  beforeAll(async () => {
+    store = await isolatedDatabase('schema');
+  });
+  afterAll(async () => {
+    await store?.drop();
+  });
+
+  it('the entities describe exactly the schema the migrations build', async () => {
+    const dataSource = createDataSource(store.adminUrl, 1);
+    await dataSource.initialize();
+    try {
+      const diff = await dataSource.driver.createSchemaBuilder().log();
+      expect(diff.upQueries.map((q) => q.query)).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
