@@ -22,7 +22,10 @@ function consoleOf(config: AppConfig) {
   return config.admin ? [AdminModule] : [];
 }
 /** Backends also report the node on /health. */
-const BACKEND_HEALTH = { imports: [BiblepayNodeModule], provider: NodeHealthIndicators };
+const BACKEND_HEALTH = {
+  imports: [BiblepayNodeModule, BlockModule],
+  provider: NodeHealthIndicators,
+};
 
 /** HTTP for miners and visitors. Imports nothing that could reach the node or consume the queue. */
 @Module({})

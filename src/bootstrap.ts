@@ -7,6 +7,7 @@ import { AppConfig } from './config/app-config';
 import { createPino, JsonLogger } from './logging/json-logger';
 import { setupAdminApiDocs } from './modules/admin/api/admin-api-docs';
 import { installAdminGate } from './modules/admin/auth/admin-gate';
+import { SolutionQueueServer } from './messaging/solution-queue.server';
 import { setupApiDocs } from './modules/web/api/api-docs';
 import { installRateLimit } from './modules/rate-limit/rate-limit.hook';
 import { refuseWhileClosing } from './server/refuse-while-closing';
@@ -74,5 +75,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // hooks run (server/graceful-shutdown.ts); tests close their apps explicitly.
   if (config.runsFrontend) setupApiDocs(app);
   if (consoleOn) setupAdminApiDocs(app);
+  // The backend consumes the solution queue as a Nest microservice (a custom transport), started
+  // once every module is initialized; main.ts and the tests then only listen on HTTP.
+  if (config.runsBackend && config.runBackgroundWork) {
+    app.connectMicroservice({ strategy: app.get(SolutionQueueServer) });
+    await app.init();
+    await app.startAllMicroservices();
+  }
   return app;
 }

@@ -96,6 +96,8 @@ export class AppConfig {
     nodeRetryMaxSeconds: number;
     /** A share that arrived up to this long after its prev_height stopped being the tip is fresh. */
     staleGraceMs: number;
+    /** Failed tries of a batch (not node outages) before it is dead-lettered. */
+    batchAttempts: number;
   };
   /** The money path (issue 5): blocks, shareout, payouts. Amounts in base units. */
   readonly money: {
@@ -225,6 +227,7 @@ export class AppConfig {
       tipRefreshMs: read.int('NODE_TIP_REFRESH_MS', 1000, 0, 60_000),
       nodeRetryMaxSeconds: read.int('NODE_RETRY_MAX_SECONDS', 30, 1, 3600),
       staleGraceMs: read.int('SOLUTION_STALE_GRACE_MS', 2000, 0, 600_000),
+      batchAttempts: read.int('SOLUTION_BATCH_ATTEMPTS', 5, 1, 1000),
     };
     const mainMaturity = read.int('MATURITY_CONFIRMATIONS_MAIN', 101, 1, 100_000);
     const testMaturity = read.int('MATURITY_CONFIRMATIONS_TEST', 101, 1, 100_000);

@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import type { MigrationInterface } from 'typeorm';
 import type { DatabaseLink } from '../config/link-tls';
+import { backoffMs } from '../server/backoff';
 import { mysqlConnectionOptions } from './database-link';
 import { MIGRATIONS_TABLE } from './data-source';
 import { MIGRATIONS } from './migrations';
@@ -73,7 +74,7 @@ export async function waitForDatabase(
       return connection;
     } catch (error) {
       const e = error as { code?: string; message?: string };
-      const delay = Math.min(maxDelayMs, 1000 * 2 ** Math.min(attempt - 1, 20));
+      const delay = backoffMs(attempt - 1, 1000, maxDelayMs);
       const hint = connectionHint(e.code);
       log.warn(
         `waiting for MySQL at ${where}: ${e.code ?? 'error'} ${e.message ?? ''}${hint} — attempt ${attempt}, next in ${delay / 1000} s`,

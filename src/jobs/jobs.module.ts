@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { JobScheduler } from './job-scheduler.service';
 
-@Module({ providers: [JobScheduler], exports: [JobScheduler] })
+/** Job timers on @nestjs/schedule's registry, each run under its job's lease. */
+@Module({
+  imports: [ScheduleModule.forRoot()],
+  providers: [JobScheduler],
+  exports: [JobScheduler],
+})
 export class JobsModule {}

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
+import { SolutionQueueServer } from '../messaging/solution-queue.server';
 
 interface Log {
   log(message: string): void;
@@ -12,9 +13,11 @@ interface Log {
  * 1. HTTP first: Fastify stops accepting connections, answers requests that still arrive on open
  *    keep-alive connections with 503 + `Connection: close`, and waits for the requests in flight —
  *    a solution being published still gets its broker confirm and its `ok`.
- * 2. Then Nest's hooks (`app.close()`), shallowest module first: the solution consumer stops taking
- *    messages and lets its running batches commit and ack, the publisher's channel closes, then the
- *    broker connection, then (shutdown hooks) the database pool.
+ * 2. The solution queue server (backend) drains: no more messages, running batches commit and ack.
+ *    Explicitly here: Nest closes microservices only after the module destroy and shutdown hooks,
+ *    when the database pool is already gone.
+ * 3. Then Nest's hooks (`app.close()`): the publisher's channel closes, then the broker connection,
+ *    then (shutdown hooks) the database pool.
  * Nest's own `enableShutdownHooks()` would run step 2 before step 1, closing the publisher under
  * requests that are still waiting for their confirms.
  */
@@ -28,7 +31,17 @@ export async function drainAndClose(app: NestFastifyApplication): Promise<void> 
   } finally {
     clearInterval(reaper);
   }
+  await solutionQueueOf(app)?.drain();
   await app.close();
+}
+
+/** The backend's queue consumer; a frontend has none. */
+function solutionQueueOf(app: NestFastifyApplication): SolutionQueueServer | undefined {
+  try {
+    return app.get(SolutionQueueServer, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import type mysql from 'mysql2/promise';
 import { randomAddress } from '../../src/biblepay/address';
 import { bigIntToHash, hashToBigInt } from '../../src/biblepay/hash-target';
 import { RatingService } from '../../src/modules/block/rating.service';
-import { SolutionRepository } from '../../src/modules/solution/solution.repository';
+import { RoundRepository } from '../../src/modules/solution/round.repository';
 import { adminDb, RunningApp, startRole } from '../support/harness';
 import { TEST_HASH_TARGET } from '../support/pool-fixture';
 
@@ -102,7 +102,7 @@ describe('rating and PPLNS windows', () => {
     await addShares(a, [1_000_000], () => new Date(t0 + 2000));
     await addShares(b, [2_000_000], () => new Date(t0 + 3000));
     await addShares(a, [9_000_000], () => new Date(t0 + 10_000)); // after the block: not counted
-    const repo = backend.app.get(SolutionRepository);
+    const repo = backend.app.get(RoundRepository);
     const weights = await repo.lastNWeights('test', new Date(t0 + 5000), 5_500_000n);
     // window 5.5: b 2.0 + a 1.0 + b 1.0 = 4.0, then 1.5 of a's 4.0
     expect(weights.get(b)).toBe(3_000_000n);

@@ -1,6 +1,6 @@
 import { NodeClients } from '../../src/biblepay/node-clients';
 import { ActionController } from '../../src/modules/mining/action.controller';
-import { SolutionConsumer } from '../../src/modules/solution/solution.consumer';
+import { SolutionQueueServer } from '../../src/messaging/solution-queue.server';
 import { startRole } from '../support/harness';
 
 describe('role composition', () => {
@@ -8,7 +8,7 @@ describe('role composition', () => {
     const frontend = await startRole('frontend');
     try {
       expect(() => frontend.app.get(NodeClients, { strict: false })).toThrow();
-      expect(() => frontend.app.get(SolutionConsumer, { strict: false })).toThrow();
+      expect(() => frontend.app.get(SolutionQueueServer, { strict: false })).toThrow();
       expect(frontend.app.get(ActionController, { strict: false })).toBeDefined();
     } finally {
       await frontend.close();

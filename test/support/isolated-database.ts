@@ -9,6 +9,8 @@ export interface IsolatedDatabase {
   frontendUrl: string;
   /** DATABASE_URL for a backend: its own full-rights user on this database. */
   backendUrl: string;
+  /** Root's URL into this database (schema inspection). */
+  adminUrl: string;
   db: mysql.Connection;
   factories: Factories;
   drop(): Promise<void>;
@@ -43,6 +45,7 @@ export async function isolatedDatabase(label: string): Promise<IsolatedDatabase>
   return {
     frontendUrl,
     backendUrl,
+    adminUrl: adminUrl.toString(),
     db,
     factories: new Factories(db),
     drop: async () => {

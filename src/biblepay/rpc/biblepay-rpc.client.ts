@@ -36,6 +36,7 @@ import {
   WalletTransaction,
 } from './rpc.types';
 import { NodeRpcEndpoint, parseNodeRpcUrl } from './rpc-url';
+import { backoffMs } from '../../server/backoff';
 
 export type RpcCallOutcome = 'ok' | 'rpc_error' | 'transport_error';
 
@@ -283,8 +284,7 @@ export class BiblepayRpcClient {
 
   /** Exponential, with "equal jitter" so that many callers do not retry in step. */
   private backoffMs(retry: number): number {
-    const ceiling = Math.min(this.retryBaseDelayMs * 2 ** retry, MAX_RETRY_DELAY_MS);
-    return ceiling / 2 + (Math.random() * ceiling) / 2;
+    return backoffMs(retry, this.retryBaseDelayMs, MAX_RETRY_DELAY_MS, { jitter: 'equal' });
   }
 
   private async attemptCall<T>(rpcCall: RpcCall<T>, timeoutMs: number): Promise<T> {

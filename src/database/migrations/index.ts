@@ -7,6 +7,7 @@ import { MinerSuspension1796000000003 } from './1796000000003-miner-suspension';
 import { JobLease1796000000004 } from './1796000000004-job-lease';
 import { ReversalsAndSetAsides1796000000005 } from './1796000000005-reversals-and-set-asides';
 import { AdminAction1796000000006 } from './1796000000006-admin-action';
+import { TimestampDefaults1796000000007 } from './1796000000007-timestamp-defaults';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   JobLease1796000000004,
   ReversalsAndSetAsides1796000000005,
   AdminAction1796000000006,
+  TimestampDefaults1796000000007,
 ];

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JobsModule } from '../../jobs/jobs.module';
 import { AuditModule } from '../audit/audit.module';
 import { BlockModule } from '../block/block.module';
+import { MinerStoreModule } from '../mining/miner-store.module';
 import { PayoutModule } from '../payout/payout.module';
 import { AdminActionRepository } from './admin-action.repository';
 import { AdminReadModel } from './admin-read-model';
@@ -9,7 +10,6 @@ import { AdminReportsService } from './admin-reports.service';
 import { AdminApiController } from './api/admin-api.controller';
 import { DeadLettersService } from './dead-letters.service';
 import { MinerAdminService } from './miner-admin.service';
-import { MinerControlRepository } from './miner-control.repository';
 import { AdminPagesController } from './pages/admin-pages.controller';
 
 /**
@@ -18,12 +18,11 @@ import { AdminPagesController } from './pages/admin-pages.controller';
  * holds the pages, the JSON API and the services behind them. Owns `admin_action`.
  */
 @Module({
-  imports: [JobsModule, BlockModule, PayoutModule, AuditModule],
+  imports: [JobsModule, BlockModule, PayoutModule, AuditModule, MinerStoreModule],
   controllers: [AdminApiController, AdminPagesController],
   providers: [
     AdminActionRepository,
     AdminReadModel,
-    MinerControlRepository,
     MinerAdminService,
     AdminReportsService,
     DeadLettersService,

@@ -5,7 +5,7 @@ import { BaseUnits, baseToCoins } from '../../biblepay/amount';
 import { LedgerRepository } from '../payout/ledger.repository';
 import { AdminActionRepository } from './admin-action.repository';
 import type { MinerRef } from './admin-input';
-import { LockedMiner, MinerControlRepository } from './miner-control.repository';
+import { MinerRepository } from '../mining/miner.repository';
 
 /** Who acts, for the trail. */
 export interface ActionContext {
@@ -19,6 +19,8 @@ export interface MinerSwitchResult extends MinerRef {
   changed: boolean;
   actionId: number | null;
 }
+
+type LockedMiner = { id: number; disabled: boolean };
 
 export interface AdjustmentPreview extends MinerRef {
   amount: BaseUnits;
@@ -42,7 +44,7 @@ export class MinerAdminService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly miners: MinerControlRepository,
+    private readonly miners: MinerRepository,
     private readonly ledger: LedgerRepository,
     private readonly trail: AdminActionRepository,
   ) {}
@@ -148,7 +150,7 @@ export class MinerAdminService {
   }
 
   private async lockMiner(manager: EntityManager, ref: MinerRef): Promise<LockedMiner> {
-    const miner = await this.miners.lock(manager, ref.network, ref.address);
+    const miner = await this.miners.lockForUpdate(manager, ref.network, ref.address);
     if (!miner) throw new NotFoundException(`no miner ${ref.address} on ${ref.network}`);
     return miner;
   }

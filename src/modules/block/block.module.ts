@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BiblepayNodeModule } from '../../biblepay/biblepay-node.module';
 import { JobsModule } from '../../jobs/jobs.module';
+import { MinerStoreModule } from '../mining/miner-store.module';
 import { PayoutModule } from '../payout/payout.module';
 import { SolutionStoreModule } from '../solution/solution-store.module';
 import { BlockJobs } from './block-jobs.service';
@@ -13,7 +14,7 @@ import { ShareoutService } from './shareout.service';
 
 /** Backend: chain walk, rounds, maturity and orphans, shareout, rating. Owns `block`. */
 @Module({
-  imports: [BiblepayNodeModule, JobsModule, SolutionStoreModule, PayoutModule],
+  imports: [BiblepayNodeModule, JobsModule, SolutionStoreModule, MinerStoreModule, PayoutModule],
   providers: [
     BlockRepository,
     ChainWalker,

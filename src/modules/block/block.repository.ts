@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BLOCK_STATUSES, BlockStatus } from './entities/block.entity';
+import { insertRows } from '../../database/multi-row-insert';
+import { MinerRepository } from '../mining/miner.repository';
 
 export interface NewBlock {
   network: string;
@@ -53,7 +55,10 @@ const POOL_BLOCK_COLUMNS = 'id, network, height, hash, chain_time, subsidy, stat
 /** Every query on `block`. */
 @Injectable()
 export class BlockRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly miners: MinerRepository,
+  ) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
@@ -70,16 +75,16 @@ export class BlockRepository {
   /** Stores walked blocks; a pool block's finder is looked up by the MINERGUID in its coinbase. */
   async insertBlocks(blocks: readonly NewBlock[]): Promise<void> {
     if (blocks.length === 0) return;
-    await this.db.query(
+    const finders = await this.miners.idsByGuid(
+      blocks.flatMap((b) => (b.minerGuid ? [b.minerGuid] : [])),
+    );
+    const now = new Date();
+    await insertRows(
+      this.db,
       `INSERT IGNORE INTO block (network, height, hash, chain_time, subsidy, recipient, miner_guid, miner_id,
-         is_pool_block, status, confirmations, created_at)
-       VALUES ${blocks
-         .map(
-           () =>
-             "(?, ?, ?, ?, ?, ?, ?, (SELECT id FROM miner WHERE guid = ? LIMIT 1), ?, 'pending', ?, UTC_TIMESTAMP(3))",
-         )
-         .join(',')}`,
-      blocks.flatMap((b) => [
+         is_pool_block, status, confirmations, created_at)`,
+      blocks,
+      (b) => [
         b.network,
         b.height,
         b.hash,
@@ -87,10 +92,12 @@ export class BlockRepository {
         b.subsidy.toString(),
         b.recipient,
         b.minerGuid,
-        b.minerGuid,
+        (b.minerGuid && finders.get(b.minerGuid)) ?? null,
         b.isPoolBlock,
+        'pending',
         b.confirmations,
-      ]),
+        now,
+      ],
     );
   }
 
@@ -366,5 +373,15 @@ export class BlockRepository {
       [network],
     );
     return BigInt(rows[0]?.total ?? 0);
+  }
+
+  /** Which of these blocks are shared out (their rounds are final). */
+  async sharedAmong(blockIds: readonly number[]): Promise<number[]> {
+    if (blockIds.length === 0) return [];
+    const rows: { id: number | string }[] = await this.db.query(
+      `SELECT id FROM block WHERE id IN (${blockIds.map(() => '?').join(',')}) AND status = 'shared'`,
+      [...blockIds],
+    );
+    return rows.map((r) => Number(r.id));
   }
 }

@@ -5,7 +5,7 @@ import { NodeClients } from '../../biblepay/node-clients';
 import { RpcError } from '../../biblepay/rpc';
 import { AppConfig } from '../../config/app-config';
 import { SOLUTION_BACKLOG, SolutionBacklog } from '../solution/solution-backlog';
-import { SolutionRepository } from '../solution/solution.repository';
+import { RoundRepository } from '../solution/round.repository';
 import { BlockRepository, PoolBlock } from './block.repository';
 
 /**
@@ -24,7 +24,7 @@ export class RoundKeeper {
 
   constructor(
     private readonly blocks: BlockRepository,
-    private readonly solutions: SolutionRepository,
+    private readonly rounds: RoundRepository,
     private readonly nodes: NodeClients,
     private readonly config: AppConfig,
     private readonly moduleRef: ModuleRef,
@@ -70,7 +70,7 @@ export class RoundKeeper {
             continue;
           }
           await this.blocks.transaction(async (manager) => {
-            await this.solutions.assignRound(manager, network, block.id, roundEnd(block));
+            await this.rounds.assignRound(manager, network, block.id, roundEnd(block));
             await this.blocks.markRoundAssigned(manager, block.id);
           });
           block.roundAssigned = true;
@@ -161,7 +161,7 @@ export class RoundKeeper {
       if (!(await this.blocks.transition(block.id, block.status, 'orphaned', 0, manager))) {
         return false; // another run shared it out or orphaned it first
       }
-      await this.solutions.moveRound(manager, block.id, next?.id ?? null);
+      await this.rounds.moveRound(manager, block.id, next?.id ?? null);
       return true;
     });
     if (!orphaned) {

@@ -4,7 +4,7 @@ import { Network } from '../../biblepay/network';
 import { AppConfig } from '../../config/app-config';
 import { assertLeaseHeld } from '../../jobs/job-lease';
 import { LedgerRepository } from '../payout/ledger.repository';
-import { SolutionRepository } from '../solution/solution.repository';
+import { RoundRepository } from '../solution/round.repository';
 import { BlockRepository, PoolBlock } from './block.repository';
 import { PayoutScheme } from './schemes/payout-scheme';
 import { PplnsScheme } from './schemes/pplns.scheme';
@@ -39,13 +39,13 @@ export class ShareoutService {
   constructor(
     private readonly blocks: BlockRepository,
     private readonly ledger: LedgerRepository,
-    solutions: SolutionRepository,
+    rounds: RoundRepository,
     private readonly config: AppConfig,
   ) {
     this.scheme =
       config.money.scheme === 'pplns'
-        ? new PplnsScheme(solutions, config.money.pplnsWindowShares)
-        : new PropScheme(solutions);
+        ? new PplnsScheme(rounds, config.money.pplnsWindowShares)
+        : new PropScheme(rounds);
   }
 
   async run(

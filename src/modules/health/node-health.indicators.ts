@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { NodeClients } from '../../biblepay/node-clients';
+import { BlockRepository } from '../block/block.repository';
 
 /**
  * `node_<network>` indicators for /health: the node answers getblockcount within 3 s. A node behind
@@ -15,7 +14,7 @@ export class NodeHealthIndicators {
   constructor(
     private readonly nodes: NodeClients,
     private readonly indicator: HealthIndicatorService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly blocks: BlockRepository,
   ) {}
 
   indicators(): HealthIndicatorFunction[] {
@@ -27,11 +26,7 @@ export class NodeHealthIndicators {
       } catch (error) {
         return check.down({ message: (error as Error).message });
       }
-      const rows: { h: number | null }[] = await this.db.query(
-        "SELECT MAX(height) h FROM block WHERE network = ? AND status <> 'orphaned'",
-        [network],
-      );
-      const seen = rows[0]?.h === null || rows[0]?.h === undefined ? null : Number(rows[0].h);
+      const seen = await this.blocks.lastHeight(network);
       if (seen !== null && height < seen) {
         return check.up({
           height,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export interface MinerRow {
   id: number;
@@ -21,9 +21,14 @@ interface RawMiner {
   suspended_reason: string | null;
 }
 
+const placeholders = (n: number): string => Array(n).fill('?').join(',');
+
 /**
- * Every query the frontend makes on miner and worker. Creation is INSERT IGNORE + SELECT: the
- * frontend's DB user may only insert, and the unique indexes settle races between frontends.
+ * Every query on miner and worker (owned by the mining module; other modules reach them through
+ * MinerStoreModule). The frontend finds and creates: INSERT IGNORE + SELECT, since its DB user may
+ * only insert and the unique indexes settle races between frontends. The backend's changes —
+ * suspension, rating, last accepted share, the console's on/off switch — are the methods below
+ * findOrCreateWorker; only the backend's DB user may run them.
  */
 @Injectable()
 export class MinerRepository {
@@ -92,5 +97,78 @@ export class MinerRepository {
     const created = await find();
     if (created === null) throw new Error(`worker ${minerId}/${name} vanished after insert`);
     return created;
+  }
+
+  /** Payout addresses of these miners. */
+  async addresses(minerIds: readonly number[]): Promise<Map<number, string>> {
+    if (minerIds.length === 0) return new Map();
+    const unique = [...new Set(minerIds)];
+    const rows: { id: number | string; address: string }[] = await this.db.query(
+      `SELECT id, address FROM miner WHERE id IN (${placeholders(unique.length)})`,
+      unique,
+    );
+    return new Map(rows.map((r) => [Number(r.id), r.address]));
+  }
+
+  /** Miner ids by MINERGUID (the chain walk names the miner of a pool block by it). */
+  async idsByGuid(guids: readonly string[]): Promise<Map<string, number>> {
+    if (guids.length === 0) return new Map();
+    const unique = [...new Set(guids)];
+    const rows: { id: number | string; guid: string }[] = await this.db.query(
+      `SELECT id, guid FROM miner WHERE guid IN (${placeholders(unique.length)})`,
+      unique,
+    );
+    return new Map(rows.map((r) => [r.guid, Number(r.id)]));
+  }
+
+  /** Suspends a miner until `until` unless a suspension is already in force. */
+  async suspend(minerId: number, until: Date, reason: string, now: Date): Promise<boolean> {
+    const result: { affectedRows?: number } = await this.db.query(
+      `UPDATE miner SET suspended_until = ?, suspended_reason = ?
+        WHERE id = ? AND (suspended_until IS NULL OR suspended_until <= ?)`,
+      [until, reason.slice(0, 160), minerId, now],
+    );
+    return (result.affectedRows ?? 0) > 0;
+  }
+
+  /** Keeps miner.last_accepted_solution_at current (ids sorted: a fixed lock order avoids deadlocks). */
+  async touchLastAccepted(manager: EntityManager, lastAccepted: Map<number, Date>): Promise<void> {
+    for (const [minerId, at] of [...lastAccepted.entries()].sort((a, b) => a[0] - b[0])) {
+      await manager.query(
+        `UPDATE miner SET last_accepted_solution_at = GREATEST(COALESCE(last_accepted_solution_at, ?), ?) WHERE id = ?`,
+        [at, at, minerId],
+      );
+    }
+  }
+
+  /** The rating job's result: share efficiency and the hash target it chose (null: the base). */
+  async rate(minerId: number, rating: string, hashTarget: string | null): Promise<void> {
+    await this.db.query('UPDATE miner SET rating = ?, hash_target = ? WHERE id = ?', [
+      rating,
+      hashTarget,
+      minerId,
+    ]);
+  }
+
+  /** The console's switch: the miner row locked for the transaction, with its current state. */
+  async lockForUpdate(
+    manager: EntityManager,
+    network: string,
+    address: string,
+  ): Promise<{ id: number; disabled: boolean } | null> {
+    const rows: { id: number | string; disabled: number }[] = await manager.query(
+      'SELECT id, disabled FROM miner WHERE network = ? AND address = ? FOR UPDATE',
+      [network, address],
+    );
+    return rows.length ? { id: Number(rows[0].id), disabled: Boolean(rows[0].disabled) } : null;
+  }
+
+  /** Conditional on the state read under the lock: true when this call changed it. */
+  async setDisabled(manager: EntityManager, minerId: number, disabled: boolean): Promise<boolean> {
+    const result: { affectedRows: number } = await manager.query(
+      'UPDATE miner SET disabled = ? WHERE id = ? AND disabled = ?',
+      [disabled ? 1 : 0, minerId, disabled ? 0 : 1],
+    );
+    return result.affectedRows === 1;
   }
 }

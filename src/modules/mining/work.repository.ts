@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { insertRows } from '../../database/multi-row-insert';
 
 export interface NewWork {
   id: string;
@@ -16,20 +17,32 @@ export interface NewWork {
   createdAt: Date;
 }
 
-const COLUMNS =
-  '(id, network, miner_id, worker_id, thread_id, hash_target, ip, os, agent, session_id, created_at)';
-const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const placeholders = (n: number): string => Array(n).fill('?').join(',');
 
+/** The work a share quotes, with the miner it was handed to (validation reads it per batch). */
+export interface WorkRef {
+  id: string;
+  network: string;
+  minerId: number;
+  workerId: number;
+  minerGuid: string;
+  hashTarget: string;
+  /** The miner's suspension (set by the backend's MinerSuspender), if any. */
+  minerSuspendedUntil: Date | null;
+}
+
+/** Every query on `work` (owned by the mining module; the backend reaches it via MinerStoreModule). */
 @Injectable()
 export class WorkRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** One multi-row INSERT: one round trip and one commit for the whole batch. */
   async insertMany(rows: readonly NewWork[]): Promise<void> {
-    if (rows.length === 0) return;
-    const params: unknown[] = [];
-    for (const w of rows) {
-      params.push(
+    await insertRows(
+      this.db,
+      'INSERT INTO work (id, network, miner_id, worker_id, thread_id, hash_target, ip, os, agent, session_id, created_at)',
+      rows,
+      (w) => [
         w.id,
         w.network,
         w.minerId,
@@ -41,11 +54,48 @@ export class WorkRepository {
         w.agent,
         w.sessionId,
         w.createdAt,
-      );
-    }
-    await this.db.query(
-      `INSERT INTO work ${COLUMNS} VALUES ${Array(rows.length).fill(ROW).join(',')}`,
-      params,
+      ],
     );
+  }
+
+  /** The works these shares quote, with their miners' GUID and suspension (one query per batch). */
+  async findWorks(ids: readonly string[]): Promise<Map<string, WorkRef>> {
+    if (ids.length === 0) return new Map();
+    const rows: {
+      id: string;
+      network: string;
+      miner_id: number;
+      worker_id: number;
+      guid: string;
+      hash_target: string;
+      suspended_until: Date | null;
+    }[] = await this.db.query(
+      `SELECT w.id, w.network, w.miner_id, w.worker_id, m.guid, w.hash_target, m.suspended_until
+         FROM work w JOIN miner m ON m.id = w.miner_id WHERE w.id IN (${placeholders(ids.length)})`,
+      [...ids],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          network: r.network,
+          minerId: Number(r.miner_id),
+          workerId: Number(r.worker_id),
+          minerGuid: r.guid,
+          hashTarget: r.hash_target,
+          minerSuspendedUntil: r.suspended_until,
+        },
+      ]),
+    );
+  }
+
+  /** Cleanup: old work rows in bounded batches. */
+  async deleteOld(before: Date, limit: number): Promise<number> {
+    const result: { affectedRows?: number } = await this.db.query(
+      'DELETE FROM work WHERE created_at < ? LIMIT ?',
+      [before, limit],
+    );
+    return result.affectedRows ?? 0;
   }
 }

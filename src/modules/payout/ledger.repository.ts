@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { MinerRepository } from '../mining/miner.repository';
 
 /** One miner's part of a reversed block: credited = reversed (from the balance) + loss (paid). */
 export interface CreditReversal {
@@ -25,7 +26,10 @@ const ids = (list: readonly number[]): string => list.map(() => '?').join(',');
  */
 @Injectable()
 export class LedgerRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly miners: MinerRepository,
+  ) {}
 
   /** One share credit per miner for a block (the unique index refuses a second shareout). */
   async insertCredits(
@@ -235,19 +239,18 @@ export class LedgerRepository {
   ): Promise<MinerBalance[]> {
     const rows: {
       miner_id: number;
-      address: string;
       balance: string;
       last_payout_at: Date | null;
     }[] = await manager.query(
-      `SELECT l.miner_id, m.address, SUM(l.amount) AS balance,
+      `SELECT l.miner_id, SUM(l.amount) AS balance,
                 MAX(CASE WHEN l.category = 'payout' AND l.txid IS NOT NULL THEN l.created_at END) AS last_payout_at
-           FROM ledger_entry l JOIN miner m ON m.id = l.miner_id
-          WHERE l.network = ? GROUP BY l.miner_id, m.address`,
+           FROM ledger_entry l WHERE l.network = ? GROUP BY l.miner_id`,
       [network],
     );
+    const addresses = await this.miners.addresses(rows.map((r) => Number(r.miner_id)));
     return rows.map((r) => ({
       minerId: Number(r.miner_id),
-      address: r.address,
+      address: addresses.get(Number(r.miner_id)) ?? '',
       balance: BigInt(r.balance),
       lastPayoutAt: r.last_payout_at,
     }));
@@ -274,12 +277,19 @@ export class LedgerRepository {
 
   /** What a payment was to send: each recipient's address and held amount (positive). */
   async linesOfPayment(paymentId: number): Promise<{ address: string; amount: bigint }[]> {
-    const rows: { address: string; amount: string | number }[] = await this.db.query(
-      `SELECT m.address, -SUM(l.amount) AS amount FROM ledger_entry l JOIN miner m ON m.id = l.miner_id
-        WHERE l.payment_id = ? AND l.category = 'payout' GROUP BY m.address`,
+    const rows: { miner_id: number | string; amount: string | number }[] = await this.db.query(
+      `SELECT miner_id, -SUM(amount) AS amount FROM ledger_entry
+        WHERE payment_id = ? AND category = 'payout' GROUP BY miner_id`,
       [paymentId],
     );
-    return rows.map((r) => ({ address: r.address, amount: BigInt(r.amount) }));
+    const addresses = await this.miners.addresses(rows.map((r) => Number(r.miner_id)));
+    // One line per address (a miner has one address per network; summed all the same).
+    const lines = new Map<string, bigint>();
+    for (const r of rows) {
+      const address = addresses.get(Number(r.miner_id)) ?? '';
+      lines.set(address, (lines.get(address) ?? 0n) + BigInt(r.amount));
+    }
+    return [...lines].map(([address, amount]) => ({ address, amount }));
   }
 
   async minersOfPayment(paymentId: number): Promise<number[]> {

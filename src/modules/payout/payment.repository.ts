@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { MinerRepository } from '../mining/miner.repository';
 
 export interface PaymentRow {
   id: number;
@@ -35,7 +36,10 @@ const toRow = (r: RawPayment): PaymentRow => ({
 /** Payments (one wallet send each) and the errors met paying miners. */
 @Injectable()
 export class PaymentRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly miners: MinerRepository,
+  ) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
@@ -144,10 +148,11 @@ export class PaymentRepository {
 
   /** The operator releases a set-aside recipient: paid again from the next run; false if none. */
   async release(network: string, address: string): Promise<boolean> {
+    const miner = await this.miners.findMiner(network, address);
+    if (!miner) return false;
     const result: { affectedRows?: number } = await this.db.query(
-      `DELETE s FROM payout_set_aside s JOIN miner m ON m.id = s.miner_id
-        WHERE s.network = ? AND m.network = ? AND m.address = ?`,
-      [network, network, address],
+      'DELETE FROM payout_set_aside WHERE network = ? AND miner_id = ?',
+      [network, miner.id],
     );
     return (result.affectedRows ?? 0) > 0;
   }

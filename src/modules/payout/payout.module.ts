@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BiblepayNodeModule } from '../../biblepay/biblepay-node.module';
 import { JobsModule } from '../../jobs/jobs.module';
+import { MinerStoreModule } from '../mining/miner-store.module';
 import { LedgerRepository } from './ledger.repository';
 import { PaymentRepository } from './payment.repository';
 import { PayoutJobs } from './payout-jobs.service';
@@ -8,7 +9,7 @@ import { PayoutService } from './payout.service';
 
 /** Backend: the ledger, balances, payments and their reconciliation. */
 @Module({
-  imports: [BiblepayNodeModule, JobsModule],
+  imports: [BiblepayNodeModule, JobsModule, MinerStoreModule],
   providers: [LedgerRepository, PaymentRepository, PayoutService, PayoutJobs],
   exports: [LedgerRepository, PaymentRepository, PayoutService],
 })

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { RejectReason } from './reject-reason';
+import { MinerRepository } from '../mining/miner.repository';
 import { SolutionRepository } from './solution.repository';
 import type { Verdict } from './solution-validator.service';
 
@@ -24,6 +25,7 @@ export class MinerSuspender {
 
   constructor(
     private readonly repository: SolutionRepository,
+    private readonly miners: MinerRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -47,7 +49,7 @@ export class MinerSuspender {
       if (count < suspendRejections) continue;
       const until = new Date(now.getTime() + suspendSeconds * 1000);
       const reason = `${count} rejected shares in ${Math.round(suspendWindowSeconds / 60)} min (${reasons})`;
-      if (await this.repository.suspendMiner(minerId, until, reason, now)) {
+      if (await this.miners.suspend(minerId, until, reason, now)) {
         suspended.push(minerId);
         this.logger.warn(`miner ${minerId} suspended until ${until.toISOString()}: ${reason}`);
       }

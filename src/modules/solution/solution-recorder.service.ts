@@ -1,8 +1,10 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { RejectReason } from './reject-reason';
+import { MinerRepository } from '../mining/miner.repository';
 import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
 import { Verdict } from './solution-validator.service';
+import { backoffMs } from '../../server/backoff';
 
 export interface RecordResult {
   accepted: number;
@@ -22,6 +24,7 @@ const DEADLOCK_RETRIES = 5;
 export class SolutionRecorder {
   constructor(
     private readonly repository: SolutionRepository,
+    private readonly miners: MinerRepository,
     @Optional() private readonly metrics?: PoolMetrics,
   ) {}
 
@@ -38,7 +41,7 @@ export class SolutionRecorder {
           (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT')
         )
           throw error;
-        await new Promise((r) => setTimeout(r, 20 * attempt));
+        await new Promise((r) => setTimeout(r, backoffMs(attempt - 1, 20, 1000)));
       }
     }
   }
@@ -82,7 +85,7 @@ export class SolutionRecorder {
 
       const lastAccepted = new Map<number, Date>();
       for (const row of inserted) lastAccepted.set(row.minerId, row.insertedAt);
-      await this.repository.touchMiners(manager, lastAccepted);
+      await this.miners.touchLastAccepted(manager, lastAccepted);
       const result = {
         accepted: inserted.length,
         rejected: newRejected.length,

@@ -15,12 +15,8 @@ import { SolutionMessage } from '../../messaging/solution-message';
 import { ChainBlock, ChainHistory, maxNonce } from './chain-history.service';
 import { RejectedStringBudget } from './rejected-string-budget';
 import { RejectReason } from './reject-reason';
-import {
-  NewRejectedSolution,
-  NewSolution,
-  SolutionRepository,
-  WorkRef,
-} from './solution.repository';
+import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
+import { WorkRef, WorkRepository } from '../mining/work.repository';
 
 export type Verdict =
   | { kind: 'accepted'; row: NewSolution }
@@ -58,6 +54,7 @@ type Reject = (
 export class SolutionValidator {
   constructor(
     private readonly repository: SolutionRepository,
+    private readonly works: WorkRepository,
     private readonly nodes: NodeClients,
     private readonly chain: ChainHistory,
     private readonly storedStrings: RejectedStringBudget,
@@ -100,7 +97,7 @@ export class SolutionValidator {
       return result.fields;
     });
 
-    const works = await this.repository.findWorks([
+    const works = await this.works.findWorks([
       ...new Set(parsed.filter((f): f is SolutionFields => !!f).map((f) => f.workId)),
     ]);
     const candidates = new Map<number, Candidate>();

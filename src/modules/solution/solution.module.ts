@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
 import { BiblepayNodeModule } from '../../biblepay/biblepay-node.module';
+import { JobsModule } from '../../jobs/jobs.module';
+import { BlockModule } from '../block/block.module';
+import { MinerStoreModule } from '../mining/miner-store.module';
+import { SolutionCleanupRepository } from './solution-cleanup.repository';
 import { MessagingModule } from '../../messaging/messaging.module';
 import { ChainHistory } from './chain-history.service';
 import { SolutionCleanupService } from './solution-cleanup.service';
-import { SolutionConsumer } from './solution.consumer';
+import { SolutionQueueServer } from '../../messaging/solution-queue.server';
+import { SolutionBatchController } from './solution-batch.controller';
+import { SolutionPipeline } from './solution-pipeline.service';
 import { SolutionRecorder } from './solution-recorder.service';
 import { MinerSuspender } from './miner-suspender.service';
 import { RejectedStringBudget } from './rejected-string-budget';
@@ -12,21 +18,33 @@ import { SolutionStoreModule } from './solution-store.module';
 import { SolutionValidator } from './solution-validator.service';
 
 /**
- * Backend: consumes the solution queue and turns every message into exactly one accepted
- * `solution` or `rejected_solution` row; prunes old rows. Owns both tables (entities/).
+ * Backend: turns every message of the solution queue into exactly one accepted `solution` or
+ * `rejected_solution` row; prunes old rows. Owns both tables (entities/). The queue is consumed by
+ * a Nest microservice transport (SolutionQueueServer, connected in bootstrap) that hands batches
+ * to SolutionBatchController → SolutionPipeline.
  */
 @Module({
-  imports: [MessagingModule, BiblepayNodeModule, SolutionStoreModule],
+  imports: [
+    MessagingModule,
+    BiblepayNodeModule,
+    SolutionStoreModule,
+    MinerStoreModule,
+    BlockModule,
+    JobsModule,
+  ],
+  controllers: [SolutionBatchController],
   providers: [
-    SolutionConsumer,
+    SolutionQueueServer,
+    SolutionPipeline,
     SolutionValidator,
     SolutionRecorder,
     ChainHistory,
     RejectedStringBudget,
     MinerSuspender,
     SolutionCleanupService,
-    { provide: SOLUTION_BACKLOG, useExisting: SolutionConsumer },
+    SolutionCleanupRepository,
+    { provide: SOLUTION_BACKLOG, useExisting: SolutionQueueServer },
   ],
-  exports: [SolutionConsumer, SolutionCleanupService],
+  exports: [SolutionQueueServer, SolutionCleanupService],
 })
 export class SolutionModule {}

@@ -76,6 +76,11 @@ export class BlockEntity {
   @Column({ name: 'reversed_at', type: 'datetime', precision: 3, nullable: true })
   reversedAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreateDateColumn({
+    name: 'created_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+  })
   createdAt: Date;
 }

@@ -1,5 +1,5 @@
 import { SHARE_WEIGHT_SCALE } from '../../../biblepay/hash-target';
-import { SolutionRepository } from '../../solution/solution.repository';
+import { RoundRepository } from '../../solution/round.repository';
 import { PoolBlock } from '../block.repository';
 import { PayoutScheme } from './payout-scheme';
 
@@ -8,12 +8,12 @@ export class PplnsScheme implements PayoutScheme {
   readonly name = 'pplns';
 
   constructor(
-    private readonly solutions: SolutionRepository,
+    private readonly rounds: RoundRepository,
     private readonly windowShares: number,
   ) {}
 
   weights(block: PoolBlock): Promise<Map<number, bigint>> {
-    return this.solutions.lastNWeights(
+    return this.rounds.lastNWeights(
       block.network,
       block.chainTime,
       BigInt(this.windowShares) * SHARE_WEIGHT_SCALE,

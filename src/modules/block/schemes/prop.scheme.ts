@@ -1,4 +1,4 @@
-import { SolutionRepository } from '../../solution/solution.repository';
+import { RoundRepository } from '../../solution/round.repository';
 import { PoolBlock } from '../block.repository';
 import { PayoutScheme } from './payout-scheme';
 
@@ -6,9 +6,9 @@ import { PayoutScheme } from './payout-scheme';
 export class PropScheme implements PayoutScheme {
   readonly name = 'prop';
 
-  constructor(private readonly solutions: SolutionRepository) {}
+  constructor(private readonly rounds: RoundRepository) {}
 
   weights(block: PoolBlock): Promise<Map<number, bigint>> {
-    return this.solutions.roundWeights(block.id);
+    return this.rounds.roundWeights(block.id);
   }
 }

@@ -42,6 +42,11 @@ export class MinerEntity {
   @Column({ name: 'last_accepted_solution_at', type: 'datetime', precision: 3, nullable: true })
   lastAcceptedSolutionAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreateDateColumn({
+    name: 'created_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+  })
   createdAt: Date;
 }

@@ -28,6 +28,11 @@ export class CreditReversalEntity {
   @Column({ type: 'bigint', transformer: bigintTransformer })
   loss: bigint;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreateDateColumn({
+    name: 'created_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+  })
   createdAt: Date;
 }

@@ -58,6 +58,11 @@ export class LedgerEntryEntity {
   @Column({ type: 'char', length: 64, charset: 'ascii', nullable: true })
   txid: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreateDateColumn({
+    name: 'created_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+  })
   createdAt: Date;
 }

@@ -22,6 +22,12 @@ export class MinerBalanceEntity {
   @Column({ name: 'last_paid_at', type: 'datetime', precision: 3, nullable: true })
   lastPaidAt: Date | null;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
+  @UpdateDateColumn({
+    name: 'updated_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+    onUpdate: 'CURRENT_TIMESTAMP(3)',
+  })
   updatedAt: Date;
 }

@@ -1,25 +1,16 @@
-import {
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-  Optional,
-} from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { ChannelWrapper } from 'amqp-connection-manager';
-import { AppConfig } from '../../config/app-config';
-import { BrokerConnection } from '../../messaging/broker-connection';
-import { SOLUTION_QUEUE } from '../../messaging/broker-topology';
-import {
-  decodeSolutionMessage,
-  PoisonMessageError,
-  SolutionMessage,
-} from '../../messaging/solution-message';
-import { PoolMetrics } from '../metrics/pool-metrics.service';
-import { MinerSuspender } from './miner-suspender.service';
-import { SolutionRecorder } from './solution-recorder.service';
-import { SolutionBacklog } from './solution-backlog';
-import { NodeUnavailableError, SolutionValidator } from './solution-validator.service';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { AppConfig } from '../config/app-config';
+import { PoolMetrics } from '../modules/metrics/pool-metrics.service';
+import type { SolutionBacklog } from '../modules/solution/solution-backlog';
+import { backoffMs } from '../server/backoff';
+import { BrokerConnection } from './broker-connection';
+import { SOLUTION_QUEUE } from './broker-topology';
+import { SOLUTION_BATCH, SolutionBatchOutcome } from './solution-batch';
+import { decodeSolutionMessage, PoisonMessageError, SolutionMessage } from './solution-message';
 
 interface Delivery {
   message: SolutionMessage;
@@ -27,56 +18,62 @@ interface Delivery {
   channel: Channel;
 }
 
-export interface ConsumerStats {
+export interface SolutionQueueStats {
   accepted: number;
   rejected: number;
   alreadyRecorded: number;
   deadLettered: number;
   batches: number;
   nodeWaits: number;
+  failedAttempts: number;
 }
 
 /**
- * Consumes the solution queue as one of possibly several competing backends. Messages are grouped
- * into batches (SOLUTION_BATCH_MAX or SOLUTION_BATCH_WAIT_MS), validated, recorded in one
- * transaction and acked only after that commit: a crash before the ack redelivers them and the
- * recorder makes the redelivery harmless. A message that cannot be parsed is dead-lettered at
- * once. While the node is unreachable the batch waits (backoff) and is retried; nothing is
- * rejected for the node's absence.
+ * The backend's solution consumer as a Nest microservice transport (registered with
+ * `connectMicroservice`): it owns the channel, the prefetch, the batching (SOLUTION_BATCH_MAX or
+ * SOLUTION_BATCH_WAIT_MS), dead-lettering and ack-after-commit, and hands each batch to the
+ * `@EventPattern(SOLUTION_BATCH)` handler. A batch is acked only once its handler reports it
+ * recorded, so a crash redelivers it and the recorder makes that harmless. While the node is down
+ * a batch waits (backoff, as long as it takes: nothing is rejected for the node's absence); any
+ * other failure is retried SOLUTION_BATCH_ATTEMPTS times, then the batch is dead-lettered. An
+ * unparsable message is dead-lettered at once.
  */
 @Injectable()
-export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy, SolutionBacklog {
-  private readonly logger = new Logger(SolutionConsumer.name);
+export class SolutionQueueServer
+  extends Server
+  implements CustomTransportStrategy, SolutionBacklog, OnModuleDestroy
+{
+  private readonly log = new Logger('SolutionQueue');
   private channel?: ChannelWrapper;
   private buffer: Delivery[] = [];
   private timer?: NodeJS.Timeout;
   private inFlight = 0;
   private stopping = false;
+  private drainedOnce?: Promise<void>;
   /** The live subscription (a reconnect makes a new one), cancelled first on shutdown. */
   private consuming?: { channel: Channel; consumerTag: string };
   private readonly idleWaiters: (() => void)[] = [];
-  /** Batches waiting out a node outage; shutdown wakes them so they give up at once. */
+  /** Batches waiting out a failure; shutdown wakes them so they give up at once. */
   private readonly pauses = new Set<() => void>();
-  readonly stats: ConsumerStats = {
+  readonly stats: SolutionQueueStats = {
     accepted: 0,
     rejected: 0,
     alreadyRecorded: 0,
     deadLettered: 0,
     batches: 0,
     nodeWaits: 0,
+    failedAttempts: 0,
   };
 
   constructor(
     private readonly broker: BrokerConnection,
-    private readonly validator: SolutionValidator,
-    private readonly recorder: SolutionRecorder,
-    private readonly suspender: MinerSuspender,
     private readonly config: AppConfig,
     @Optional() private readonly metrics?: PoolMetrics,
-  ) {}
+  ) {
+    super();
+  }
 
-  onApplicationBootstrap(): void {
-    if (!this.config.runBackgroundWork) return;
+  listen(callback: (...optionalParams: unknown[]) => void): void {
     this.metrics?.sampledGauge(
       'purepool_solution_queue_depth',
       'Solutions waiting in the broker queue (passive checkQueue at scrape time).',
@@ -99,9 +96,18 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
         this.consuming = { channel, consumerTag };
       },
     });
-    this.channel.on('error', (error: Error) =>
-      this.logger.warn(`consumer channel: ${error.message}`),
-    );
+    this.channel.on('error', (error: Error) => this.log.warn(`consumer channel: ${error.message}`));
+    callback();
+  }
+
+  /** No transport events to subscribe to: the broker connection reports its own. */
+  on(): void {
+    return undefined;
+  }
+
+  unwrap<T>(): T {
+    if (!this.channel) throw new Error('the solution queue server is not listening');
+    return this.channel as T;
   }
 
   private receive(raw: ConsumeMessage, channel: Channel): void {
@@ -112,7 +118,7 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
       if (!(error instanceof PoisonMessageError)) throw error;
       this.stats.deadLettered++;
       this.metrics?.solutionDeadLettered();
-      this.logger.warn(
+      this.log.warn(
         `dead-lettering unparsable message ${raw.properties.messageId ?? '?'}: ${error.message}`,
       );
       safely(() => channel.nack(raw, false, false));
@@ -139,32 +145,51 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async process(batch: Delivery[]): Promise<void> {
+    let failures = 0;
     for (let attempt = 0; !this.stopping; attempt++) {
-      try {
-        const verdicts = await this.validator.validate(batch.map((d) => d.message));
-        const result = await this.recorder.record(verdicts);
-        this.stats.accepted += result.accepted;
-        this.stats.rejected += result.rejected;
-        this.stats.alreadyRecorded += result.alreadyRecorded;
+      const outcome = await this.handle(batch.map((d) => d.message));
+      if (outcome.status === 'recorded') {
+        this.stats.accepted += outcome.accepted;
+        this.stats.rejected += outcome.rejected;
+        this.stats.alreadyRecorded += outcome.alreadyRecorded;
         this.stats.batches++;
         for (const d of batch) safely(() => d.channel.ack(d.raw));
-        await this.suspender.review(verdicts).catch((error: Error) => {
-          this.logger.warn(`reviewing miners for suspension: ${error.message}`);
-        });
         return;
-      } catch (error) {
-        const waitMs = Math.min(
-          this.config.solution.nodeRetryMaxSeconds * 1000,
-          250 * 2 ** Math.min(attempt, 10),
-        );
-        if (error instanceof NodeUnavailableError) this.stats.nodeWaits++;
-        this.logger.warn(
-          `batch of ${batch.length} waits ${waitMs} ms: ${(error as Error).message}`,
-        );
-        await this.pause(waitMs);
       }
+      if (outcome.status === 'node_unavailable') this.stats.nodeWaits++;
+      else {
+        this.stats.failedAttempts++;
+        if (++failures >= this.config.solution.batchAttempts) {
+          this.log.error(
+            `dead-lettering a batch of ${batch.length} after ${failures} failed attempts: ${outcome.message}`,
+          );
+          this.stats.deadLettered += batch.length;
+          for (const d of batch) {
+            this.metrics?.solutionDeadLettered();
+            safely(() => d.channel.nack(d.raw, false, false));
+          }
+          return;
+        }
+      }
+      const waitMs = backoffMs(attempt, 250, this.config.solution.nodeRetryMaxSeconds * 1000);
+      this.log.warn(`batch of ${batch.length} waits ${waitMs} ms: ${outcome.message}`);
+      await this.pause(waitMs);
     }
     // Shutting down: leave the batch unacked; the broker redelivers it to a running consumer.
+  }
+
+  /** Runs the batch handler; a handler that is missing or throws anyway counts as a failure. */
+  private async handle(messages: SolutionMessage[]): Promise<SolutionBatchOutcome> {
+    const handler = this.getHandlerByPattern(SOLUTION_BATCH);
+    if (!handler) return { status: 'failed', message: `no handler for ${SOLUTION_BATCH}` };
+    try {
+      const result: unknown = await handler(messages);
+      const outcome = (isObservable(result) ? await lastValueFrom(result) : result) as
+        SolutionBatchOutcome | undefined;
+      return outcome ?? { status: 'failed', message: 'the batch handler returned nothing' };
+    } catch (error) {
+      return { status: 'failed', message: (error as Error)?.message ?? String(error) };
+    }
   }
 
   /** Nothing buffered or in validation here, and the queue holds no ready message. */
@@ -203,13 +228,27 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   /**
-   * Shutdown (runs before the broker connection and the database close): cancels the subscription
-   * so no more messages arrive, lets the batches being validated commit and ack (bounded by
-   * SHUTDOWN_TIMEOUT_MS), then closes the channel — which hands the buffered, never-processed
-   * messages back to the queue for the next consumer. A batch waiting out a node outage stops
-   * retrying and goes back unacked too.
+   * Stops consuming without losing anything: cancels the subscription so no more messages arrive,
+   * lets the batches being recorded commit and ack (bounded by SHUTDOWN_TIMEOUT_MS), then closes
+   * the channel — which hands the buffered, never-processed messages back to the queue. A batch
+   * waiting out a failure stops retrying and goes back unacked too. Idempotent: the graceful
+   * shutdown calls it before the data source closes (Nest itself closes microservices only after
+   * the module destroy hooks), the module destroy hook and Nest's close call it again.
    */
-  async onModuleDestroy(): Promise<void> {
+  drain(): Promise<void> {
+    this.drainedOnce ??= this.stop();
+    return this.drainedOnce;
+  }
+
+  close(): Promise<void> {
+    return this.drain();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.drain();
+  }
+
+  private async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
     for (const wake of [...this.pauses]) wake();
@@ -217,7 +256,7 @@ export class SolutionConsumer implements OnApplicationBootstrap, OnModuleDestroy
     this.consuming = undefined;
     if (consuming) {
       await consuming.channel.cancel(consuming.consumerTag).catch((error: Error) => {
-        this.logger.warn(`cancelling the subscription: ${error.message}`);
+        this.log.warn(`cancelling the subscription: ${error.message}`);
       });
     }
     if (this.inFlight > 0) {

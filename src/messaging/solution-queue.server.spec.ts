@@ -1,0 +1,142 @@
+import type { ConsumeMessage } from 'amqplib';
+import type { AppConfig } from '../config/app-config';
+import type { BrokerConnection } from './broker-connection';
+import { SOLUTION_BATCH, SolutionBatchOutcome } from './solution-batch';
+import { encodeSolutionMessage, SolutionMessage } from './solution-message';
+import { SolutionQueueServer } from './solution-queue.server';
+
+const solution = (n: number): SolutionMessage => ({
+  v: 1,
+  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  network: 'main',
+  solution: 'x',
+  miner: 'addr',
+  threadId: null,
+  ip: null,
+  agent: null,
+  os: null,
+  receivedAt: 0,
+});
+
+/** A broker double: one channel whose consume callback the test drives, acks and nacks recorded. */
+function harness(config: Partial<AppConfig['solution']> = {}) {
+  const acked: string[] = [];
+  const nacked: { id: string; requeue: boolean }[] = [];
+  let deliver: (raw: ConsumeMessage) => void = () => undefined;
+  const channel = {
+    prefetch: jest.fn().mockResolvedValue(undefined),
+    consume: jest.fn((_queue: string, onMessage: (raw: ConsumeMessage) => void) => {
+      deliver = onMessage;
+      return Promise.resolve({ consumerTag: 'tag' });
+    }),
+    cancel: jest.fn().mockResolvedValue(undefined),
+    ack: (raw: ConsumeMessage) => acked.push(String(raw.properties.messageId)),
+    nack: (raw: ConsumeMessage, _all: boolean, requeue: boolean) =>
+      nacked.push({ id: String(raw.properties.messageId), requeue }),
+  };
+  const wrapper = {
+    on: jest.fn(),
+    close: jest.fn().mockResolvedValue(undefined),
+    checkQueue: jest.fn().mockResolvedValue({ messageCount: 0 }),
+  };
+  const broker = {
+    manager: {
+      createChannel: ({ setup }: { setup: (c: typeof channel) => Promise<void> }) => {
+        void setup(channel);
+        return wrapper;
+      },
+    },
+    isConnected: () => true,
+  } as unknown as BrokerConnection;
+  const appConfig = {
+    shutdownTimeoutMs: 1000,
+    solution: {
+      prefetch: 10,
+      batchMax: 2,
+      batchWaitMs: 1,
+      batchesInFlight: 1,
+      nodeRetryMaxSeconds: 1,
+      batchAttempts: 3,
+      ...config,
+    },
+  } as unknown as AppConfig;
+  const server = new SolutionQueueServer(broker, appConfig);
+  const send = (content: Buffer, messageId: string) =>
+    deliver({ content, properties: { messageId } } as unknown as ConsumeMessage);
+  return { server, acked, nacked, send };
+}
+
+const until = async (check: () => boolean, ms = 5000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+};
+
+describe('SolutionQueueServer (the consumer as a Nest transport)', () => {
+  it('hands batches to the SOLUTION_BATCH handler and acks them only once recorded', async () => {
+    const { server, acked, send } = harness();
+    const seen: number[] = [];
+    server.addHandler(
+      SOLUTION_BATCH,
+      (batch: SolutionMessage[]): Promise<SolutionBatchOutcome> => {
+        seen.push(batch.length);
+        return Promise.resolve({
+          status: 'recorded',
+          accepted: batch.length,
+          rejected: 0,
+          alreadyRecorded: 0,
+        });
+      },
+      true,
+    );
+    server.listen(() => undefined);
+    await until(() => true, 0);
+    for (const n of [1, 2, 3]) send(encodeSolutionMessage(solution(n)), `m${n}`);
+    await until(() => acked.length === 3);
+    expect(acked).toEqual(['m1', 'm2', 'm3']);
+    expect(seen).toEqual([2, 1]);
+    expect(server.stats).toMatchObject({ accepted: 3, batches: 2 });
+    await server.drain();
+  });
+
+  it('dead-letters an unparsable message at once', async () => {
+    const { server, nacked, send } = harness();
+    server.listen(() => undefined);
+    await until(() => true, 0);
+    send(Buffer.from('garbage'), 'bad');
+    expect(nacked).toEqual([{ id: 'bad', requeue: false }]);
+    await server.drain();
+  });
+
+  it('waits out a node outage without giving up, but dead-letters a batch that keeps failing', async () => {
+    const { server, acked, nacked, send } = harness({ batchAttempts: 3 });
+    let calls = 0;
+    server.addHandler(
+      SOLUTION_BATCH,
+      (batch: SolutionMessage[]): Promise<SolutionBatchOutcome> => {
+        calls++;
+        if (batch[0].id.endsWith('1')) {
+          // node down four times, then up: more tries than batchAttempts, still recorded
+          return Promise.resolve(
+            calls <= 4
+              ? { status: 'node_unavailable', message: 'down' }
+              : { status: 'recorded', accepted: 1, rejected: 0, alreadyRecorded: 0 },
+          );
+        }
+        return Promise.resolve({ status: 'failed', message: 'constraint violated' });
+      },
+      true,
+    );
+    server.listen(() => undefined);
+    await until(() => true, 0);
+    send(encodeSolutionMessage(solution(1)), 'm1');
+    await until(() => acked.length === 1, 10_000);
+    expect(acked).toEqual(['m1']);
+    expect(server.stats.nodeWaits).toBe(4);
+
+    send(encodeSolutionMessage(solution(2)), 'm2');
+    await until(() => nacked.length === 1, 10_000);
+    expect(nacked).toEqual([{ id: 'm2', requeue: false }]);
+    expect(server.stats.failedAttempts).toBe(3);
+    await server.drain();
+  }, 20_000);
+});

@@ -1,0 +1,136 @@
+import type { EntityManager } from 'typeorm';
+import { newTestService } from '../../../test/support/mocks';
+import { randomAddress } from '../../biblepay/address';
+import { parseCoins } from '../../biblepay/amount';
+import { NodeClients } from '../../biblepay/node-clients';
+import type { ListedTransaction } from '../../biblepay/rpc';
+import { AppConfig } from '../../config/app-config';
+import { LedgerRepository, MinerBalance } from './ledger.repository';
+import { PaymentRepository, PaymentRow } from './payment.repository';
+import { PAYMENT_COMMENT_PREFIX, PayoutService } from './payout.service';
+
+const config = (env: Record<string, string> = {}): AppConfig =>
+  new AppConfig({
+    ROLE: 'backend',
+    DATABASE_URL: 'mysql://u:p@h/db',
+    AMQP_URL: 'amqp://u:p@h/v',
+    POOL_ADDRESS_MAIN: randomAddress('main'),
+    NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998',
+    PAYOUT_MINIMUM_MAIN: '10',
+    PAYOUT_MIN_INTERVAL_HOURS: '24',
+    PAYOUT_MAX_PER_RUN: '2',
+    ...env,
+  });
+
+const NOW = new Date('2026-12-05T12:00:00Z');
+const balance = (
+  minerId: number,
+  coins: string,
+  lastPayoutAt: Date | null = null,
+): MinerBalance => ({
+  minerId,
+  address: `addr${minerId}`,
+  balance: parseCoins(coins),
+  lastPayoutAt,
+});
+
+function service(env: Record<string, string> = {}) {
+  const t = newTestService(PayoutService, [config(env)]);
+  t.mock(PaymentRepository).setAsideMiners.mockResolvedValue(new Set());
+  t.mock(PaymentRepository).transaction.mockImplementation(((work: (m: EntityManager) => unknown) =>
+    work({} as EntityManager)) as never);
+  return t;
+}
+
+describe('PayoutService.plan (who is due)', () => {
+  it('pays balances at or above the minimum, largest first, at most PAYOUT_MAX_PER_RUN', async () => {
+    const t = service();
+    t.mock(LedgerRepository).balances.mockResolvedValue([
+      balance(1, '9.99999999'),
+      balance(2, '10'),
+      balance(3, '50'),
+      balance(4, '20'),
+    ]);
+    const plan = await t.sut.plan('main', NOW);
+    expect(plan.recipients.map((r) => r.minerId)).toEqual([3, 4]);
+    expect(plan.total).toBe(parseCoins('70'));
+  });
+
+  it('skips recipients set aside and those paid within the interval; never a dust output', async () => {
+    const t = service({ PAYOUT_MINIMUM_MAIN: '0.00000001', PAYOUT_MAX_PER_RUN: '10' });
+    t.mock(PaymentRepository).setAsideMiners.mockResolvedValue(new Set([2]));
+    t.mock(LedgerRepository).balances.mockResolvedValue([
+      balance(1, '0.001'), // below PAYOUT_DUST_LIMIT (0.01)
+      balance(2, '100'),
+      balance(3, '100', new Date(NOW.getTime() - 3_600_000)),
+      balance(4, '100', new Date(NOW.getTime() - 25 * 3_600_000)),
+    ]);
+    const plan = await t.sut.plan('main', NOW);
+    expect(plan.recipients).toEqual([{ minerId: 4, address: 'addr4', amount: parseCoins('100') }]);
+  });
+});
+
+describe('PayoutService.reconcile (settling intents against the wallet)', () => {
+  const intent = (id: number, ageSeconds: number): PaymentRow => ({
+    id,
+    batchId: `batch-${id}`,
+    network: 'main',
+    status: 'intent',
+    total: parseCoins('10'),
+    txid: null,
+    createdAt: new Date(NOW.getTime() - ageSeconds * 1000),
+  });
+  const walletWith = (t: ReturnType<typeof service>, txs: Partial<ListedTransaction>[]) => {
+    const client = { listTransactions: jest.fn().mockResolvedValue(txs) };
+    t.mock(NodeClients).of.mockReturnValue(client as never);
+  };
+
+  it('marks sent an intent the wallet shows by its comment, refunds one absent past the grace, keeps a young one open', async () => {
+    const t = service({ PAYOUT_RECONCILE_GRACE_SECONDS: '120' });
+    const payments = t.mock(PaymentRepository);
+    const ledger = t.mock(LedgerRepository);
+    payments.openIntents.mockResolvedValue([intent(1, 600), intent(2, 600), intent(3, 10)]);
+    payments.failedSince.mockResolvedValue([]);
+    payments.claimedTxids.mockResolvedValue(new Set());
+    payments.markSent.mockResolvedValue(true);
+    payments.markFailed.mockResolvedValue(true);
+    ledger.minersOfPayment.mockResolvedValue([7]);
+    // What each intent held: intent 2's outputs match no send (its comment was not lost either).
+    ledger.linesOfPayment.mockResolvedValue([{ address: 'addr7', amount: parseCoins('10') }]);
+    walletWith(t, [
+      {
+        category: 'send',
+        txid: 'tx1',
+        address: 'addr7',
+        amount: -parseCoins('9.9999'),
+        fee: -parseCoins('0.0001'),
+        time: NOW.getTime() / 1000 - 500,
+        comment: `${PAYMENT_COMMENT_PREFIX}batch-1`,
+      },
+    ]);
+    const result = await t.sut.reconcile('main', NOW);
+    expect(result).toEqual({ sent: 1, failed: 1, open: 1, recovered: 0 });
+    expect(payments.markSent).toHaveBeenCalledWith(expect.anything(), 1, 'tx1');
+    expect(ledger.setPaymentTxid).toHaveBeenCalledWith(expect.anything(), 1, 'tx1');
+    expect(payments.markFailed).toHaveBeenCalledWith(
+      expect.anything(),
+      2,
+      'not found in the wallet after the grace period',
+    );
+    expect(ledger.insertRefunds).toHaveBeenCalledWith(expect.anything(), 2, expect.any(String));
+    expect(payments.markSent).not.toHaveBeenCalledWith(expect.anything(), 3, expect.anything());
+  });
+
+  it('asks the wallet nothing when there is nothing to settle', async () => {
+    const t = service();
+    t.mock(PaymentRepository).openIntents.mockResolvedValue([]);
+    t.mock(PaymentRepository).failedSince.mockResolvedValue([]);
+    expect(await t.sut.reconcile('main', NOW)).toEqual({
+      sent: 0,
+      failed: 0,
+      open: 0,
+      recovered: 0,
+    });
+    expect(t.mock(NodeClients).of).not.toHaveBeenCalled();
+  });
+});

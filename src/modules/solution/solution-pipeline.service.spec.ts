@@ -1,0 +1,60 @@
+import type { SolutionMessage } from '../../messaging/solution-message';
+import type { MinerSuspender } from './miner-suspender.service';
+import { SolutionPipeline } from './solution-pipeline.service';
+import type { SolutionRecorder } from './solution-recorder.service';
+import { NodeUnavailableError, SolutionValidator, Verdict } from './solution-validator.service';
+
+const message = { id: 'm1' } as SolutionMessage;
+const accepted = { kind: 'accepted', row: {} } as Verdict;
+
+function pipeline(overrides: {
+  validate?: jest.Mock;
+  record?: jest.Mock;
+  review?: jest.Mock;
+}): SolutionPipeline {
+  const validator = { validate: overrides.validate ?? jest.fn().mockResolvedValue([accepted]) };
+  const recorder = {
+    record:
+      overrides.record ??
+      jest.fn().mockResolvedValue({ accepted: 1, rejected: 0, alreadyRecorded: 0 }),
+  };
+  const suspender = { review: overrides.review ?? jest.fn().mockResolvedValue([]) };
+  return new SolutionPipeline(
+    validator as unknown as SolutionValidator,
+    recorder as unknown as SolutionRecorder,
+    suspender as unknown as MinerSuspender,
+  );
+}
+
+describe('SolutionPipeline (one batch: validate, record, review)', () => {
+  it('validates, records the verdicts and reviews the miners, reporting the counts', async () => {
+    const record = jest.fn().mockResolvedValue({ accepted: 1, rejected: 0, alreadyRecorded: 0 });
+    const review = jest.fn().mockResolvedValue([]);
+    expect(await pipeline({ record, review }).process([message])).toEqual({
+      status: 'recorded',
+      accepted: 1,
+      rejected: 0,
+      alreadyRecorded: 0,
+    });
+    expect(record).toHaveBeenCalledWith([accepted]);
+    expect(review).toHaveBeenCalledWith([accepted]);
+  });
+
+  it('tells a node outage (wait) from any other failure (bounded retries), and never throws', async () => {
+    const down = jest.fn().mockRejectedValue(new NodeUnavailableError('ECONNREFUSED'));
+    expect(await pipeline({ validate: down }).process([message])).toEqual({
+      status: 'node_unavailable',
+      message: 'ECONNREFUSED',
+    });
+    const broken = jest.fn().mockRejectedValue(new Error('ER_LOCK_DEADLOCK'));
+    expect(await pipeline({ record: broken }).process([message])).toEqual({
+      status: 'failed',
+      message: 'ER_LOCK_DEADLOCK',
+    });
+  });
+
+  it('a failed suspension review does not undo a recorded batch', async () => {
+    const review = jest.fn().mockRejectedValue(new Error('timeout'));
+    expect((await pipeline({ review }).process([message])).status).toBe('recorded');
+  });
+});
