@@ -9,7 +9,7 @@ import { setupAdminApiDocs } from './modules/admin/api/admin-api-docs';
 import { installAdminGate } from './modules/admin/auth/admin-gate';
 import { SolutionQueueServer } from './messaging/solution-queue.server';
 import { setupApiDocs } from './modules/web/api/api-docs';
-import { installRateLimit } from './modules/rate-limit/rate-limit.hook';
+import { installRateLimit } from './server/rate-limit.hook';
 import { refuseWhileClosing } from './server/refuse-while-closing';
 import { readTlsMaterial } from './server/tls-certificate';
 

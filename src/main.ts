@@ -8,6 +8,7 @@ import {
   SchemaBehindError,
   waitForDatabase,
 } from './database/database-readiness';
+import { SolutionQueueServer } from './messaging/solution-queue.server';
 import { exitGracefullyOnSignals } from './server/graceful-shutdown';
 import { readTlsMaterial, TlsCertificateReloader } from './server/tls-certificate';
 
@@ -45,7 +46,9 @@ async function main(): Promise<void> {
     if (!reloader) return logger.log('SIGHUP: nothing to reload (no TLS_CERT_FILE)');
     if (!reloader.reload('SIGHUP')) logger.log('SIGHUP: certificate unchanged');
   });
-  exitGracefullyOnSignals(app, config.shutdownTimeoutMs, logger, () => reloader?.close());
+  const consumer =
+    config.runsBackend && config.runBackgroundWork ? app.get(SolutionQueueServer) : undefined;
+  exitGracefullyOnSignals(app, config.shutdownTimeoutMs, logger, () => reloader?.close(), consumer);
 
   const scheme = config.tls ? 'https' : 'http';
   logger.log(

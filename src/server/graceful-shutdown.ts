@@ -1,6 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
-import { SolutionQueueServer } from '../messaging/solution-queue.server';
+
+/** Something that stops taking work and finishes what it holds (the backend's queue consumer). */
+export interface Drainable {
+  drain(): Promise<void>;
+}
 
 interface Log {
   log(message: string): void;
@@ -21,7 +25,10 @@ interface Log {
  * Nest's own `enableShutdownHooks()` would run step 2 before step 1, closing the publisher under
  * requests that are still waiting for their confirms.
  */
-export async function drainAndClose(app: NestFastifyApplication): Promise<void> {
+export async function drainAndClose(
+  app: NestFastifyApplication,
+  consumer?: Drainable,
+): Promise<void> {
   const server: Server = app.getHttpServer();
   // server.close() reaps only the connections idle at that instant; a keep-alive connection whose
   // request finishes later would stay open until its keep-alive timeout (65 s) and hold close().
@@ -31,17 +38,8 @@ export async function drainAndClose(app: NestFastifyApplication): Promise<void> 
   } finally {
     clearInterval(reaper);
   }
-  await solutionQueueOf(app)?.drain();
+  await consumer?.drain();
   await app.close();
-}
-
-/** The backend's queue consumer; a frontend has none. */
-function solutionQueueOf(app: NestFastifyApplication): SolutionQueueServer | undefined {
-  try {
-    return app.get(SolutionQueueServer, { strict: false });
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -54,6 +52,7 @@ export function exitGracefullyOnSignals(
   timeoutMs: number,
   logger: Log,
   beforeClose: () => void = () => undefined,
+  consumer?: Drainable,
 ): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -68,7 +67,7 @@ export function exitGracefullyOnSignals(
       process.exit(1);
     }, timeoutMs);
     beforeClose();
-    drainAndClose(app).then(
+    drainAndClose(app, consumer).then(
       () => {
         logger.log('stopped cleanly');
         process.exit(0);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ACTION_PATH, errorBody, ProtocolError } from '../biblepay/pool-protocol';
-import { writeProtocolAnswer } from '../modules/mining/protocol-answer';
+import { writeProtocolAnswer } from '../biblepay/protocol-answer';
 
 /**
  * While the server drains (graceful shutdown), a request that still arrives on an open connection

@@ -4,7 +4,7 @@ import { errorBody, ProtocolError } from '../../biblepay/pool-protocol';
 import { AppConfig } from '../../config/app-config';
 import { PoolMetrics } from '../metrics/pool-metrics.service';
 import { GetworkService } from './getwork.service';
-import { keepsAlive, writeProtocolAnswer } from './protocol-answer';
+import { keepsAlive, writeProtocolAnswer } from '../../biblepay/protocol-answer';
 import { SolutionIntakeService } from './solution-intake.service';
 
 /**

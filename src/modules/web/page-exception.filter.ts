@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../../config/app-config';
 import { Html } from './views/html';
-import { messagePage } from './views/pages';
+import { messagePage } from './views/message-page';
 
 /** No inline script or style: the chart data travels as JSON, read by /assets/purepool.js. */
 const PAGE_CSP =

@@ -18,7 +18,11 @@ import { PageExceptionFilter, sendPage } from './page-exception.filter';
 import { PoolStatsService } from './pool-stats.service';
 import { Html, html } from './views/html';
 import { networkLabel } from './views/layout';
-import { howToJoinPage, indexPage, messagePage, minerPage, statisticsPage } from './views/pages';
+import { howToJoinPage } from './views/how-to-join-page';
+import { indexPage } from './views/index-page';
+import { messagePage } from './views/message-page';
+import { minerPage } from './views/miner-page';
+import { statisticsPage } from './views/statistics-page';
 
 /** Longest text taken from the search box; an address is 34 characters. */
 const MAX_SEARCH = 100;

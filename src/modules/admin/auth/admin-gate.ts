@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allowListOf, type AdminConfig } from '../../../config/admin-config';
-import { clientKey, SlidingWindowLimiter } from '../../rate-limit/rate-limiter';
+import { clientKey, SlidingWindowLimiter } from '../../../server/rate-limiter';
 import { Html } from '../../web/views/html';
 import { ADMIN_CSP } from '../views/admin-layout';
 import { adminMessagePage, loginPage } from '../views/login-page';

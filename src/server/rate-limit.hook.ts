@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ACTION_PATH, errorBody, ProtocolError } from '../../biblepay/pool-protocol';
-import { AppConfig } from '../../config/app-config';
-import { keepsAlive, writeProtocolAnswer } from '../mining/protocol-answer';
+import { ACTION_PATH, errorBody, ProtocolError } from '../biblepay/pool-protocol';
+import { AppConfig } from '../config/app-config';
+import { keepsAlive, writeProtocolAnswer } from '../biblepay/protocol-answer';
 import { clientKey, SlidingWindowLimiter } from './rate-limiter';
 
 /** Monitoring is never limited (the health checker may poll from behind the same NAT). */
