@@ -1,0 +1,102 @@
+import { newTestService } from '../../../test/support/mocks';
+import { wellFormedSolution } from '../../../test/support/solutions';
+import { randomAddress } from '../../biblepay/address';
+import { NodeClients } from '../../biblepay/node-clients';
+import { AppConfig } from '../../config/app-config';
+import type { SolutionMessage } from '../../messaging/solution-message';
+import { WorkRef, WorkRepository } from '../mining/work.repository';
+import { RejectReason } from './reject-reason';
+import { SolutionRepository } from './solution.repository';
+import { SolutionValidator } from './solution-validator.service';
+
+const WORK_ID = '7a0f6c1e-3b9d-4f7e-8a21-0c5d9e4b6f33';
+const GUID = '2f1c7a52-8c1e-4a0b-9d55-5e8f3f0b7a11';
+const EASY = 'f'.repeat(64);
+const config = new AppConfig({
+  ROLE: 'backend',
+  DATABASE_URL: 'mysql://u:p@h/db',
+  AMQP_URL: 'amqp://u:p@h/v',
+  POOL_ADDRESS_MAIN: randomAddress('main'),
+  NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998',
+});
+
+let n = 0;
+const message = (solution: string): SolutionMessage => ({
+  v: 1,
+  id: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+  network: 'main',
+  solution,
+  miner: 'addr/w',
+  threadId: null,
+  ip: null,
+  agent: null,
+  os: null,
+  receivedAt: Date.now(),
+});
+const work = (overrides: Partial<WorkRef> = {}): WorkRef => ({
+  id: WORK_ID,
+  network: 'main',
+  minerId: 1,
+  workerId: 2,
+  minerGuid: GUID,
+  hashTarget: EASY,
+  minerSuspendedUntil: null,
+  ...overrides,
+});
+
+function validator(works: WorkRef[], recorded: string[] = []) {
+  const t = newTestService(SolutionValidator, [config]);
+  t.mock(SolutionRepository).recordedMessageIds.mockResolvedValue({
+    accepted: new Set(recorded),
+    rejected: new Set(),
+  });
+  t.mock(SolutionRepository).acceptedBibleHashes.mockResolvedValue(new Set());
+  t.mock(WorkRepository).findWorks.mockResolvedValue(new Map(works.map((w) => [w.id, w])));
+  return t;
+}
+
+const reasons = (verdicts: Awaited<ReturnType<SolutionValidator['validate']>>) =>
+  verdicts.map((v) => (v.kind === 'rejected' ? v.row.reason : v.kind));
+
+describe('SolutionValidator: the checks before the node (repositories and node mocked)', () => {
+  it('rejects cheaply, without asking the node: malformed, unknown work, another miner’s work, suspended, above target', async () => {
+    const t = validator([
+      work(),
+      work({ id: 'b'.repeat(8) + WORK_ID.slice(8), minerGuid: 'someone-else' }),
+    ]);
+    const verdicts = await t.sut.validate([
+      message('not,a,solution'),
+      message(wellFormedSolution({ workId: '00000000-0000-4000-8000-000000000000' })),
+      message(wellFormedSolution({ workId: 'b'.repeat(8) + WORK_ID.slice(8) })),
+    ]);
+    expect(reasons(verdicts)).toEqual([
+      RejectReason.malformed,
+      RejectReason.unknownWork,
+      RejectReason.minerMismatch,
+    ]);
+
+    const suspended = validator([work({ minerSuspendedUntil: new Date(Date.now() + 60_000) })]);
+    expect(reasons(await suspended.sut.validate([message(wellFormedSolution())]))).toEqual([
+      RejectReason.minerSuspended,
+    ]);
+    const hard = validator([work({ hashTarget: '0'.repeat(63) + '1' })]);
+    expect(reasons(await hard.sut.validate([message(wellFormedSolution())]))).toEqual([
+      RejectReason.aboveTarget,
+    ]);
+    for (const v of [t, suspended, hard]) expect(v.mock(NodeClients).of).not.toHaveBeenCalled();
+  });
+
+  it('a message recorded before (a redelivery) is only acknowledged, never judged again', async () => {
+    const m = message(wellFormedSolution());
+    const t = validator([work()], [m.id]);
+    expect(reasons(await t.sut.validate([m]))).toEqual(['recorded']);
+    expect(t.mock(WorkRepository).findWorks).toHaveBeenCalledWith([]);
+  });
+
+  it('a block hex without a real 80-byte header is a block mismatch, found locally', async () => {
+    const t = validator([work()]);
+    const verdicts = await t.sut.validate([message(wellFormedSolution({ blockHex: 'ab' }))]);
+    expect(reasons(verdicts)).toEqual([RejectReason.blockMismatch]);
+    expect(t.mock(NodeClients).of).not.toHaveBeenCalled();
+  });
+});
