@@ -117,6 +117,24 @@ describe('operator console: authentication, actions, audit trail (JSON API)', ()
     expect(html).not.toContain(address);
   });
 
+  it('documents its API in its own OpenAPI document, behind the same token', async () => {
+    const doc = (await json(await api('/admin/api/docs-json'))) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/admin/api/miners',
+        '/admin/api/miners/{network}/{address}',
+        '/admin/api/miners/{network}/{address}/disable',
+        '/admin/api/miners/{network}/{address}/enable',
+        '/admin/api/miners/{network}/{address}/adjustments',
+        '/admin/api/actions',
+      ]),
+    );
+    // The public API's document lists none of them.
+    expect(Object.keys(doc.paths).every((p) => p.startsWith('/admin/api'))).toBe(true);
+  });
+
   it('refuses a token that is wrong by one character', async () => {
     const wrong = `${TOKEN.slice(0, -1)}${TOKEN.endsWith('f') ? 'e' : 'f'}`;
     const response = await api(minerPath, { token: wrong });
