@@ -6,12 +6,12 @@ import { promisify } from 'node:util';
 import amqplib from 'amqplib';
 import mysql from 'mysql2/promise';
 import { mineOneShare } from '../../sim/miner/sim-miner';
-import { startSimNode, SimNodeHandle } from '../../sim/node/sim-node';
+import type { SimNodeHandle } from '../../sim/node/sim-node';
 import { parseBrokerLink, parseDatabaseLink } from '../../src/config/link-tls';
 import { mysqlConnectionOptions } from '../../src/database/database-link';
 import { amqpSocketOptions } from '../../src/messaging/broker-link';
 import { eventually } from '../support/harness';
-import { HARD_NETWORK_TARGET, TEST_HASH_TARGET } from '../support/pool-fixture';
+import { startTestSimNode, TEST_HASH_TARGET } from '../support/pool-fixture';
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
 import { poolAddresses, roleEnv, runId } from '../support/test-env';
 import {
@@ -107,14 +107,7 @@ describe('encrypted links: MySQL over TLS, AMQPS, verified certificates', () => 
         SKIP_ENSURE_SERVICES: '1',
       },
     });
-    node = await startSimNode({
-      port: 0,
-      network: 'main',
-      poolAddress: poolAddresses().main,
-      blockSeconds: 0,
-      networkTarget: HARD_NETWORK_TARGET,
-      log: () => undefined,
-    });
+    node = await startTestSimNode();
     [frontend, backend] = await Promise.all([
       startRoleProcess(roleTlsEnv('frontend'), await freePort()),
       startRoleProcess(roleTlsEnv('backend'), await freePort()),

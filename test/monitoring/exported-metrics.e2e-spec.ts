@@ -1,12 +1,11 @@
 import { parseCoins } from '../../src/biblepay/amount';
 import { mineOneShare } from '../../sim/miner/sim-miner';
-import { SimNodeHandle, startSimNode } from '../../sim/node/sim-node';
+import type { SimNodeHandle } from '../../sim/node/sim-node';
 import { hoursAgo } from '../support/factories';
 import { eventually, RunningApp, startRole } from '../support/harness';
 import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
 import { creditedMiners } from '../support/payout-scenario';
-import { HARD_NETWORK_TARGET, TEST_HASH_TARGET } from '../support/pool-fixture';
-import { poolAddresses } from '../support/test-env';
+import { startTestSimNode, TEST_HASH_TARGET } from '../support/pool-fixture';
 import { exportedFamilies, metricNames, seriesNames } from './metric-names';
 import { alertRules, dashboard, dashboardExpressions } from './monitoring-artifacts';
 
@@ -57,15 +56,7 @@ describe('exported metrics: the ledger health gauges and the alerts/dashboard cr
 
   beforeAll(async () => {
     store = await isolatedDatabase('monitoring');
-    node = await startSimNode({
-      port: 0,
-      network: 'main',
-      poolAddress: poolAddresses().main,
-      blockSeconds: 0,
-      networkTarget: HARD_NETWORK_TARGET,
-      walletBalance: WALLET,
-      log: () => undefined,
-    });
+    node = await startTestSimNode({ walletBalance: WALLET });
     const env = {
       NETWORKS: 'main',
       NODE_RPC_URL_MAIN: node.url,

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { randomAddress } from '../../src/biblepay/address';
+import { AppConfig } from '../../src/config/app-config';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- constructors of any shape are what DI takes */
 type Constructor<T = object> = abstract new (...args: any[]) => T;
@@ -51,4 +53,16 @@ export function newTestService<S>(
       return found as jest.Mocked<T>;
     },
   };
+}
+
+/** A backend's AppConfig for unit specs (no process env): the defaults plus `env`. */
+export function backendConfig(env: Record<string, string> = {}): AppConfig {
+  return new AppConfig({
+    ROLE: 'backend',
+    DATABASE_URL: 'mysql://u:p@h/db',
+    AMQP_URL: 'amqp://u:p@h/v',
+    POOL_ADDRESS_MAIN: randomAddress('main'),
+    NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998',
+    ...env,
+  });
 }

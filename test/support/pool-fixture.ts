@@ -15,11 +15,11 @@ export interface PoolFixture {
   close(): Promise<void>;
 }
 
-/** A simulated main-network node plus an in-process frontend, wired like a real pool. */
-export async function startPoolFixture(
+/** A quiet simulated main-network node paying the run's pool address, blocks only when mined. */
+export function startTestSimNode(
   nodeOptions: Parameters<typeof startSimNode>[0] = {},
-): Promise<PoolFixture> {
-  const node = await startSimNode({
+): Promise<SimNodeHandle> {
+  return startSimNode({
     port: 0,
     network: 'main',
     poolAddress: poolAddresses().main,
@@ -28,6 +28,13 @@ export async function startPoolFixture(
     log: () => undefined,
     ...nodeOptions,
   });
+}
+
+/** A simulated main-network node plus an in-process frontend, wired like a real pool. */
+export async function startPoolFixture(
+  nodeOptions: Parameters<typeof startSimNode>[0] = {},
+): Promise<PoolFixture> {
+  const node = await startTestSimNode(nodeOptions);
   const env = {
     POOL_HASH_TARGET: TEST_HASH_TARGET,
     NETWORKS: 'main',

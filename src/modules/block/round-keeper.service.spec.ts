@@ -1,22 +1,15 @@
 import { ModuleRef } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
-import { newTestService } from '../../../test/support/mocks';
-import { randomAddress } from '../../biblepay/address';
+import { backendConfig, newTestService } from '../../../test/support/mocks';
 import { NodeClients } from '../../biblepay/node-clients';
 import { RpcError } from '../../biblepay/rpc';
-import { AppConfig } from '../../config/app-config';
 import { RoundRepository } from '../solution/round.repository';
 import { SolutionBacklog } from '../solution/solution-backlog';
 import { BlockRepository, PoolBlock } from './block.repository';
 import { RoundKeeper } from './round-keeper.service';
 
 const HASH = 'ab'.repeat(32);
-const config = new AppConfig({
-  ROLE: 'backend',
-  DATABASE_URL: 'mysql://u:p@h/db',
-  AMQP_URL: 'amqp://u:p@h/v',
-  POOL_ADDRESS_MAIN: randomAddress('main'),
-  NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998',
+const config = backendConfig({
   MATURITY_CONFIRMATIONS_MAIN: '10',
   ORPHAN_CONFIRMATIONS: '3',
   ROUND_BACKLOG_WAIT_SECONDS: '600',

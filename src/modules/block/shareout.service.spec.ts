@@ -1,20 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import { newTestService } from '../../../test/support/mocks';
-import { randomAddress } from '../../biblepay/address';
+import { backendConfig, newTestService } from '../../../test/support/mocks';
 import { parseCoins } from '../../biblepay/amount';
-import { AppConfig } from '../../config/app-config';
 import { LedgerRepository } from '../payout/ledger.repository';
 import { RoundRepository } from '../solution/round.repository';
 import { BlockRepository, PoolBlock } from './block.repository';
 import { ShareoutService } from './shareout.service';
 
 const config = (fee: string) =>
-  new AppConfig({
-    ROLE: 'backend',
-    DATABASE_URL: 'mysql://u:p@h/db',
-    AMQP_URL: 'amqp://u:p@h/v',
-    POOL_ADDRESS_MAIN: randomAddress('main'),
-    NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998',
+  backendConfig({
     POOL_FEE_PERCENT: fee,
   });
 

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { newTestService } from '../../../test/support/mocks';
-import { randomAddress } from '../../biblepay/address';
+import { backendConfig, newTestService } from '../../../test/support/mocks';
 import { parseCoins } from '../../biblepay/amount';
 import { NodeClients } from '../../biblepay/node-clients';
 import type { ListedTransaction } from '../../biblepay/rpc';
@@ -10,12 +9,7 @@ import { PaymentRepository, PaymentRow } from './payment.repository';
 import { PAYMENT_COMMENT_PREFIX, PayoutService } from './payout.service';
 
 const config = (env: Record<string, string> = {}): AppConfig =>
-  new AppConfig({
-    ROLE: 'backend',
-    DATABASE_URL: 'mysql://u:p@h/db',
-    AMQP_URL: 'amqp://u:p@h/v',
-    POOL_ADDRESS_MAIN: randomAddress('main'),
-    NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998',
+  backendConfig({
     PAYOUT_MINIMUM_MAIN: '10',
     PAYOUT_MIN_INTERVAL_HOURS: '24',
     PAYOUT_MAX_PER_RUN: '2',

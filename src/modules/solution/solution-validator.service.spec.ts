@@ -1,8 +1,6 @@
-import { newTestService } from '../../../test/support/mocks';
+import { backendConfig, newTestService } from '../../../test/support/mocks';
 import { wellFormedSolution } from '../../../test/support/solutions';
-import { randomAddress } from '../../biblepay/address';
 import { NodeClients } from '../../biblepay/node-clients';
-import { AppConfig } from '../../config/app-config';
 import type { SolutionMessage } from '../../messaging/solution-message';
 import { WorkRef, WorkRepository } from '../mining/work.repository';
 import { RejectReason } from './reject-reason';
@@ -12,13 +10,7 @@ import { SolutionValidator } from './solution-validator.service';
 const WORK_ID = '7a0f6c1e-3b9d-4f7e-8a21-0c5d9e4b6f33';
 const GUID = '2f1c7a52-8c1e-4a0b-9d55-5e8f3f0b7a11';
 const EASY = 'f'.repeat(64);
-const config = new AppConfig({
-  ROLE: 'backend',
-  DATABASE_URL: 'mysql://u:p@h/db',
-  AMQP_URL: 'amqp://u:p@h/v',
-  POOL_ADDRESS_MAIN: randomAddress('main'),
-  NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998',
-});
+const config = backendConfig();
 
 let n = 0;
 const message = (solution: string): SolutionMessage => ({

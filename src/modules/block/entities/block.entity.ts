@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn } from '../../../database/columns';
 import { bigintTransformer, idTransformer } from '../../../database/bigint.transformer';
 
 export const BLOCK_STATUSES = ['pending', 'mature', 'orphaned', 'shared'] as const;
@@ -76,11 +77,6 @@ export class BlockEntity {
   @Column({ name: 'reversed_at', type: 'datetime', precision: 3, nullable: true })
   reversedAt: Date | null;
 
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt: Date;
 }

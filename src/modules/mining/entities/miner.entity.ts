@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn } from '../../../database/columns';
 
 /** A payout address on one network. The frontend creates it; only the backend changes it. */
 @Entity('miner')
@@ -42,11 +43,6 @@ export class MinerEntity {
   @Column({ name: 'last_accepted_solution_at', type: 'datetime', precision: 3, nullable: true })
   lastAcceptedSolutionAt: Date | null;
 
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn } from '../../../database/columns';
 import { idTransformer } from '../../../database/bigint.transformer';
 
 /** A named rig of a miner (`ADDRESS/WORKER` in the wallet's workerid; `Default` when empty). */
@@ -14,11 +15,6 @@ export class WorkerEntity {
   @Column({ type: 'varchar', length: 64 })
   name: string;
 
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn } from '../../../database/columns';
 import { bigintTransformer, idTransformer } from '../../../database/bigint.transformer';
 
 /**
@@ -28,11 +29,6 @@ export class CreditReversalEntity {
   @Column({ type: 'bigint', transformer: bigintTransformer })
   loss: bigint;
 
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn } from '../../../database/columns';
 import { bigintTransformer, idTransformer } from '../../../database/bigint.transformer';
 
 /**
@@ -58,11 +59,6 @@ export class LedgerEntryEntity {
   @Column({ type: 'char', length: 64, charset: 'ascii', nullable: true })
   txid: string | null;
 
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn } from '../../../database/columns';
 import { bigintTransformer, idTransformer } from '../../../database/bigint.transformer';
 
 /** A wallet error met while paying a miner, kept for the operator and the miner page. */
@@ -29,11 +30,6 @@ export class PaymentErrorEntity {
   @Column({ type: 'text' })
   error: string;
 
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn } from '../../../database/columns';
 import { bigintTransformer } from '../../../database/bigint.transformer';
 
 export type PaymentStatus = 'intent' | 'sent' | 'failed';
@@ -35,12 +36,7 @@ export class PaymentEntity {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt: Date;
 
   @Column({ name: 'sent_at', type: 'datetime', precision: 3, nullable: true })
