@@ -63,10 +63,14 @@ export class AppConfig {
   readonly poolFee: PoolFee;
   /** How long the web pages and the JSON API reuse one database read. */
   readonly webCacheSeconds: number;
+  /** CACHE_URL: a Redis (`redis://`, `rediss://`) the frontends share their web reads in; null = memory. */
+  readonly cacheUrl: string | null;
   /** What miners put in `pool=` (POOL_PUBLIC_URL); null → the pages show the URL they were asked on. */
   readonly poolPublicUrl: string | null;
   /** How long a frontend trusts its cached miner row (disabled flag, rated hash target). */
   readonly minerCacheSeconds: number;
+  /** Miners a frontend keeps in its registry; past it the least recently seen one is dropped. */
+  readonly minerCacheEntries: number;
   /** Distinct worker names a miner may have; a new one past it is refused, nothing created. */
   readonly maxWorkersPerMiner: number;
   /** Bounded cost of shares nobody pays for (issue 10): see README "Abuse limits". */
@@ -195,8 +199,10 @@ export class AppConfig {
     };
     this.poolFee = read.percent('POOL_FEE_PERCENT', '0');
     this.webCacheSeconds = read.int('WEB_CACHE_SECONDS', 60, 0, 3600);
+    this.cacheUrl = read.optionalRedisUrl('CACHE_URL');
     this.poolPublicUrl = read.optionalHttpUrl('POOL_PUBLIC_URL');
     this.minerCacheSeconds = read.int('MINER_CACHE_SECONDS', 60, 0, 86400);
+    this.minerCacheEntries = read.int('MINER_CACHE_ENTRIES', 200_000, 1, 10_000_000);
     this.maxWorkersPerMiner = read.int('MAX_WORKERS_PER_MINER', 200, 1, 1_000_000);
     this.abuse = {
       rejectedSolutionBytesPerMinerHour: read.int(
@@ -443,6 +449,22 @@ export class EnvReader {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new ConfigError(name, `must start with http:// or https:// (got "${value}")`);
     return value.replace(/\/+$/, '');
+  }
+
+  /** An optional redis:// or rediss:// URL; empty → null. */
+  optionalRedisUrl(name: string): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(name, 'must be a URL like redis://host:6379 or rediss://host:6380');
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+      throw new ConfigError(name, 'must start with redis:// or rediss://');
+    if (!url.hostname) throw new ConfigError(name, 'has no host (redis://host:6379)');
+    return value;
   }
 
   /** A decimal number (job intervals may be fractions of a second in tests). */
