@@ -39,7 +39,7 @@ export function sharedStore(cacheUrl: string): Keyv {
         reconnectStrategy: (attempts: number) => Math.min(100 * 2 ** attempts, 2000),
       },
     },
-    { namespace: SHARED_CACHE_NAMESPACE, throwOnConnectError: true, connectionTimeout: 2000 },
+    { namespace: SHARED_CACHE_NAMESPACE, throwOnConnectError: true },
   );
   // Its errors are logged by ReadCache, which then skips it for a few seconds.
   return new Keyv(adapter, {
