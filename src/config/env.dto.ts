@@ -1,5 +1,4 @@
-import { plainToInstance, Transform } from 'class-transformer';
-import { Expose } from 'class-transformer';
+import { Expose, plainToInstance, Transform } from 'class-transformer';
 import {
   Validate,
   validateSync,

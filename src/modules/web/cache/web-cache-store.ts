@@ -28,7 +28,7 @@ export function createWebCacheStore(cacheUrl: string | null): Keyv {
   return sharedStore(cacheUrl);
 }
 
-export function sharedStore(cacheUrl: string): Keyv {
+function sharedStore(cacheUrl: string): Keyv {
   const adapter = new KeyvRedis(
     {
       url: cacheUrl,
