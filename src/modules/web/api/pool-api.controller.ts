@@ -46,6 +46,8 @@ const NETWORK_PARAM = { name: 'network', enum: ['main', 'test'] };
 /**
  * The documented REST API (`/api/v1`, OpenAPI at /api/docs). Read-only, cached briefly.
  * Parameters are DTOs (params.dto.ts): the ValidationPipe checks them, Swagger documents them.
+ * Nest starts the pipes of a handler's last parameter first, so the path DTO comes last: a bad
+ * address is reported before a bad page, as the API always did (pool-api.controller.spec.ts).
  */
 @ApiTags('v1')
 @UseFilters(ApiExceptionFilter)
@@ -117,8 +119,8 @@ export class PoolApiController {
   @ApiOperation({ summary: 'The miner’s payouts, newest first' })
   @ApiOkResponse({ type: PaymentPageDto })
   async payments(
-    @Param() { network, address }: MinerPathDto,
     @Query() { page, pageSize }: PageQueryDto,
+    @Param() { network, address }: MinerPathDto,
   ): Promise<PaymentPageDto> {
     const miner = await this.knownMiner(network, address);
     const { total, payments } = await this.miners.payments(miner, page, pageSize);
@@ -130,8 +132,8 @@ export class PoolApiController {
   @ApiOperation({ summary: 'The miner’s accepted and rejected shares per UTC hour' })
   @ApiOkResponse({ type: [HourSharesDto] })
   async shares(
-    @Param() { network, address }: MinerPathDto,
     @Query() { hours }: SharesQueryDto,
+    @Param() { network, address }: MinerPathDto,
   ): Promise<HourSharesDto[]> {
     const miner = await this.knownMiner(network, address);
     return (await this.miners.sharesPerHour(miner, hours)).map(toHourSharesDto);
