@@ -2,7 +2,8 @@
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
-    problem: string,
+    /** What is wrong, worded to follow the variable's name. */
+    readonly problem: string,
   ) {
     super(`Invalid environment: ${variable} ${problem}`);
   }

@@ -1,4 +1,4 @@
-import { EnvReader } from './app-config';
+import { EnvReader } from './env-reader';
 import { BrokerLink, DatabaseLink } from './link-tls';
 
 export const SETUP_DEFAULTS = {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { AppConfig } from '../../config/app-config';
 import { MinerRepository, MinerRow } from './miner.repository';
 
@@ -18,19 +19,25 @@ interface CachedMiner {
  * Find-or-create for miners and workers with an in-process cache, so a steady getwork costs one
  * INSERT (the work row) and no reads. Concurrent first requests for the same miner share one
  * lookup. The miner row (disabled flag, rated hash target) is re-read after MINER_CACHE_SECONDS.
+ * The cache is a bounded LRU of MINER_CACHE_ENTRIES miners: past it the least recently seen miner
+ * is dropped, one at a time, so a flood of new addresses never sends every miner to the database.
+ * It stays a synchronous in-process map rather than cache-manager: it is read on every getwork,
+ * holds live worker maps, and a promise per lookup would cost the hot path for nothing.
  */
 @Injectable()
 export class MinerRegistry {
-  private readonly miners = new Map<string, CachedMiner>();
+  private readonly miners: LRUCache<string, CachedMiner>;
   private readonly pending = new Map<string, Promise<unknown>>();
   /** Addresses `lookup` found no miner for, until when (a share may name anyone). */
-  private readonly unknown = new Map<string, number>();
-  private static readonly MAX_CACHED = 200_000;
+  private readonly unknown: LRUCache<string, number>;
 
   constructor(
     private readonly repository: MinerRepository,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.miners = new LRUCache({ max: config.minerCacheEntries });
+    this.unknown = new LRUCache({ max: config.minerCacheEntries });
+  }
 
   async resolve(
     network: string,
@@ -66,18 +73,19 @@ export class MinerRegistry {
     if ((this.unknown.get(key) ?? 0) > now) return null;
     const row = await this.once(`f:${key}`, () => this.repository.findMiner(network, address));
     if (row) this.remember(key, row, cached?.workers);
-    else {
-      if (this.unknown.size >= MinerRegistry.MAX_CACHED) this.unknown.clear();
-      this.unknown.set(key, now + this.config.minerCacheSeconds * 1000);
-    }
+    else this.unknown.set(key, now + this.config.minerCacheSeconds * 1000);
     return row;
   }
 
   private remember(key: string, row: MinerRow, workers = new Map<string, number>()): CachedMiner {
-    if (this.miners.size >= MinerRegistry.MAX_CACHED) this.miners.clear();
     const entry = { row, workers, expiresAt: Date.now() + this.config.minerCacheSeconds * 1000 };
     this.miners.set(key, entry);
     return entry;
+  }
+
+  /** Miners held now (at most MINER_CACHE_ENTRIES). */
+  get size(): number {
+    return this.miners.size;
   }
 
   private once<T>(key: string, load: () => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { randomAddress } from '../../biblepay/address';
 import { AppConfig } from '../../config/app-config';
 import { forecastBlocksToday, PoolStatsService } from './pool-stats.service';
-import { ReadCache } from './read-cache';
+import { memoryReadCache } from './read-cache';
 import { BlockRow, WebRepository } from './web.repository';
 
 const block = (id: number, status: BlockRow['status']): BlockRow => ({
@@ -47,7 +47,7 @@ describe('PoolStatsService', () => {
       AMQP_URL: 'amqp://u:p@127.0.0.1:5672/v',
       POOL_ADDRESS_MAIN: randomAddress('main'),
     });
-    const service = new PoolStatsService(repo, new ReadCache(60), config);
+    const service = new PoolStatsService(repo, memoryReadCache(60), config);
     const page = await service.blocksPage('main', true, 1, 5);
     expect(page.blocks.map((b) => b.displayStatus)).toEqual([
       'pending',

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param, UseFilters } from '@nestjs/common';
+import { Controller, Get, Header, Param, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -8,11 +8,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { baseToCoinsNumber } from '../../../biblepay/amount';
-import { AppConfig } from '../../../config/app-config';
+import { Network } from '../../../biblepay/network';
 import { PoolStatsService } from '../pool-stats.service';
 import { ApiExceptionFilter } from './api-exception.filter';
+import { apiValidationPipe, ServedNetworkGuard } from './api-validation';
 import { CompatStatisticsDto, CompatSubsidySumDto, ErrorDto } from './dto';
-import { intParam, networkParam } from './params';
+import { SubsidySumPathDto } from './params.dto';
 
 /**
  * The original Django pool's JSON endpoints, same paths and field names, for the tools that
@@ -21,12 +22,11 @@ import { intParam, networkParam } from './params';
  */
 @ApiTags('compatibility (original pool)')
 @UseFilters(ApiExceptionFilter)
+@UseGuards(ServedNetworkGuard)
+@UsePipes(apiValidationPipe())
 @Controller(':network/api')
 export class CompatApiController {
-  constructor(
-    private readonly stats: PoolStatsService,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly stats: PoolStatsService) {}
 
   @Get('statistics')
   @Header('Cache-Control', 'public, max-age=60')
@@ -34,8 +34,7 @@ export class CompatApiController {
   @ApiParam({ name: 'network', enum: ['main', 'test'] })
   @ApiOkResponse({ type: CompatStatisticsDto })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'Network not served here.' })
-  async statistics(@Param('network') networkText: string): Promise<CompatStatisticsDto> {
-    const network = networkParam(this.config, networkText);
+  async statistics(@Param('network') network: Network): Promise<CompatStatisticsDto> {
     const s = await this.stats.summary(network);
     return {
       network,
@@ -54,17 +53,10 @@ export class CompatApiController {
   @ApiOperation({
     summary: 'Σ subsidy and count of all blocks (any finder) by chain time in the last `days`',
   })
-  @ApiParam({ name: 'network', enum: ['main', 'test'] })
-  @ApiParam({ name: 'days', type: Number, description: '1 to 3650' })
   @ApiOkResponse({ type: CompatSubsidySumDto })
   @ApiBadRequestResponse({ type: ErrorDto })
   @ApiNotFoundResponse({ type: ErrorDto })
-  async subsidySum(
-    @Param('network') networkText: string,
-    @Param('days') daysText: string,
-  ): Promise<CompatSubsidySumDto> {
-    const network = networkParam(this.config, networkText);
-    const days = intParam(daysText, 'days', { min: 1, max: 3650 });
+  async subsidySum(@Param() { network, days }: SubsidySumPathDto): Promise<CompatSubsidySumDto> {
     const { sum, count } = await this.stats.subsidySum(network, days);
     return { sum: sum === null ? null : baseToCoinsNumber(sum), count };
   }
