@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { PoolMetrics } from '../modules/metrics/pool-metrics.service';
+import { PoolMetricsService } from '../modules/metrics/pool-metrics.service';
 import { Network } from './network';
 import { BiblepayRpcClient, BiblepayRpcClientOptions } from './rpc';
 
@@ -13,7 +13,7 @@ export class NodeClients implements OnModuleDestroy {
   private readonly clients = new Map<Network, BiblepayRpcClient>();
   private observer?: BiblepayRpcClientOptions['onCall'];
 
-  constructor(config: AppConfig, @Optional() metrics?: PoolMetrics) {
+  constructor(config: AppConfig, @Optional() metrics?: PoolMetricsService) {
     for (const network of config.networks) {
       const url = config.nodeRpcUrl[network];
       if (!url) throw new Error(`NODE_RPC_URL_${network.toUpperCase()} is not set`);

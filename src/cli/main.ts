@@ -8,10 +8,10 @@ import { isNetwork, Network } from '../biblepay/network';
 import { AppConfig, ConfigError } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
-import { JobScheduler } from '../jobs/job-scheduler.service';
+import { JobSchedulerService } from '../jobs/job-scheduler.service';
 import { AuditModule } from '../modules/audit/audit.module';
 import { AuditService } from '../modules/audit/audit.service';
-import { BlockJobs } from '../modules/block/block-jobs.service';
+import { BlockJobsService } from '../modules/block/block-jobs.service';
 import { ShareoutService } from '../modules/block/shareout.service';
 import { PaymentRepository } from '../modules/payout/payment.repository';
 import { PayoutService } from '../modules/payout/payout.service';
@@ -63,14 +63,16 @@ async function main(): Promise<number> {
     { logger: ['error', 'warn'] },
   );
   try {
-    const locks = app.get(JobScheduler);
+    const locks = app.get(JobSchedulerService);
     let failed = false;
     for (const network of args.networks) {
       const locked = <T>(job: string, run: () => Promise<T>) =>
         locks.runNow(`${job}:${network}`, run);
       switch (args.command) {
         case 'find-blocks': {
-          const result = await locked('blocks', () => app.get(BlockJobs).findBlocks(network));
+          const result = await locked('blocks', () =>
+            app.get(BlockJobsService).findBlocks(network),
+          );
           print(network, result ?? 'another backend holds the lock; try again');
           break;
         }

@@ -19,8 +19,8 @@ interface Job {
  * shutdown the timers are removed and a running job is awaited (its lease is then released).
  */
 @Injectable()
-export class JobScheduler implements OnModuleDestroy {
-  private readonly logger = new Logger(JobScheduler.name);
+export class JobSchedulerService implements OnModuleDestroy {
+  private readonly logger = new Logger(JobSchedulerService.name);
   private readonly jobs: Job[] = [];
   private stopped = false;
 

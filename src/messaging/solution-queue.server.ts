@@ -4,7 +4,7 @@ import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { ChannelWrapper } from 'amqp-connection-manager';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AppConfig } from '../config/app-config';
-import { PoolMetrics } from '../modules/metrics/pool-metrics.service';
+import { PoolMetricsService } from '../modules/metrics/pool-metrics.service';
 import type { SolutionBacklog } from '../modules/solution/solution-backlog';
 import { backoffMs } from '../server/backoff';
 import { BrokerConnection } from './broker-connection';
@@ -68,7 +68,7 @@ export class SolutionQueueServer
   constructor(
     private readonly broker: BrokerConnection,
     private readonly config: AppConfig,
-    @Optional() private readonly metrics?: PoolMetrics,
+    @Optional() private readonly metrics?: PoolMetricsService,
   ) {
     super();
   }

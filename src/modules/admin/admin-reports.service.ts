@@ -1,7 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { baseToCoins } from '../../biblepay/amount';
 import { Network } from '../../biblepay/network';
-import { JobScheduler } from '../../jobs/job-scheduler.service';
+import { JobSchedulerService } from '../../jobs/job-scheduler.service';
 import { AuditReport, AuditService, FundingReport } from '../audit/audit.service';
 import { ShareoutReport, ShareoutService } from '../block/shareout.service';
 import { PayoutPlan, PayoutService } from '../payout/payout.service';
@@ -18,7 +18,7 @@ export class AdminReportsService {
     private readonly shareout: ShareoutService,
     private readonly payouts: PayoutService,
     private readonly audits: AuditService,
-    private readonly jobs: JobScheduler,
+    private readonly jobs: JobSchedulerService,
     private readonly trail: AdminActionRepository,
   ) {}
 

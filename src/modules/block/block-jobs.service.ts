@@ -1,21 +1,21 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { JobScheduler } from '../../jobs/job-scheduler.service';
-import { ChainWalker } from './chain-walker.service';
+import { JobSchedulerService } from '../../jobs/job-scheduler.service';
+import { ChainWalkerService } from './chain-walker.service';
 import { RatingService } from './rating.service';
-import { RoundKeeper } from './round-keeper.service';
-import { ShareoutReversal } from './shareout-reversal.service';
+import { RoundKeeperService } from './round-keeper.service';
+import { ShareoutReversalService } from './shareout-reversal.service';
 import { ShareoutService } from './shareout.service';
 
 /** The block module's scheduled jobs, per served network, each under its own named lock. */
 @Injectable()
-export class BlockJobs implements OnApplicationBootstrap {
+export class BlockJobsService implements OnApplicationBootstrap {
   constructor(
-    private readonly scheduler: JobScheduler,
-    private readonly walker: ChainWalker,
-    private readonly rounds: RoundKeeper,
+    private readonly scheduler: JobSchedulerService,
+    private readonly walker: ChainWalkerService,
+    private readonly rounds: RoundKeeperService,
     private readonly shareout: ShareoutService,
-    private readonly reversal: ShareoutReversal,
+    private readonly reversal: ShareoutReversalService,
     private readonly rating: RatingService,
     private readonly config: AppConfig,
   ) {}

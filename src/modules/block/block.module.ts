@@ -4,12 +4,12 @@ import { JobsModule } from '../../jobs/jobs.module';
 import { MinerStoreModule } from '../mining/miner-store.module';
 import { PayoutModule } from '../payout/payout.module';
 import { SolutionStoreModule } from '../solution/solution-store.module';
-import { BlockJobs } from './block-jobs.service';
+import { BlockJobsService } from './block-jobs.service';
 import { BlockRepository } from './block.repository';
-import { ChainWalker } from './chain-walker.service';
+import { ChainWalkerService } from './chain-walker.service';
 import { RatingService } from './rating.service';
-import { RoundKeeper } from './round-keeper.service';
-import { ShareoutReversal } from './shareout-reversal.service';
+import { RoundKeeperService } from './round-keeper.service';
+import { ShareoutReversalService } from './shareout-reversal.service';
 import { ShareoutService } from './shareout.service';
 
 /** Backend: chain walk, rounds, maturity and orphans, shareout, rating. Owns `block`. */
@@ -17,13 +17,13 @@ import { ShareoutService } from './shareout.service';
   imports: [BiblepayNodeModule, JobsModule, SolutionStoreModule, MinerStoreModule, PayoutModule],
   providers: [
     BlockRepository,
-    ChainWalker,
-    RoundKeeper,
+    ChainWalkerService,
+    RoundKeeperService,
     ShareoutService,
-    ShareoutReversal,
+    ShareoutReversalService,
     RatingService,
-    BlockJobs,
+    BlockJobsService,
   ],
-  exports: [BlockRepository, BlockJobs, ShareoutService],
+  exports: [BlockRepository, BlockJobsService, ShareoutService],
 })
 export class BlockModule {}

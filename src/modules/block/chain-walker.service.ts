@@ -3,7 +3,7 @@ import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
 import { BatchOutcome, BlockInfo, RpcError, rpcCalls, SubsidyResult } from '../../biblepay/rpc';
 import { AppConfig } from '../../config/app-config';
-import { PoolMetrics } from '../metrics/pool-metrics.service';
+import { PoolMetricsService } from '../metrics/pool-metrics.service';
 import { BlockRepository, NewBlock } from './block.repository';
 
 const WALK_BATCH = 100;
@@ -17,14 +17,14 @@ const WALK_BATCH = 100;
  * is behind (its tip below what was stored) changes nothing: heights above its tip are unknown.
  */
 @Injectable()
-export class ChainWalker {
-  private readonly logger = new Logger(ChainWalker.name);
+export class ChainWalkerService {
+  private readonly logger = new Logger(ChainWalkerService.name);
 
   constructor(
     private readonly blocks: BlockRepository,
     private readonly nodes: NodeClients,
     private readonly config: AppConfig,
-    @Optional() private readonly metrics?: PoolMetrics,
+    @Optional() private readonly metrics?: PoolMetricsService,
   ) {}
 
   async walk(network: Network): Promise<{ from: number; to: number; poolBlocks: number }> {

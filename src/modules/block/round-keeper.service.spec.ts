@@ -6,7 +6,7 @@ import { RpcError } from '../../biblepay/rpc';
 import { RoundRepository } from '../solution/round.repository';
 import { SolutionBacklog } from '../solution/solution-backlog';
 import { BlockRepository, PoolBlock } from './block.repository';
-import { RoundKeeper } from './round-keeper.service';
+import { RoundKeeperService } from './round-keeper.service';
 
 const HASH = 'ab'.repeat(32);
 const config = backendConfig({
@@ -33,7 +33,7 @@ function keeper(tip: number, chain: (height: number) => string, backlog?: Soluti
       return backlog;
     },
   });
-  const t = newTestService(RoundKeeper, [config, moduleRef]);
+  const t = newTestService(RoundKeeperService, [config, moduleRef]);
   const client = {
     getBlockCount: jest.fn().mockResolvedValue(tip),
     getBlockHash: jest.fn((height: number) =>
@@ -51,7 +51,7 @@ function keeper(tip: number, chain: (height: number) => string, backlog?: Soluti
   return t;
 }
 
-describe('RoundKeeper (maturity, rounds, orphans) with its repositories mocked', () => {
+describe('RoundKeeperService (maturity, rounds, orphans) with its repositories mocked', () => {
   it('fixes a round at maturity once the backlog has drained, then marks the block mature', async () => {
     const t = keeper(109, () => HASH, { drained: () => Promise.resolve(true) });
     t.mock(BlockRepository).openPoolBlocks.mockResolvedValue([block(100)]);

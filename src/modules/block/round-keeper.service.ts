@@ -17,8 +17,8 @@ import { BlockRepository, PoolBlock } from './block.repository';
  * pool block that comes back within REORG_DEPTH is restored.
  */
 @Injectable()
-export class RoundKeeper {
-  private readonly logger = new Logger(RoundKeeper.name);
+export class RoundKeeperService {
+  private readonly logger = new Logger(RoundKeeperService.name);
   /** Mature blocks whose round waits for the share backlog: since when (unix ms). */
   private readonly waitingSince = new Map<number, number>();
 

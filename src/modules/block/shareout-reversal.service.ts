@@ -5,7 +5,7 @@ import { NodeClients } from '../../biblepay/node-clients';
 import { RpcError, rpcCalls } from '../../biblepay/rpc';
 import { AppConfig } from '../../config/app-config';
 import { assertLeaseHeld } from '../../jobs/job-lease';
-import { PoolMetrics } from '../metrics/pool-metrics.service';
+import { PoolMetricsService } from '../metrics/pool-metrics.service';
 import { LedgerRepository } from '../payout/ledger.repository';
 import { BlockRepository, PoolBlock } from './block.repository';
 
@@ -18,15 +18,15 @@ import { BlockRepository, PoolBlock } from './block.repository';
  * /metrics, listed by the audit and on the miner pages.
  */
 @Injectable()
-export class ShareoutReversal implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ShareoutReversal.name);
+export class ShareoutReversalService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ShareoutReversalService.name);
 
   constructor(
     private readonly blocks: BlockRepository,
     private readonly ledger: LedgerRepository,
     private readonly nodes: NodeClients,
     private readonly config: AppConfig,
-    @Optional() private readonly metrics?: PoolMetrics,
+    @Optional() private readonly metrics?: PoolMetricsService,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { HealthIndicatorFunction, HealthIndicatorResult } from '@nestjs/terminus';
-import { PoolMetrics } from '../metrics/pool-metrics.service';
+import { PoolMetricsService } from '../metrics/pool-metrics.service';
 import { HEALTH_INDICATORS } from './health.tokens';
 
 /**
@@ -15,7 +15,7 @@ export class HealthGauge implements OnModuleInit {
 
   constructor(
     @Inject(HEALTH_INDICATORS) private readonly indicators: HealthIndicatorFunction[],
-    @Optional() private readonly metrics?: PoolMetrics,
+    @Optional() private readonly metrics?: PoolMetricsService,
   ) {}
 
   onModuleInit(): void {

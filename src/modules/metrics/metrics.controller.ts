@@ -1,10 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { PoolMetrics } from './pool-metrics.service';
+import { PoolMetricsService } from './pool-metrics.service';
 
 /** `GET /metrics` in the Prometheus text format, on every role's HTTP port. */
 @Controller()
 export class MetricsController {
-  constructor(private readonly metrics: PoolMetrics) {}
+  constructor(private readonly metrics: PoolMetricsService) {}
 
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')

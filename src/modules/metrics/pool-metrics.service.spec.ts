@@ -1,7 +1,7 @@
 import { randomAddress } from '../../biblepay/address';
 import { errorBody, ProtocolError, solutionAcceptedBody } from '../../biblepay/pool-protocol';
 import { AppConfig } from '../../config/app-config';
-import { outcomeOf, PoolMetrics } from './pool-metrics.service';
+import { outcomeOf, PoolMetricsService } from './pool-metrics.service';
 
 describe('outcomeOf', () => {
   it('labels answers without an error as ok', () => {
@@ -22,10 +22,10 @@ describe('outcomeOf', () => {
   });
 });
 
-describe('PoolMetrics', () => {
+describe('PoolMetricsService', () => {
   it('keeps its series in its own registry, so two apps in one process do not clash', async () => {
-    const a = new PoolMetrics();
-    const b = new PoolMetrics();
+    const a = new PoolMetricsService();
+    const b = new PoolMetricsService();
     a.actionAnswered('readytomine2', errorBody(ProtocolError.invalidNetwork), 0.001);
     expect(await a.metrics()).toContain(
       'purepool_action_requests_total{action="readytomine2",outcome="invalid_network"} 1',
@@ -34,7 +34,7 @@ describe('PoolMetrics', () => {
   });
 
   it('counts payout amounts in base units only for sent payments', async () => {
-    const m = new PoolMetrics();
+    const m = new PoolMetricsService();
     m.payoutFinished('main', 'sent', 1_234_567_890n);
     m.payoutFinished('main', 'failed', 5n);
     const text = await m.metrics();
@@ -49,13 +49,17 @@ describe('PoolMetrics', () => {
       POOL_ADDRESS_MAIN: randomAddress('main'),
       NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998',
     };
-    const backend = await new PoolMetrics(new AppConfig({ ...env, ROLE: 'backend' })).metrics();
+    const backend = await new PoolMetricsService(
+      new AppConfig({ ...env, ROLE: 'backend' }),
+    ).metrics();
     expect(backend).toContain('purepool_payouts_total{network="main",status="failed"} 0');
     expect(backend).toContain(
       'purepool_solutions_total{network="main",result="accepted",reason=""} 0',
     );
     expect(backend).not.toContain('purepool_action_requests_total{');
-    const frontend = await new PoolMetrics(new AppConfig({ ...env, ROLE: 'frontend' })).metrics();
+    const frontend = await new PoolMetricsService(
+      new AppConfig({ ...env, ROLE: 'frontend' }),
+    ).metrics();
     expect(frontend).toContain(
       'purepool_action_requests_total{action="readytomine2",outcome="ok"} 0',
     );

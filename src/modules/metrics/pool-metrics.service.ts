@@ -20,7 +20,7 @@ const RPC_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
  * each is a few map lookups so the `/Action.aspx` hot path stays cheap.
  */
 @Injectable()
-export class PoolMetrics {
+export class PoolMetricsService {
   readonly registry = new Registry();
 
   private readonly actionRequests = new Counter({

@@ -2,7 +2,7 @@ import { All, Controller, Logger, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody, ProtocolError } from '../../biblepay/pool-protocol';
 import { AppConfig } from '../../config/app-config';
-import { PoolMetrics } from '../metrics/pool-metrics.service';
+import { PoolMetricsService } from '../metrics/pool-metrics.service';
 import { GetworkService } from './getwork.service';
 import { keepsAlive, writeProtocolAnswer } from '../../biblepay/protocol-answer';
 import { SolutionIntakeService } from './solution-intake.service';
@@ -20,7 +20,7 @@ export class ActionController {
     private readonly getwork: GetworkService,
     private readonly intake: SolutionIntakeService,
     private readonly config: AppConfig,
-    private readonly metrics: PoolMetrics,
+    private readonly metrics: PoolMetricsService,
   ) {}
 
   @All('Action.aspx')

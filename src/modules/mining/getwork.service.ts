@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { Network } from '../../biblepay/network';
 import { errorBody, ProtocolError, workBody } from '../../biblepay/pool-protocol';
 import { AppConfig } from '../../config/app-config';
-import { MinerRegistry } from './miner-registry.service';
+import { MinerRegistryService } from './miner-registry.service';
 import { activeSuspension } from './miner-suspension';
 import { parseWorkerId } from './worker-id';
-import { WorkWriter } from './work-writer.service';
+import { WorkWriterService } from './work-writer.service';
 
 export interface GetworkRequest {
   network: Network;
@@ -23,8 +23,8 @@ export interface GetworkRequest {
 @Injectable()
 export class GetworkService {
   constructor(
-    private readonly registry: MinerRegistry,
-    private readonly workWriter: WorkWriter,
+    private readonly registry: MinerRegistryService,
+    private readonly workWriter: WorkWriterService,
     private readonly config: AppConfig,
   ) {}
 

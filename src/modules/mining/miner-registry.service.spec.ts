@@ -1,6 +1,6 @@
 import { randomAddress } from '../../biblepay/address';
 import { AppConfig } from '../../config/app-config';
-import { MinerRegistry } from './miner-registry.service';
+import { MinerRegistryService } from './miner-registry.service';
 import { MinerRepository, MinerRow } from './miner.repository';
 
 function registry(entries: number) {
@@ -30,12 +30,12 @@ function registry(entries: number) {
     POOL_ADDRESS_MAIN: randomAddress('main'),
     MINER_CACHE_ENTRIES: String(entries),
   });
-  const registry = new MinerRegistry(repository as unknown as MinerRepository, config);
+  const registry = new MinerRegistryService(repository as unknown as MinerRepository, config);
   const getwork = (address: string) => registry.resolve('main', address, null, 'rig');
   return { registry, repository, getwork };
 }
 
-describe('MinerRegistry (bounded LRU of miners on the getwork path)', () => {
+describe('MinerRegistryService (bounded LRU of miners on the getwork path)', () => {
   it('answers a steady miner from memory: one miner read and one worker read, ever', async () => {
     const { repository, getwork } = registry(10);
     const address = randomAddress('main');

@@ -25,7 +25,7 @@ interface CachedMiner {
  * holds live worker maps, and a promise per lookup would cost the hot path for nothing.
  */
 @Injectable()
-export class MinerRegistry {
+export class MinerRegistryService {
   private readonly miners: LRUCache<string, CachedMiner>;
   private readonly pending = new Map<string, Promise<unknown>>();
   /** Addresses `lookup` found no miner for, until when (a share may name anyone). */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Network } from '../../biblepay/network';
 import { errorBody, ProtocolError, solutionAcceptedBody } from '../../biblepay/pool-protocol';
 import { parseSolutionString } from '../../biblepay/solution-string';
-import { MinerRegistry } from './miner-registry.service';
+import { MinerRegistryService } from './miner-registry.service';
 import { activeSuspension } from './miner-suspension';
 import { SolutionPublisher } from './solution.publisher';
 import { parseWorkerId } from './worker-id';
@@ -26,7 +26,7 @@ export interface SolutionRequest {
 export class SolutionIntakeService {
   constructor(
     private readonly publisher: SolutionPublisher,
-    private readonly registry: MinerRegistry,
+    private readonly registry: MinerRegistryService,
   ) {}
 
   async submit(req: SolutionRequest): Promise<string> {

@@ -1,6 +1,6 @@
 import { AppConfig } from '../../config/app-config';
 import { NewWork, WorkRepository } from './work.repository';
-import { WorkWriter } from './work-writer.service';
+import { WorkWriterService } from './work-writer.service';
 
 const row = (id: string): NewWork => ({
   id,
@@ -26,12 +26,12 @@ class SlowRepository {
   }
 }
 
-describe('WorkWriter (group commit of work rows)', () => {
+describe('WorkWriterService (group commit of work rows)', () => {
   const config = { workBatchMax: 100 } as AppConfig;
 
   it('writes every row and groups rows that arrive while inserts are in flight', async () => {
     const repo = new SlowRepository();
-    const writer = new WorkWriter(repo as unknown as WorkRepository, config);
+    const writer = new WorkWriterService(repo as unknown as WorkRepository, config);
     await Promise.all(Array.from({ length: 300 }, (_, i) => writer.write(row(String(i)))));
     expect(repo.batches.flat().sort()).toEqual(
       Array.from({ length: 300 }, (_, i) => String(i)).sort(),
@@ -43,14 +43,14 @@ describe('WorkWriter (group commit of work rows)', () => {
   it('rejects every caller of a failed batch so no getwork is answered without its row', async () => {
     const repo = new SlowRepository();
     repo.fail = true;
-    const writer = new WorkWriter(repo as unknown as WorkRepository, config);
+    const writer = new WorkWriterService(repo as unknown as WorkRepository, config);
     const results = await Promise.allSettled([writer.write(row('a')), writer.write(row('b'))]);
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
   });
 
   it('waits for in-flight rows on shutdown', async () => {
     const repo = new SlowRepository();
-    const writer = new WorkWriter(repo as unknown as WorkRepository, config);
+    const writer = new WorkWriterService(repo as unknown as WorkRepository, config);
     const pending = writer.write(row('x'));
     await writer.onModuleDestroy();
     await expect(pending).resolves.toBeUndefined();

@@ -16,7 +16,7 @@ const MAX_IN_FLIGHT = 4;
  * added latency when idle, one round trip and one commit per batch under load.
  */
 @Injectable()
-export class WorkWriter implements OnModuleDestroy {
+export class WorkWriterService implements OnModuleDestroy {
   private queue: Pending[] = [];
   private inFlight = 0;
   private readonly drained: (() => void)[] = [];

@@ -27,7 +27,7 @@ export interface WorkRef {
   workerId: number;
   minerGuid: string;
   hashTarget: string;
-  /** The miner's suspension (set by the backend's MinerSuspender), if any. */
+  /** The miner's suspension (set by the backend's MinerSuspenderService), if any. */
   minerSuspendedUntil: Date | null;
 }
 

@@ -13,7 +13,7 @@ import { QueueInspector, QueueStats } from './queue-inspector';
  * report themselves, not a second implementation of them) and the broker's queues.
  */
 @Injectable()
-export class HealthSampler {
+export class HealthSamplerService {
   constructor(
     private readonly nodes: NodeClients,
     private readonly audit: AuditService,

@@ -1,9 +1,9 @@
 import { Injectable, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Network } from '../../biblepay/network';
 import { AppConfig } from '../../config/app-config';
-import { JobScheduler } from '../../jobs/job-scheduler.service';
-import { PoolMetrics } from '../metrics/pool-metrics.service';
-import { HealthSampler } from './health-sampler.service';
+import { JobSchedulerService } from '../../jobs/job-scheduler.service';
+import { PoolMetricsService } from '../metrics/pool-metrics.service';
+import { HealthSamplerService } from './health-sampler.service';
 import { LedgerGauges } from './ledger-gauges';
 
 /**
@@ -12,12 +12,12 @@ import { LedgerGauges } from './ledger-gauges';
  * wallet's transactions, too much for every scrape of every backend, and never two at once.
  */
 @Injectable()
-export class MonitoringJobs implements OnApplicationBootstrap {
+export class MonitoringJobsService implements OnApplicationBootstrap {
   constructor(
-    private readonly scheduler: JobScheduler,
-    private readonly sampler: HealthSampler,
+    private readonly scheduler: JobSchedulerService,
+    private readonly sampler: HealthSamplerService,
     private readonly config: AppConfig,
-    @Optional() private readonly metrics?: PoolMetrics,
+    @Optional() private readonly metrics?: PoolMetricsService,
   ) {}
 
   onApplicationBootstrap(): void {

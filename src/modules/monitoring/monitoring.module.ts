@@ -5,8 +5,8 @@ import { MessagingModule } from '../../messaging/messaging.module';
 import { AuditModule } from '../audit/audit.module';
 import { BlockModule } from '../block/block.module';
 import { PayoutModule } from '../payout/payout.module';
-import { HealthSampler } from './health-sampler.service';
-import { MonitoringJobs } from './monitoring-jobs.service';
+import { HealthSamplerService } from './health-sampler.service';
+import { MonitoringJobsService } from './monitoring-jobs.service';
 import { QueueInspector } from './queue-inspector';
 
 /** Backend: the ledger's health, the node's tip and the queues, sampled for /metrics. */
@@ -19,6 +19,6 @@ import { QueueInspector } from './queue-inspector';
     MessagingModule,
     PayoutModule,
   ],
-  providers: [HealthSampler, MonitoringJobs, QueueInspector],
+  providers: [HealthSamplerService, MonitoringJobsService, QueueInspector],
 })
 export class MonitoringModule {}

@@ -1,12 +1,12 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { JobScheduler } from '../../jobs/job-scheduler.service';
+import { JobSchedulerService } from '../../jobs/job-scheduler.service';
 import { PayoutService } from './payout.service';
 
 @Injectable()
-export class PayoutJobs implements OnApplicationBootstrap {
+export class PayoutJobsService implements OnApplicationBootstrap {
   constructor(
-    private readonly scheduler: JobScheduler,
+    private readonly scheduler: JobSchedulerService,
     private readonly payouts: PayoutService,
     private readonly config: AppConfig,
   ) {}

@@ -4,13 +4,13 @@ import { JobsModule } from '../../jobs/jobs.module';
 import { MinerStoreModule } from '../mining/miner-store.module';
 import { LedgerRepository } from './ledger.repository';
 import { PaymentRepository } from './payment.repository';
-import { PayoutJobs } from './payout-jobs.service';
+import { PayoutJobsService } from './payout-jobs.service';
 import { PayoutService } from './payout.service';
 
 /** Backend: the ledger, balances, payments and their reconciliation. */
 @Module({
   imports: [BiblepayNodeModule, JobsModule, MinerStoreModule],
-  providers: [LedgerRepository, PaymentRepository, PayoutService, PayoutJobs],
+  providers: [LedgerRepository, PaymentRepository, PayoutService, PayoutJobsService],
   exports: [LedgerRepository, PaymentRepository, PayoutService],
 })
 export class PayoutModule {}

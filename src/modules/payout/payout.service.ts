@@ -6,7 +6,7 @@ import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
 import { AppConfig } from '../../config/app-config';
 import { assertLeaseHeld, LeaseLostError } from '../../jobs/job-lease';
-import { PoolMetrics } from '../metrics/pool-metrics.service';
+import { PoolMetricsService } from '../metrics/pool-metrics.service';
 import { LedgerRepository, MinerBalance } from './ledger.repository';
 import { sendMatches, sendsOf, WalletSend, walletTransactions } from './wallet-ledger';
 import { PaymentRepository, PaymentRow } from './payment.repository';
@@ -74,7 +74,7 @@ export class PayoutService {
     private readonly payments: PaymentRepository,
     private readonly nodes: NodeClients,
     private readonly config: AppConfig,
-    @Optional() private readonly metrics?: PoolMetrics,
+    @Optional() private readonly metrics?: PoolMetricsService,
   ) {}
 
   async plan(network: Network, now = new Date()): Promise<PayoutPlan> {

@@ -49,8 +49,8 @@ interface NetworkState {
  * observed, and the block's own time stands in.
  */
 @Injectable()
-export class ChainHistory implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(ChainHistory.name);
+export class ChainHistoryService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ChainHistoryService.name);
   private readonly networks = new Map<Network, NetworkState>();
   private poller?: NodeJS.Timeout;
 

@@ -20,8 +20,8 @@ const EXEMPT: readonly string[] = [
  * queued shares as `miner_suspended` without a node call.
  */
 @Injectable()
-export class MinerSuspender {
-  private readonly logger = new Logger(MinerSuspender.name);
+export class MinerSuspenderService {
+  private readonly logger = new Logger(MinerSuspenderService.name);
 
   constructor(
     private readonly repository: SolutionRepository,

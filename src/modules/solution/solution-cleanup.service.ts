@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { withLease } from '../../jobs/job-lease';
-import { JobScheduler } from '../../jobs/job-scheduler.service';
+import { JobSchedulerService } from '../../jobs/job-scheduler.service';
 import { BlockRepository } from '../block/block.repository';
 import { WorkRepository } from '../mining/work.repository';
 import { SolutionCleanupRepository } from './solution-cleanup.repository';
@@ -25,7 +25,7 @@ export class SolutionCleanupService implements OnApplicationBootstrap {
     private readonly blocks: BlockRepository,
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
-    private readonly scheduler: JobScheduler,
+    private readonly scheduler: JobSchedulerService,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -1,8 +1,9 @@
 import type { SolutionMessage } from '../../messaging/solution-message';
-import type { MinerSuspender } from './miner-suspender.service';
-import { SolutionPipeline } from './solution-pipeline.service';
-import type { SolutionRecorder } from './solution-recorder.service';
-import { NodeUnavailableError, SolutionValidator, Verdict } from './solution-validator.service';
+import type { MinerSuspenderService } from './miner-suspender.service';
+import { SolutionPipelineService } from './solution-pipeline.service';
+import type { SolutionRecorderService } from './solution-recorder.service';
+import { NodeUnavailableError } from './node-unavailable.error';
+import { SolutionValidatorService, Verdict } from './solution-validator.service';
 
 const message = { id: 'm1' } as SolutionMessage;
 const accepted = { kind: 'accepted', row: {} } as Verdict;
@@ -11,7 +12,7 @@ function pipeline(overrides: {
   validate?: jest.Mock;
   record?: jest.Mock;
   review?: jest.Mock;
-}): SolutionPipeline {
+}): SolutionPipelineService {
   const validator = { validate: overrides.validate ?? jest.fn().mockResolvedValue([accepted]) };
   const recorder = {
     record:
@@ -19,14 +20,14 @@ function pipeline(overrides: {
       jest.fn().mockResolvedValue({ accepted: 1, rejected: 0, alreadyRecorded: 0 }),
   };
   const suspender = { review: overrides.review ?? jest.fn().mockResolvedValue([]) };
-  return new SolutionPipeline(
-    validator as unknown as SolutionValidator,
-    recorder as unknown as SolutionRecorder,
-    suspender as unknown as MinerSuspender,
+  return new SolutionPipelineService(
+    validator as unknown as SolutionValidatorService,
+    recorder as unknown as SolutionRecorderService,
+    suspender as unknown as MinerSuspenderService,
   );
 }
 
-describe('SolutionPipeline (one batch: validate, record, review)', () => {
+describe('SolutionPipelineService (one batch: validate, record, review)', () => {
   it('validates, records the verdicts and reviews the miners, reporting the counts', async () => {
     const record = jest.fn().mockResolvedValue({ accepted: 1, rejected: 0, alreadyRecorded: 0 });
     const review = jest.fn().mockResolvedValue([]);

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { SolutionBatch, SolutionBatchOutcome } from '../../messaging/solution-batch';
-import { MinerSuspender } from './miner-suspender.service';
-import { SolutionRecorder } from './solution-recorder.service';
-import { NodeUnavailableError, SolutionValidator } from './solution-validator.service';
+import { MinerSuspenderService } from './miner-suspender.service';
+import { SolutionRecorderService } from './solution-recorder.service';
+import { NodeUnavailableError } from './node-unavailable.error';
+import { SolutionValidatorService } from './solution-validator.service';
 
 /**
  * One batch of solution messages from the queue to the database: validate (cheapest checks first,
@@ -11,13 +12,13 @@ import { NodeUnavailableError, SolutionValidator } from './solution-validator.se
  * for the node, or count a failure.
  */
 @Injectable()
-export class SolutionPipeline {
-  private readonly logger = new Logger(SolutionPipeline.name);
+export class SolutionPipelineService {
+  private readonly logger = new Logger(SolutionPipelineService.name);
 
   constructor(
-    private readonly validator: SolutionValidator,
-    private readonly recorder: SolutionRecorder,
-    private readonly suspender: MinerSuspender,
+    private readonly validator: SolutionValidatorService,
+    private readonly recorder: SolutionRecorderService,
+    private readonly suspender: MinerSuspenderService,
   ) {}
 
   async process(batch: SolutionBatch): Promise<SolutionBatchOutcome> {

@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { PoolMetrics } from '../metrics/pool-metrics.service';
+import { PoolMetricsService } from '../metrics/pool-metrics.service';
 import { RejectReason } from './reject-reason';
 import { MinerRepository } from '../mining/miner.repository';
 import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
@@ -21,11 +21,11 @@ const DEADLOCK_RETRIES = 5;
  * bible hash accepted once, however many consumers run.
  */
 @Injectable()
-export class SolutionRecorder {
+export class SolutionRecorderService {
   constructor(
     private readonly repository: SolutionRepository,
     private readonly miners: MinerRepository,
-    @Optional() private readonly metrics?: PoolMetrics,
+    @Optional() private readonly metrics?: PoolMetricsService,
   ) {}
 
   async record(verdicts: readonly Verdict[]): Promise<RecordResult> {

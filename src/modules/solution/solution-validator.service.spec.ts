@@ -5,7 +5,7 @@ import type { SolutionMessage } from '../../messaging/solution-message';
 import { WorkRef, WorkRepository } from '../mining/work.repository';
 import { RejectReason } from './reject-reason';
 import { SolutionRepository } from './solution.repository';
-import { SolutionValidator } from './solution-validator.service';
+import { SolutionValidatorService } from './solution-validator.service';
 
 const WORK_ID = '7a0f6c1e-3b9d-4f7e-8a21-0c5d9e4b6f33';
 const GUID = '2f1c7a52-8c1e-4a0b-9d55-5e8f3f0b7a11';
@@ -37,7 +37,7 @@ const work = (overrides: Partial<WorkRef> = {}): WorkRef => ({
 });
 
 function validator(works: WorkRef[], recorded: string[] = []) {
-  const t = newTestService(SolutionValidator, [config]);
+  const t = newTestService(SolutionValidatorService, [config]);
   t.mock(SolutionRepository).recordedMessageIds.mockResolvedValue({
     accepted: new Set(recorded),
     rejected: new Set(),
@@ -47,10 +47,10 @@ function validator(works: WorkRef[], recorded: string[] = []) {
   return t;
 }
 
-const reasons = (verdicts: Awaited<ReturnType<SolutionValidator['validate']>>) =>
+const reasons = (verdicts: Awaited<ReturnType<SolutionValidatorService['validate']>>) =>
   verdicts.map((v) => (v.kind === 'rejected' ? v.row.reason : v.kind));
 
-describe('SolutionValidator: the checks before the node (repositories and node mocked)', () => {
+describe('SolutionValidatorService: the checks before the node (repositories and node mocked)', () => {
   it('rejects cheaply, without asking the node: malformed, unknown work, another miner’s work, suspended, above target', async () => {
     const t = validator([
       work(),

@@ -12,20 +12,18 @@ import {
 } from '../../biblepay/solution-string';
 import { AppConfig } from '../../config/app-config';
 import { SolutionMessage } from '../../messaging/solution-message';
-import { ChainBlock, ChainHistory, maxNonce } from './chain-history.service';
+import { ChainBlock, ChainHistoryService, maxNonce } from './chain-history.service';
 import { RejectedStringBudget } from './rejected-string-budget';
 import { RejectReason } from './reject-reason';
 import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
 import { WorkRef, WorkRepository } from '../mining/work.repository';
+import { NodeUnavailableError } from './node-unavailable.error';
 
 export type Verdict =
   | { kind: 'accepted'; row: NewSolution }
   | { kind: 'rejected'; row: NewRejectedSolution }
   /** Recorded before (a redelivery): nothing to write, just ack. */
   | { kind: 'recorded' };
-
-/** The node could not be asked (down, timeout, auth): shares wait, none is rejected for it. */
-export class NodeUnavailableError extends Error {}
 
 interface Candidate {
   message: SolutionMessage;
@@ -51,12 +49,12 @@ type Reject = (
  * staleness as of the moment the share arrived (docs/PROTOCOL.md §3).
  */
 @Injectable()
-export class SolutionValidator {
+export class SolutionValidatorService {
   constructor(
     private readonly repository: SolutionRepository,
     private readonly works: WorkRepository,
     private readonly nodes: NodeClients,
-    private readonly chain: ChainHistory,
+    private readonly chain: ChainHistoryService,
     private readonly storedStrings: RejectedStringBudget,
     private readonly config: AppConfig,
   ) {}

@@ -5,23 +5,23 @@ import { BlockModule } from '../block/block.module';
 import { MinerStoreModule } from '../mining/miner-store.module';
 import { SolutionCleanupRepository } from './solution-cleanup.repository';
 import { MessagingModule } from '../../messaging/messaging.module';
-import { ChainHistory } from './chain-history.service';
+import { ChainHistoryService } from './chain-history.service';
 import { SolutionCleanupService } from './solution-cleanup.service';
 import { SolutionQueueServer } from '../../messaging/solution-queue.server';
 import { SolutionBatchController } from './solution-batch.controller';
-import { SolutionPipeline } from './solution-pipeline.service';
-import { SolutionRecorder } from './solution-recorder.service';
-import { MinerSuspender } from './miner-suspender.service';
+import { SolutionPipelineService } from './solution-pipeline.service';
+import { SolutionRecorderService } from './solution-recorder.service';
+import { MinerSuspenderService } from './miner-suspender.service';
 import { RejectedStringBudget } from './rejected-string-budget';
 import { SOLUTION_BACKLOG } from './solution-backlog';
 import { SolutionStoreModule } from './solution-store.module';
-import { SolutionValidator } from './solution-validator.service';
+import { SolutionValidatorService } from './solution-validator.service';
 
 /**
  * Backend: turns every message of the solution queue into exactly one accepted `solution` or
  * `rejected_solution` row; prunes old rows. Owns both tables (entities/). The queue is consumed by
  * a Nest microservice transport (SolutionQueueServer, connected in bootstrap) that hands batches
- * to SolutionBatchController → SolutionPipeline.
+ * to SolutionBatchController → SolutionPipelineService.
  */
 @Module({
   imports: [
@@ -35,12 +35,12 @@ import { SolutionValidator } from './solution-validator.service';
   controllers: [SolutionBatchController],
   providers: [
     SolutionQueueServer,
-    SolutionPipeline,
-    SolutionValidator,
-    SolutionRecorder,
-    ChainHistory,
+    SolutionPipelineService,
+    SolutionValidatorService,
+    SolutionRecorderService,
+    ChainHistoryService,
     RejectedStringBudget,
-    MinerSuspender,
+    MinerSuspenderService,
     SolutionCleanupService,
     SolutionCleanupRepository,
     { provide: SOLUTION_BACKLOG, useExisting: SolutionQueueServer },

@@ -13,9 +13,9 @@ import {
   CreditReversalRow,
   PayoutSetAsideRow,
   RejectionCount,
-  WebRepository,
+  WebReadModel,
   WorkerActivity,
-} from './web.repository';
+} from './web-read-model';
 
 const DAY_MS = 86_400_000;
 export const LEDGER_ROWS = 100;
@@ -56,7 +56,7 @@ export type MinerLookup<T> =
 @Injectable()
 export class MinerStatsService {
   constructor(
-    private readonly repo: WebRepository,
+    private readonly repo: WebReadModel,
     private readonly cache: ReadCache,
   ) {}
 

@@ -2,7 +2,7 @@ import { randomAddress } from '../../biblepay/address';
 import { AppConfig } from '../../config/app-config';
 import { forecastBlocksToday, PoolStatsService } from './pool-stats.service';
 import { memoryReadCache } from './read-cache';
-import { BlockRow, WebRepository } from './web.repository';
+import { BlockRow, WebReadModel } from './web-read-model';
 
 const block = (id: number, status: BlockRow['status']): BlockRow => ({
   id,
@@ -40,7 +40,7 @@ describe('PoolStatsService', () => {
         ]),
       countBlocks: jest.fn().mockResolvedValue(5),
       paidBlockIds: jest.fn().mockResolvedValue(new Set([3])),
-    } as unknown as WebRepository;
+    } as unknown as WebReadModel;
     const config = new AppConfig({
       ROLE: 'frontend',
       DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/db',

@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { BlockStatus } from '../block/entities/block.entity';
 import { lastUtcDays, percentOf, startOfUtcDays } from './format';
 import { ReadCache } from './read-cache';
-import { BlockRow, WebRepository } from './web.repository';
+import { BlockRow, WebReadModel } from './web-read-model';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -53,7 +53,7 @@ export interface PoolStatistics extends PoolSummary {
 @Injectable()
 export class PoolStatsService {
   constructor(
-    private readonly repo: WebRepository,
+    private readonly repo: WebReadModel,
     private readonly cache: ReadCache,
     private readonly config: AppConfig,
   ) {}

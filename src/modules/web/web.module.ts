@@ -11,11 +11,11 @@ import { PageExceptionFilter } from './page-exception.filter';
 import { PagesController } from './pages.controller';
 import { PoolStatsService } from './pool-stats.service';
 import { ReadCache } from './read-cache';
-import { WebRepository } from './web.repository';
+import { WebReadModel } from './web-read-model';
 
 /**
  * Frontend: the pages and the JSON API for miners and visitors. Reads the shared schema (SELECT
- * only) through WebRepository, every read cached for WEB_CACHE_SECONDS in cache-manager (memory,
+ * only) through WebReadModel, every read cached for WEB_CACHE_SECONDS in cache-manager (memory,
  * or the Redis of CACHE_URL shared by every frontend).
  */
 @Module({
@@ -29,7 +29,7 @@ import { WebRepository } from './web.repository';
   ],
   controllers: [AssetsController, CompatApiController, PoolApiController, PagesController],
   providers: [
-    WebRepository,
+    WebReadModel,
     PoolStatsService,
     MinerStatsService,
     PageExceptionFilter,

@@ -1,4 +1,4 @@
-import { LedgerRow } from '../web.repository';
+import { LedgerRow } from '../web-read-model';
 import { shareWeightText, toPaymentDto } from './dto';
 
 const payout = (o: Partial<LedgerRow>): LedgerRow => ({

@@ -3,7 +3,7 @@ import { baseToCoins } from '../../../biblepay/amount';
 import { Network } from '../../../biblepay/network';
 import { MinerSummary } from '../miner-stats.service';
 import { DisplayBlock, PoolSummary } from '../pool-stats.service';
-import { HourCount, LedgerRow, WorkerActivity } from '../web.repository';
+import { HourCount, LedgerRow, WorkerActivity } from '../web-read-model';
 
 /**
  * The documented JSON shapes of /api/v1. Amounts are coins as exact decimal text ("12.5"),

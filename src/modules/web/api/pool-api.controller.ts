@@ -21,7 +21,7 @@ import { Network } from '../../../biblepay/network';
 import { AppConfig } from '../../../config/app-config';
 import { MinerStatsService } from '../miner-stats.service';
 import { PoolStatsService } from '../pool-stats.service';
-import { MinerRecord } from '../web.repository';
+import { MinerRecord } from '../web-read-model';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { apiValidationPipe, ServedNetworkGuard } from './api-validation';
 import {

@@ -1,7 +1,7 @@
 import { CHAIN_PARAMS, Network } from '../../../biblepay/network';
 import { formatAge, formatHashrate, formatShortUtc } from '../format';
 import { MinerOverview } from '../miner-stats.service';
-import { LedgerRow } from '../web.repository';
+import { LedgerRow } from '../web-read-model';
 import { Html, html } from './html';
 import { layout } from './layout';
 import { chart, ChartSpec, coins, status, table, tile } from './page-parts';

@@ -135,12 +135,13 @@ export interface HourCount {
 }
 
 /**
- * Every query the web pages and the JSON API make. SELECT only: the frontend's DB user may read
- * the whole schema but write nothing here. Time bounds are computed by the caller and passed in
+ * The web module's read model: every query the public pages and the JSON API make, across the
+ * tables of the mining, solution, block and payout modules (their owners; see README "Schema").
+ * SELECT only: the frontend's DB user may read the whole schema but write nothing here. Time bounds are computed by the caller and passed in
  * (UTC), so the queries never depend on the session time zone and stay on their indexes.
  */
 @Injectable()
-export class WebRepository {
+export class WebReadModel {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async currentHeight(network: string): Promise<number | null> {
