@@ -500,9 +500,16 @@ export class EnvReader {
     return parseDatabaseLink(name, value, this.tlsClientFiles(prefix), prefix);
   }
 
+  /** One broker URL or a comma list of a cluster's nodes, each checked like a single URL. */
   brokerLink(name: string, prefix: string, fallback?: string): BrokerLink {
-    const value = this.url(name, ['amqp:', 'amqps:'], false, fallback);
-    return parseBrokerLink(name, value, this.tlsClientFiles(prefix), prefix);
+    const value = this.raw(name) ?? fallback;
+    if (value === undefined) this.url(name, ['amqp:'], false);
+    const nodes = (value ?? '').split(',').map((s) => s.trim());
+    nodes.forEach((node, i) => {
+      const label = nodes.length > 1 ? `${name} (node ${i + 1})` : name;
+      new EnvReader({ [label]: node || undefined }).url(label, ['amqp:', 'amqps:'], false);
+    });
+    return parseBrokerLink(name, nodes.join(','), this.tlsClientFiles(prefix), prefix);
   }
 
   trustProxy(name: string): boolean | number {
