@@ -28,6 +28,8 @@ export interface ClusterOptions {
   brokerNodes: number;
   /** Seconds between the simulated chain's blocks. */
   blockSeconds: number;
+  /** The simulated chain's block target: an easy one lets the miners find pool blocks. */
+  networkTarget: string;
 }
 
 export interface ClusterProcess {
@@ -58,6 +60,7 @@ export function defaultClusterOptions(env = process.env): ClusterOptions {
     backends: Number(env.CLUSTER_BACKENDS ?? 2),
     brokerNodes: 3,
     blockSeconds: Number(env.CLUSTER_BLOCK_SECONDS ?? 30),
+    networkTarget: '007fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
   };
 }
 
@@ -191,6 +194,7 @@ export async function clusterUp(
       SIM_NETWORK: 'main',
       SIM_POOL_ADDRESS: poolAddress,
       SIM_BLOCK_SECONDS: String(options.blockSeconds),
+      SIM_NETWORK_TARGET: options.networkTarget,
       SIM_MATURITY: '5',
       SIM_STATE: '',
     },

@@ -45,7 +45,9 @@ describe('a clustered pool survives kill -9 of a broker node, a frontend and a b
     name: 'failover',
     stateDir: path.join(ROOT, '.cluster-test'),
     portBase: Number(process.env.CLUSTER_TEST_PORT_BASE ?? 28000),
-    blockSeconds: 20,
+    // Blocks every few seconds with maturity 5: pool blocks are shared out (and paid) during the
+    // run, so the audit checks a ledger that the failures happened under.
+    blockSeconds: 4,
   };
   let state: ClusterState;
   let db: mysql.Connection;
@@ -109,6 +111,10 @@ describe('a clustered pool survives kill -9 of a broker node, a frontend and a b
       await connection.close();
     }
     await sleep(3000); // the last batch's commit after its messages left the ready count
+    const [[blocks]] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT COUNT(*) AS pool, SUM(shared_out_at IS NOT NULL) AS shared FROM block WHERE is_pool_block = 1',
+    );
+    log(`pool blocks: ${blocks.pool}, shared out: ${blocks.shared ?? 0}`);
     const rows = await recorded(db);
     const total = rows.solutions + Object.values(rows.rejected).reduce((a, b) => a + b, 0);
     log(`recorded: ${rows.solutions} solutions, rejections ${JSON.stringify(rows.rejected)}`);
@@ -137,5 +143,6 @@ describe('a clustered pool survives kill -9 of a broker node, a frontend and a b
     );
     log(`audit: ${audit.stdout.trim()}`);
     expect(audit.stdout).toMatch(/main: OK/);
+    expect(Number(blocks.shared)).toBeGreaterThan(0);
   });
 });
