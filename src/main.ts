@@ -8,6 +8,7 @@ import {
   SchemaBehindError,
   waitForDatabase,
 } from './database/database-readiness';
+import { isClusterPrimary, runFrontendWorkers } from './server/frontend-workers';
 import { exitGracefullyOnSignals } from './server/graceful-shutdown';
 import { readTlsMaterial, TlsCertificateReloader } from './server/tls-certificate';
 
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
   const config = new AppConfig(process.env);
   Logger.overrideLogger(NEST_LOG_LEVELS[config.logLevel]);
   const logger = new Logger('Purepool');
+  if (config.frontendProcesses > 1 && isClusterPrimary()) {
+    return runFrontendWorkers(config.frontendProcesses, logger);
+  }
   // A certificate that cannot be read or does not fit its key stops the boot now, not after the wait.
   if (config.tls) readTlsMaterial(config.tls);
 

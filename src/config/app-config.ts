@@ -78,6 +78,8 @@ export class AppConfig {
   };
   /** Work rows written in one INSERT at most (group commit). */
   readonly workBatchMax: number;
+  /** FRONTEND_PROCESSES: frontend worker processes sharing one port (Node's cluster module). */
+  readonly frontendProcesses: number;
   /** A solution not confirmed by the broker within this many ms is answered with an error. */
   readonly publishTimeoutMs: number;
   readonly databasePoolSize: number;
@@ -214,6 +216,12 @@ export class AppConfig {
       suspendSeconds: read.int('MINER_SUSPEND_SECONDS', 3600, 1, 30 * 86_400),
     };
     this.workBatchMax = read.int('WORK_BATCH_MAX', 500, 1, 10000);
+    this.frontendProcesses = read.int('FRONTEND_PROCESSES', 1, 1, 64);
+    if (this.frontendProcesses > 1 && this.role !== 'frontend')
+      throw new ConfigError(
+        'FRONTEND_PROCESSES',
+        'needs ROLE=frontend (backends scale as processes of their own)',
+      );
     this.publishTimeoutMs = read.int('PUBLISH_TIMEOUT_MS', 5000, 100, 120000);
     this.databasePoolSize = read.int('DATABASE_POOL_SIZE', 10, 1, 500);
     this.brokerConnectWaitMs = read.int('BROKER_CONNECT_WAIT_MS', 10_000, 0, 600_000);
