@@ -4,7 +4,7 @@
 // way, and checks work rows = successful answers.
 import mysql from 'mysql2/promise';
 import { randomAddress } from '../src/biblepay/address';
-import { createBenchEnv } from './support/bench-env';
+import { createBenchEnv, rssMb } from './support/bench-env';
 import {
   keepAliveLoad,
   loadThreeWays,
@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     await db.end();
     const successes = Object.values(modes).reduce((sum, m) => sum + m.successes, 0);
     reportModes('getwork', modes, {
+      rss_mb_frontend: rssMb(frontends.plain.child.pid),
+      rss_mb_frontend_tls: rssMb(frontends.secure.child.pid),
       work_rows: written,
       work_rows_match: written === successes,
       workers: Number(workers.n),

@@ -6,7 +6,7 @@ import amqplib from 'amqplib';
 import { randomAddress } from '../src/biblepay/address';
 import { SOLUTION_QUEUE } from '../src/messaging/broker-topology';
 import { wellFormedSolution } from '../test/support/solutions';
-import { createBenchEnv } from './support/bench-env';
+import { childRssMb, createBenchEnv, rssMb } from './support/bench-env';
 import {
   keepAliveLoad,
   loadThreeWays,
@@ -20,7 +20,11 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 
 async function main(): Promise<void> {
   const env = await createBenchEnv('intake');
-  const frontends = await startLoadFrontends(env, Number(process.env.BENCH_PORT ?? 18101));
+  // BENCH_FRONTEND_PROCESSES=2: each frontend runs FRONTEND_PROCESSES workers on its port.
+  const workers = process.env.BENCH_FRONTEND_PROCESSES ?? '1';
+  const frontends = await startLoadFrontends(env, Number(process.env.BENCH_PORT ?? 18101), {
+    FRONTEND_PROCESSES: workers,
+  });
   const broker = await amqplib.connect(env.urls.backendMq);
   const channel = await broker.createChannel();
   try {
@@ -42,6 +46,11 @@ async function main(): Promise<void> {
     const queued = (await channel.checkQueue(SOLUTION_QUEUE)).messageCount;
     const ok = Object.values(modes).reduce((sum, m) => sum + m.successes, 0);
     reportModes('intake', modes, {
+      queue_type: env.setup.solutionQueue.type,
+      rss_mb_frontend: rssMb(frontends.plain.child.pid),
+      rss_mb_frontend_tls: rssMb(frontends.secure.child.pid),
+      frontend_processes: Number(workers),
+      rss_mb_frontend_worker: childRssMb(frontends.plain.child.pid),
       ok_answers: ok,
       queued_messages: queued,
       queued_matches_ok: queued === ok,

@@ -8,7 +8,7 @@ import { startSimNode } from '../sim/node/sim-node';
 import { HARD_NETWORK_TARGET, TEST_HASH_TARGET } from '../test/support/pool-fixture';
 import { freePort } from '../test/support/role-process';
 import { craftShares, submitShares } from '../test/support/share-factory';
-import { createBenchEnv, report, startRoleProcess } from './support/bench-env';
+import { createBenchEnv, report, rssMb, startRoleProcess } from './support/bench-env';
 
 const VALID = Number(process.env.BENCH_SOLUTIONS ?? 20_000);
 const INVALID_EVERY = 10; // one share in ten is bent (above target, wrong recipient, bad bible hash)
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
       if (n >= queued) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    const backendRss = rssMb(backend.child.pid);
     await backend.stop();
     const processed = last.accepted + last.rejected;
     const seconds = first ? (last.at - first.at) / 1000 : NaN;
@@ -95,6 +96,9 @@ async function main(): Promise<void> {
       drained: processed === queued,
       seconds: Math.round(seconds * 100) / 100,
       solutions_per_sec: Math.round((processed - (first?.n ?? 0)) / seconds),
+      queue_type: env.setup.solutionQueue.type,
+      rss_mb_backend: backendRss,
+      rss_mb_frontend: rssMb(frontend.child.pid),
     });
   } finally {
     await db.end();

@@ -9,6 +9,7 @@ import {
   waitForDatabase,
 } from './database/database-readiness';
 import { SolutionQueueServer } from './messaging/solution-queue.server';
+import { isClusterPrimary, runFrontendWorkers } from './server/frontend-workers';
 import { exitGracefullyOnSignals } from './server/graceful-shutdown';
 import { readTlsMaterial, TlsCertificateReloader } from './server/tls-certificate';
 
@@ -20,6 +21,9 @@ async function main(): Promise<void> {
   const config = new AppConfig(process.env);
   Logger.overrideLogger(NEST_LOG_LEVELS[config.logLevel]);
   const logger = new Logger('Purepool');
+  if (config.frontendProcesses > 1 && isClusterPrimary()) {
+    return runFrontendWorkers(config.frontendProcesses, logger);
+  }
   // A certificate that cannot be read or does not fit its key stops the boot now, not after the wait.
   if (config.tls) readTlsMaterial(config.tls);
 

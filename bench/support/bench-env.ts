@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomAddress } from '../../src/biblepay/address';
 import { SetupConfig } from '../../src/config/setup-config';
 import { dropDatabase, provisionDatabase } from '../../src/database/setup/database-provisioner';
@@ -42,6 +44,8 @@ export async function createBenchEnv(name: string): Promise<BenchEnv> {
     BACKEND_DATABASE_URL: urls.backendDb,
     FRONTEND_AMQP_URL: urls.frontendMq,
     BACKEND_AMQP_URL: urls.backendMq,
+    // SOLUTION_QUEUE_TYPE=quorum npm run bench:intake measures the replicated queue type.
+    SOLUTION_QUEUE_TYPE: process.env.SOLUTION_QUEUE_TYPE,
   });
   const quiet = (): void => undefined;
   await provisionDatabase(setup, quiet);
@@ -58,6 +62,28 @@ export async function createBenchEnv(name: string): Promise<BenchEnv> {
       await dropBroker(setup, brokerAdmin);
     },
   };
+}
+
+/** A role process's resident memory in MB (VmRSS), for the bench JSON after a run. */
+export function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Math.round(Number(match[1]) / 102.4) / 10 : NaN;
+}
+
+/** The largest RSS among a process's children (FRONTEND_PROCESSES workers), NaN without any. */
+export function childRssMb(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  let children: number[];
+  try {
+    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return NaN; // pgrep exits 1 when there is no child
+  }
+  return Math.max(...children.map(rssMb));
 }
 
 /** A short table for people, then the JSON line for machines (always the last line). */

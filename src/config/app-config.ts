@@ -73,6 +73,8 @@ export class AppConfig {
   };
   /** Work rows written in one INSERT at most (group commit). */
   readonly workBatchMax: number;
+  /** FRONTEND_PROCESSES: frontend worker processes sharing one port (Node's cluster module). */
+  readonly frontendProcesses: number;
   /** A solution not confirmed by the broker within this many ms is answered with an error. */
   readonly publishTimeoutMs: number;
   readonly databasePoolSize: number;
@@ -200,6 +202,12 @@ export class AppConfig {
       suspendSeconds: env.MINER_SUSPEND_SECONDS ?? 3600,
     };
     this.workBatchMax = env.WORK_BATCH_MAX ?? 500;
+    this.frontendProcesses = env.FRONTEND_PROCESSES ?? 1;
+    if (this.frontendProcesses > 1 && this.role !== 'frontend')
+      throw new ConfigError(
+        'FRONTEND_PROCESSES',
+        'needs ROLE=frontend (backends scale as processes of their own)',
+      );
     this.publishTimeoutMs = env.PUBLISH_TIMEOUT_MS ?? 5000;
     this.databasePoolSize = env.DATABASE_POOL_SIZE ?? 10;
     this.brokerConnectWaitMs = env.BROKER_CONNECT_WAIT_MS ?? 10_000;

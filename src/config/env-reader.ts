@@ -1,5 +1,15 @@
 import { ConfigError } from './config-error';
-import { EnvProblem, envText, flag, orThrow, Parsed, serviceUrl, urlShape } from './env-parsers';
+import {
+  EnvProblem,
+  envText,
+  flag,
+  integer,
+  oneOf,
+  orThrow,
+  Parsed,
+  serviceUrl,
+  urlShape,
+} from './env-parsers';
 import {
   BrokerLink,
   DatabaseLink,
@@ -47,19 +57,28 @@ export function databaseLinkOf(
   }
 }
 
-/** An amqp:// or amqps:// URL with the PEM files of PREFIX. */
+/**
+ * An amqp:// or amqps:// URL — or a comma list of a cluster's nodes, each checked like one URL —
+ * with the PEM files of PREFIX.
+ */
 export function brokerLinkOf(
   raw: EnvLookup,
   name: string,
   text: string,
   prefix: string,
 ): Parsed<BrokerLink> {
-  const url = serviceUrl(['amqp:', 'amqps:'], false)(text);
-  if (url instanceof EnvProblem) return url;
+  const nodes = text.split(',').map((s) => s.trim());
+  for (const [i, node] of nodes.entries()) {
+    const url = node
+      ? serviceUrl(['amqp:', 'amqps:'], false)(node)
+      : new EnvProblem(`is required (${urlShape(['amqp:', 'amqps:'], false)})`);
+    if (url instanceof EnvProblem)
+      return nodes.length > 1 ? new EnvProblem(url.problem, `${name} (node ${i + 1})`) : url;
+  }
   const files = tlsClientFilesOf(raw, prefix);
   if (files instanceof EnvProblem) return files;
   try {
-    return parseBrokerLink(name, url, files, prefix);
+    return parseBrokerLink(name, nodes.join(','), files, prefix);
   } catch (error) {
     return EnvProblem.of(error);
   }
@@ -89,6 +108,16 @@ export class EnvReader {
   bool(name: string, fallback: boolean): boolean {
     const value = this.raw(name);
     return value === undefined ? fallback : orThrow(name, flag(value));
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    return value === undefined ? fallback : orThrow(name, oneOf(allowed)(value));
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    return value === undefined ? fallback : orThrow(name, integer(min, max)(value));
   }
 
   url(name: string, protocols: string[], needsDatabase: boolean, fallback?: string): string {

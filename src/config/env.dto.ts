@@ -192,6 +192,7 @@ export class EnvDto {
   @Env(integer(1, 86_400)) readonly MINER_SUSPEND_WINDOW_SECONDS?: number;
   @Env(integer(1, 30 * 86_400)) readonly MINER_SUSPEND_SECONDS?: number;
   @Env(integer(1, 10000)) readonly WORK_BATCH_MAX?: number;
+  @Env(integer(1, 64)) readonly FRONTEND_PROCESSES?: number;
   @Env(integer(100, 120000)) readonly PUBLISH_TIMEOUT_MS?: number;
   @Env(integer(1, 500)) readonly DATABASE_POOL_SIZE?: number;
   @Env(integer(0, 600_000)) readonly BROKER_CONNECT_WAIT_MS?: number;

@@ -31,7 +31,10 @@ export interface DatabaseLink {
 }
 
 export interface BrokerLink {
+  /** The first broker node (what single-connection tools use first). */
   readonly url: string;
+  /** Every node of `AMQP_URL=url1,url2,…`, tried in turn when a connection fails. */
+  readonly urls: readonly string[];
   readonly files: TlsClientFiles;
   readonly variablePrefix: string;
 }
@@ -82,13 +85,40 @@ export function parseBrokerLink(
   variablePrefix: string,
 ): BrokerLink {
   const names = tlsFileVariables(variablePrefix);
-  if (!value.startsWith('amqps:') && (files.caFile || files.certFile)) {
+  const urls = splitBrokerUrls(variable, value);
+  if (!urls[0].startsWith('amqps:') && (files.caFile || files.certFile)) {
     throw new ConfigError(
       files.caFile ? names.ca : names.cert,
       `is set but ${variable} is not amqps://`,
     );
   }
-  return { url: value, files, variablePrefix };
+  return { url: urls[0], urls, files, variablePrefix };
+}
+
+/**
+ * The nodes of one cluster: a failover to another node must not change who we are, where we
+ * land, or whether the link is encrypted, so scheme, credentials and vhost must agree.
+ */
+export function splitBrokerUrls(variable: string, value: string): string[] {
+  const urls = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (urls.length === 0) throw new ConfigError(variable, 'names no broker node');
+  const identity = (raw: string): string => {
+    const u = new URL(raw);
+    return `${u.protocol}//${u.username}:${u.password}@${u.pathname}`;
+  };
+  const first = identity(urls[0]);
+  urls.forEach((url, i) => {
+    if (identity(url) !== first) {
+      throw new ConfigError(
+        variable,
+        `node ${i + 1} differs from node 1 in scheme, user, password or vhost (one cluster, one identity)`,
+      );
+    }
+  });
+  return urls;
 }
 
 export interface PemMaterial {

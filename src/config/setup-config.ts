@@ -1,4 +1,5 @@
 import { EnvReader } from './env-reader';
+import { SOLUTION_QUEUE_TYPES, SolutionQueueOptions } from '../messaging/broker-topology';
 import { BrokerLink, DatabaseLink } from './link-tls';
 
 export const SETUP_DEFAULTS = {
@@ -30,6 +31,8 @@ export class SetupConfig {
   readonly requireTls: boolean;
   /** MySQL host part of the role users ('%' = any host). */
   readonly dbUserHost: string;
+  /** SOLUTION_QUEUE_TYPE (classic|quorum) and SOLUTION_DELIVERY_LIMIT (quorum only). */
+  readonly solutionQueue: SolutionQueueOptions;
   /** When set, the broker is administered over the management HTTP API instead of rabbitmqctl. */
   readonly rabbitmqManagementUrl: string | undefined;
 
@@ -48,7 +51,7 @@ export class SetupConfig {
       read.url('BACKEND_DATABASE_URL', ['mysql:'], true, SETUP_DEFAULTS.BACKEND_DATABASE_URL),
     );
     const feMq = new URL(
-      read.url('FRONTEND_AMQP_URL', ['amqp:', 'amqps:'], false, SETUP_DEFAULTS.FRONTEND_AMQP_URL),
+      read.brokerLink('FRONTEND_AMQP_URL', 'FRONTEND_AMQP', SETUP_DEFAULTS.FRONTEND_AMQP_URL).url,
     );
     this.backendBrokerLink = read.brokerLink(
       'BACKEND_AMQP_URL',
@@ -88,6 +91,10 @@ export class SetupConfig {
     this.dbUserHost = read.string('DB_USER_HOST', '%');
     this.requireTls = read.bool('DB_REQUIRE_TLS', false);
     this.rabbitmqManagementUrl = read.raw('RABBITMQ_MANAGEMENT_URL');
+    this.solutionQueue = {
+      type: read.oneOf('SOLUTION_QUEUE_TYPE', SOLUTION_QUEUE_TYPES, 'classic'),
+      deliveryLimit: read.int('SOLUTION_DELIVERY_LIMIT', 10, 1, 1000),
+    };
   }
 
   get adminUrl(): string {

@@ -4,24 +4,29 @@ import { AppConfig } from '../config/app-config';
 import { isEncrypted } from '../config/link-tls';
 import { amqpSocketOptions } from './broker-link';
 
-/** The role's one broker connection (its own broker user), reconnecting on its own. */
+/**
+ * The role's one broker connection (its own broker user), reconnecting on its own. With a comma
+ * list of cluster nodes the manager moves on to the next node whenever a connection fails.
+ */
 @Injectable()
 export class BrokerConnection implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(BrokerConnection.name);
   readonly manager: AmqpConnectionManagerClass;
 
   constructor(private readonly config: AppConfig) {
-    this.manager = new AmqpConnectionManagerClass([config.broker.url], {
+    this.manager = new AmqpConnectionManagerClass([...config.broker.urls], {
       connectionOptions: amqpSocketOptions(config.broker),
       heartbeatIntervalInSeconds: 10,
       reconnectTimeInSeconds: 1,
     });
-    this.manager.on('connect', () => this.logger.log('connected to the broker'));
+    this.manager.on('connect', ({ url }: { url: unknown }) =>
+      this.logger.log(`connected to the broker at ${describeAmqpUrl(String(url))}`),
+    );
     this.manager.on('disconnect', ({ err }: { err?: Error }) =>
       this.logger.warn(`broker connection lost: ${err?.message ?? 'closed'}`),
     );
     // Retries run every second; say so once, then every 30 s, naming the broker (not the password).
-    const where = describeAmqpUrl(config.amqpUrl);
+    const where = config.broker.urls.map(describeAmqpUrl).join(', ');
     let lastWarned = 0;
     this.manager.on('connectFailed', ({ err }: { err?: Error }) => {
       if (Date.now() - lastWarned < 30_000) return;

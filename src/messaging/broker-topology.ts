@@ -21,21 +21,53 @@ function escape(name: string): string {
   return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export async function declareSolutionTopology(channel: Channel): Promise<void> {
-  await channel.assertExchange(SOLUTION_EXCHANGE, 'direct', { durable: true });
-  await channel.assertExchange(DEAD_LETTER_EXCHANGE, 'fanout', { durable: true });
-  await channel.assertQueue(SOLUTION_QUEUE, {
-    durable: true,
-    arguments: {
+export const SOLUTION_QUEUE_TYPES = ['classic', 'quorum'] as const;
+export type SolutionQueueType = (typeof SOLUTION_QUEUE_TYPES)[number];
+
+export interface SolutionQueueOptions {
+  type: SolutionQueueType;
+  /** Quorum only: deliveries of one message (crash redeliveries included) before it is dead-lettered. */
+  deliveryLimit: number;
+}
+
+/**
+ * The queue arguments per type. A quorum queue dead-letters both a nack without requeue (the
+ * consumer's verdict on a poison batch) and a message past its delivery limit (a message that
+ * keeps killing its consumer); the DLQ has no limit, so the console browsing it loses nothing.
+ */
+export function solutionQueueArguments(options: SolutionQueueOptions): {
+  queue: Record<string, unknown>;
+  deadLetter: Record<string, unknown>;
+} {
+  if (options.type === 'quorum') {
+    return {
+      queue: {
+        'x-queue-type': 'quorum',
+        'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
+        'x-delivery-limit': options.deliveryLimit,
+      },
+      deadLetter: { 'x-queue-type': 'quorum' },
+    };
+  }
+  return {
+    queue: {
       'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
       'x-queue-type': 'classic',
       'x-queue-version': 2,
     },
-  });
-  await channel.assertQueue(DEAD_LETTER_QUEUE, {
-    durable: true,
-    arguments: { 'x-queue-type': 'classic' },
-  });
+    deadLetter: { 'x-queue-type': 'classic' },
+  };
+}
+
+export async function declareSolutionTopology(
+  channel: Channel,
+  options: SolutionQueueOptions = { type: 'classic', deliveryLimit: 10 },
+): Promise<void> {
+  const args = solutionQueueArguments(options);
+  await channel.assertExchange(SOLUTION_EXCHANGE, 'direct', { durable: true });
+  await channel.assertExchange(DEAD_LETTER_EXCHANGE, 'fanout', { durable: true });
+  await channel.assertQueue(SOLUTION_QUEUE, { durable: true, arguments: args.queue });
+  await channel.assertQueue(DEAD_LETTER_QUEUE, { durable: true, arguments: args.deadLetter });
   await channel.bindQueue(SOLUTION_QUEUE, SOLUTION_EXCHANGE, SOLUTION_ROUTING_KEY);
   await channel.bindQueue(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, '');
 }

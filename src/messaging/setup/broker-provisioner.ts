@@ -1,6 +1,5 @@
-import amqplib from 'amqplib';
 import { SetupConfig } from '../../config/setup-config';
-import { amqpSocketOptions } from '../broker-link';
+import { connectToAnyNode } from '../broker-connect';
 import { BROKER_PERMISSIONS, declareSolutionTopology } from '../broker-topology';
 import { BrokerAdmin } from './broker-admin';
 
@@ -25,12 +24,20 @@ export async function provisionBroker(
   );
 
   const link = config.backendBrokerLink;
-  const connection = await amqplib.connect(link.url, amqpSocketOptions(link));
+  const connection = await connectToAnyNode(link);
   try {
     const channel = await connection.createChannel();
-    await declareSolutionTopology(channel);
+    // A refused declare closes the channel; the rejected promise below carries the reason.
+    channel.on('error', () => undefined);
+    await declareSolutionTopology(channel, config.solutionQueue).catch((error: Error) => {
+      throw /PRECONDITION_FAILED/.test(error.message)
+        ? new Error(
+            `the solution queues exist with another type or arguments than SOLUTION_QUEUE_TYPE=${config.solutionQueue.type} (${error.message}); a queue cannot change type in place: see docs/RUNBOOK.md, "Switching the solution queue type"`,
+          )
+        : error;
+    });
     await channel.close();
-    log('solution queue, dead-letter queue and bindings declared');
+    log(`${config.solutionQueue.type} solution queue, dead-letter queue and bindings declared`);
   } finally {
     await connection.close();
   }

@@ -1,10 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import amqplib, { type ConfirmChannel, type GetMessage } from 'amqplib';
+import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { createHash } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { AdminActionRepository } from './admin-action.repository';
 import type { ActionContext } from './miner-admin.service';
-import { amqpSocketOptions } from '../../messaging/broker-link';
+import { connectToAnyNode } from '../../messaging/broker-connect';
 import {
   DEAD_LETTER_QUEUE,
   SOLUTION_EXCHANGE,
@@ -119,8 +119,7 @@ export class DeadLettersService {
   }
 
   private async withChannel<T>(run: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
-    const link = this.config.broker;
-    const connection = await amqplib.connect(link.url, amqpSocketOptions(link));
+    const connection = await connectToAnyNode(this.config.broker);
     try {
       const channel = await connection.createConfirmChannel();
       const result = await run(channel);

@@ -1,0 +1,315 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { randomAddress } from '../../src/biblepay/address';
+import { SetupConfig } from '../../src/config/setup-config';
+import { dropDatabase } from '../../src/database/setup/database-provisioner';
+import { startHaproxy } from './haproxy';
+import { nodeEnv, nodePid, RabbitNode, startRabbitCluster, stopNode } from './rabbit-cluster';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+export interface ClusterOptions {
+  /** Short name: nodes are `purepool-<name>1@localhost` …, the database and vhost `purepool_<name>`. */
+  name: string;
+  stateDir: string;
+  /** Balancer on base, frontends base+1…, backends base+11…, simulated node base+9, AMQP base+21…, dist base+31…. */
+  portBase: number;
+  frontends: number;
+  backends: number;
+  brokerNodes: number;
+  /** Seconds between the simulated chain's blocks. */
+  blockSeconds: number;
+  /** The simulated chain's block target: an easy one lets the miners find pool blocks. */
+  networkTarget: string;
+}
+
+export interface ClusterProcess {
+  name: string;
+  pid: number;
+  port: number;
+  env: Record<string, string>;
+  args: string[];
+  log: string;
+}
+
+export interface ClusterState {
+  options: ClusterOptions;
+  nodes: RabbitNode[];
+  haproxyPid: number;
+  balancerUrl: string;
+  nodeRpcUrl: string;
+  processes: ClusterProcess[];
+  setupEnv: Record<string, string>;
+}
+
+export function defaultClusterOptions(env = process.env): ClusterOptions {
+  return {
+    name: env.CLUSTER_NAME ?? 'c',
+    stateDir: path.resolve(env.CLUSTER_STATE_DIR ?? path.join(ROOT, '.cluster')),
+    portBase: Number(env.CLUSTER_PORT_BASE ?? 18000),
+    frontends: Number(env.CLUSTER_FRONTENDS ?? 2),
+    backends: Number(env.CLUSTER_BACKENDS ?? 2),
+    brokerNodes: 3,
+    blockSeconds: Number(env.CLUSTER_BLOCK_SECONDS ?? 30),
+    networkTarget: '007fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+  };
+}
+
+const stateFile = (dir: string): string => path.join(dir, 'state.json');
+
+export function readClusterState(dir: string): ClusterState | null {
+  return existsSync(stateFile(dir))
+    ? (JSON.parse(readFileSync(stateFile(dir), 'utf8')) as ClusterState)
+    : null;
+}
+
+function saveState(state: ClusterState): void {
+  writeFileSync(stateFile(state.options.stateDir), JSON.stringify(state, null, 2));
+}
+
+/** A detached child in its own process group (logs to a file), so cluster:up can exit and leave it running. */
+export function spawnLogged(proc: Omit<ClusterProcess, 'pid'>): ClusterProcess {
+  const fd = openSync(proc.log, 'a');
+  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', ...proc.args], {
+    cwd: ROOT,
+    env: { ...process.env, ...proc.env },
+    stdio: ['ignore', fd, fd],
+    detached: true,
+  });
+  closeSync(fd);
+  child.unref();
+  if (child.pid === undefined) throw new Error(`${proc.name} did not start`);
+  return { ...proc, pid: child.pid };
+}
+
+export async function waitHealthy(url: string, what: string, ms = 90_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until) throw new Error(`${what} did not become healthy at ${url}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function clusterUrls(options: ClusterOptions, nodes: RabbitNode[]) {
+  const db = `purepool_${options.name}`;
+  const pw = `${db}-password`;
+  const amqp = (user: string) =>
+    nodes.map((n) => `amqp://${user}:${pw}@127.0.0.1:${n.amqpPort}/${db}`).join(',');
+  return {
+    database: db,
+    frontendDb: `mysql://${db}_fe:${pw}@127.0.0.1:3306/${db}`,
+    backendDb: `mysql://${db}_be:${pw}@127.0.0.1:3306/${db}`,
+    frontendMq: amqp(`${db}_fe`),
+    backendMq: amqp(`${db}_be`),
+  };
+}
+
+/**
+ * Three RabbitMQ nodes clustered on loopback, the pool's database, vhost, users and quorum queues
+ * through db:setup, the simulated node, the frontends behind HAProxy and the backends; every pid
+ * is written to the state file as soon as it exists, so cluster:down can stop a half-started one.
+ */
+export async function clusterUp(
+  options: ClusterOptions,
+  log: (line: string) => void,
+): Promise<ClusterState> {
+  if (readClusterState(options.stateDir)) {
+    throw new Error(
+      `a cluster is already up (${options.stateDir}); run npm run cluster:down first`,
+    );
+  }
+  mkdirSync(path.join(options.stateDir, 'logs'), { recursive: true });
+  const nodes: RabbitNode[] = Array.from({ length: options.brokerNodes }, (_, i) => ({
+    name: `purepool-${options.name}${i + 1}@localhost`,
+    amqpPort: options.portBase + 21 + i,
+    distPort: options.portBase + 31 + i,
+    dir: path.join(options.stateDir, `rabbit${i + 1}`),
+  }));
+  const urls = clusterUrls(options, nodes);
+  const nodePort = options.portBase + 9;
+  const state: ClusterState = {
+    options,
+    nodes,
+    haproxyPid: 0,
+    balancerUrl: `http://127.0.0.1:${options.portBase}`,
+    nodeRpcUrl: `http://sim:sim@127.0.0.1:${nodePort}`,
+    processes: [],
+    setupEnv: {
+      FRONTEND_DATABASE_URL: urls.frontendDb,
+      BACKEND_DATABASE_URL: urls.backendDb,
+      FRONTEND_AMQP_URL: urls.frontendMq,
+      BACKEND_AMQP_URL: urls.backendMq,
+      SOLUTION_QUEUE_TYPE: 'quorum',
+      ...(process.env.DATABASE_ADMIN_URL
+        ? { DATABASE_ADMIN_URL: process.env.DATABASE_ADMIN_URL }
+        : {}),
+    },
+  };
+  saveState(state);
+
+  log(`starting ${nodes.length} RabbitMQ nodes (${nodes.map((n) => n.name).join(', ')})`);
+  await startRabbitCluster(nodes);
+  log('RabbitMQ cluster formed');
+
+  // The simulated chain starts anew each time, so the database does too.
+  await dropDatabase(new SetupConfig(state.setupEnv));
+  execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/db-setup.ts'], {
+    cwd: ROOT,
+    // rabbitmqctl (db:setup's broker admin) reaches our first node, not rabbit@localhost.
+    env: { ...nodeEnv(nodes[0]), ...state.setupEnv },
+    stdio: 'inherit',
+  });
+
+  const poolAddress = randomAddress('main');
+  const logFile = (name: string) => path.join(options.stateDir, 'logs', `${name}.log`);
+  const add = (proc: Omit<ClusterProcess, 'pid'>): ClusterProcess => {
+    const started = spawnLogged(proc);
+    state.processes.push(started);
+    saveState(state);
+    return started;
+  };
+  add({
+    name: 'sim-node',
+    port: nodePort,
+    args: ['sim/node/main.ts'],
+    log: logFile('sim-node'),
+    env: {
+      SIM_PORT: String(nodePort),
+      SIM_RPC_USER: 'sim',
+      SIM_RPC_PASSWORD: 'sim',
+      SIM_NETWORK: 'main',
+      SIM_POOL_ADDRESS: poolAddress,
+      SIM_BLOCK_SECONDS: String(options.blockSeconds),
+      SIM_NETWORK_TARGET: options.networkTarget,
+      SIM_MATURITY: '5',
+      SIM_STATE: '',
+    },
+  });
+  const common = {
+    NETWORKS: 'main',
+    POOL_ADDRESS_MAIN: poolAddress,
+    POOL_HASH_TARGET: '0fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    HTTP_HOST: '127.0.0.1',
+  };
+  for (let i = 0; i < options.backends; i++) {
+    add({
+      name: `backend${i + 1}`,
+      port: options.portBase + 11 + i,
+      args: ['src/main.ts'],
+      log: logFile(`backend${i + 1}`),
+      env: {
+        ...common,
+        ROLE: 'backend',
+        HTTP_PORT: String(options.portBase + 11 + i),
+        DATABASE_URL: urls.backendDb,
+        AMQP_URL: urls.backendMq,
+        NODE_RPC_URL_MAIN: state.nodeRpcUrl,
+        MATURITY_CONFIRMATIONS_MAIN: '5',
+        BLOCK_POLL_SECONDS: '2',
+        SHAREOUT_INTERVAL_SECONDS: '5',
+        PAYOUT_INTERVAL_SECONDS: '10',
+        PAYOUT_MINIMUM_MAIN: '1',
+        PAYOUT_MIN_INTERVAL_HOURS: '0',
+        CHAIN_WALK_START_DEPTH: '0',
+      },
+    });
+  }
+  const frontendPorts: number[] = [];
+  for (let i = 0; i < options.frontends; i++) {
+    const port = options.portBase + 1 + i;
+    frontendPorts.push(port);
+    add({
+      name: `frontend${i + 1}`,
+      port,
+      args: ['src/main.ts'],
+      log: logFile(`frontend${i + 1}`),
+      env: {
+        ...common,
+        ROLE: 'frontend',
+        HTTP_PORT: String(port),
+        DATABASE_URL: urls.frontendDb,
+        AMQP_URL: urls.frontendMq,
+        // One hop: the balancer's X-Forwarded-For names the wallet.
+        TRUST_PROXY: '1',
+        RATE_LIMIT_ACTION_PER_MINUTE: '0',
+        RATE_LIMIT_WEB_PER_MINUTE: '0',
+      },
+    });
+  }
+  for (const proc of state.processes) {
+    if (proc.name === 'sim-node') continue;
+    await waitHealthy(`http://127.0.0.1:${proc.port}/health`, proc.name);
+  }
+  state.haproxyPid = startHaproxy(options.stateDir, options.portBase, frontendPorts);
+  saveState(state);
+  await waitHealthy(`${state.balancerUrl}/health`, 'the balancer');
+  return state;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stopPid(pid: number, group: boolean): Promise<void> {
+  const target = group ? -pid : pid;
+  try {
+    process.kill(target, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const until = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+  try {
+    process.kill(target, 'SIGKILL');
+  } catch {
+    // gone
+  }
+}
+
+/** Stops what the state file names (process groups, HAProxy, our RabbitMQ nodes), drops the database, removes the state. */
+export async function clusterDown(stateDir: string, log: (line: string) => void): Promise<void> {
+  const state = readClusterState(stateDir);
+  if (!state) {
+    log(`no cluster state in ${stateDir}: nothing to stop`);
+    return;
+  }
+  await Promise.all(state.processes.map((p) => stopPid(p.pid, true)));
+  log(`stopped ${state.processes.map((p) => p.name).join(', ') || 'no role process'}`);
+  if (state.haproxyPid) await stopPid(state.haproxyPid, false);
+  for (const node of state.nodes) {
+    let pid = 0;
+    try {
+      pid = nodePid(node);
+    } catch {
+      // never started
+    }
+    await stopNode(node);
+    if (pid && isAlive(pid)) await stopPid(pid, false);
+  }
+  log(`stopped RabbitMQ nodes ${state.nodes.map((n) => n.name).join(', ')}`);
+  await dropDatabase(new SetupConfig(state.setupEnv)).catch((error: Error) =>
+    log(`could not drop the database: ${error.message}`),
+  );
+  rmSync(stateDir, { recursive: true, force: true });
+  log('state removed');
+}
