@@ -11,6 +11,7 @@ import { SetupConfig } from '../src/config/setup-config';
 import { dropDatabase, provisionDatabase } from '../src/database/setup/database-provisioner';
 import { brokerAdminFor } from '../src/messaging/setup/broker-admin';
 import { dropBroker, provisionBroker } from '../src/messaging/setup/broker-provisioner';
+import { waitHealthy } from './support/wait-healthy';
 
 const ROOT = path.join(__dirname, '..');
 const env = process.env;
@@ -51,19 +52,6 @@ function start(name: string, args: string[], extraEnv: Record<string, string>): 
   });
   children.push(child);
   return child;
-}
-
-async function waitForHealth(url: string, what: string): Promise<void> {
-  const until = Date.now() + 90_000;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`${what} did not become healthy at ${url}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
 }
 
 async function shutdown(code: number): Promise<void> {
@@ -160,8 +148,8 @@ async function main(): Promise<void> {
     AMQP_URL: urls.frontendMq,
     WEB_CACHE_SECONDS: '5',
   });
-  await waitForHealth(`http://127.0.0.1:${BACKEND_PORT}/health`, 'backend');
-  await waitForHealth(`http://127.0.0.1:${FRONTEND_PORT}/health`, 'frontend');
+  await waitHealthy(`http://127.0.0.1:${BACKEND_PORT}/health`, 'backend');
+  await waitHealthy(`http://127.0.0.1:${FRONTEND_PORT}/health`, 'frontend');
 
   const addresses = Array.from({ length: MINERS }, () => randomAddress('main'));
   start(

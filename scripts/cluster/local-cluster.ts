@@ -14,6 +14,7 @@ import { SetupConfig } from '../../src/config/setup-config';
 import { dropDatabase } from '../../src/database/setup/database-provisioner';
 import { startHaproxy } from './haproxy';
 import { nodeEnv, nodePid, RabbitNode, startRabbitCluster, stopNode } from './rabbit-cluster';
+import { waitHealthy } from '../support/wait-healthy';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -91,18 +92,7 @@ export function spawnLogged(proc: Omit<ClusterProcess, 'pid'>): ClusterProcess {
   return { ...proc, pid: child.pid };
 }
 
-export async function waitHealthy(url: string, what: string, ms = 90_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`${what} did not become healthy at ${url}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+export { waitHealthy };
 
 function clusterUrls(options: ClusterOptions, nodes: RabbitNode[]) {
   const db = `purepool_${options.name}`;

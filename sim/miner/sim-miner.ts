@@ -48,6 +48,8 @@ export interface SimMinerOptions {
   /** Behave as Evo wallets: TLS, SNI, SessionID/WorkerID1/WorkerID2/HTTP_PROTO_VERSION headers. */
   evo: boolean;
   log: (line: string) => void;
+  /** Called with every solution answer (tests match each `ok` to the row the pool recorded). */
+  onSolutionAnswer?: (answer: { bibleHash: string; ok: boolean }) => void;
 }
 
 export interface SimMinerSummary {
@@ -235,6 +237,7 @@ export async function runSimMiner(
             sessionId,
           );
           const outcome = readSolutionAnswer(reply.raw);
+          options.onSolutionAnswer?.({ bibleHash: crafted.fields.bibleHash, ok: outcome.ok });
           if (outcome.ok) summary.accepted++;
           else {
             summary.refused++;

@@ -72,6 +72,7 @@ describe('a clustered pool survives kill -9 of a broker node, a frontend and a b
       if (!found) throw new Error(`no ${name}`);
       return found;
     };
+    const answeredOk: string[] = [];
     const mining: Promise<SimMinerSummary> = runSimMiner({
       ...defaultSimMinerOptions(),
       pool: state.balancerUrl,
@@ -82,6 +83,9 @@ describe('a clustered pool survives kill -9 of a broker node, a frontend and a b
       shareSeconds: 0.25,
       durationSeconds: MINING_SECONDS,
       log: () => undefined,
+      onSolutionAnswer: ({ bibleHash, ok }) => {
+        if (ok) answeredOk.push(bibleHash);
+      },
     });
     const step = (MINING_SECONDS * 1000) / 5;
     await sleep(step);
@@ -126,6 +130,17 @@ describe('a clustered pool survives kill -9 of a broker node, a frontend and a b
     expect(total).toBeGreaterThanOrEqual(summary.accepted);
     expect(total).toBeLessThanOrEqual(summary.sharesSent);
     expect(rows.rejected.duplicate_bible_hash ?? 0).toBe(0);
+    // Share by share: each bible hash answered ok is in exactly one row (accepted or rejected).
+    expect(answeredOk).toHaveLength(summary.accepted);
+    const [perHash] = await db.query<mysql.RowDataPacket[]>(
+      `SELECT bible_hash, COUNT(*) AS n FROM (
+         SELECT bible_hash FROM solution UNION ALL
+         SELECT bible_hash FROM rejected_solution WHERE bible_hash IS NOT NULL) AS recorded_rows
+        GROUP BY bible_hash`,
+    );
+    const counts = new Map(perHash.map((r) => [String(r.bible_hash), Number(r.n)]));
+    const notOnce = answeredOk.filter((hash) => counts.get(hash) !== 1);
+    expect(notOnce).toEqual([]);
     expect(errors).toBeLessThanOrEqual(Math.max(40, summary.sharesSent * 0.05));
 
     // The survivors are healthy and the ledger adds up.
