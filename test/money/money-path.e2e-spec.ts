@@ -285,7 +285,7 @@ describe('the money path: blocks → rounds → shareout → payouts → audit',
       expect(lastSend.outputs.map((o) => o.address).sort()).toEqual(
         perMiner.map((r) => r.address as string).sort(),
       );
-      expect((await cli('audit')).code).toBe(0);
+      expect(await cli('audit')).toMatchObject({ code: 0 });
     } finally {
       await restarted.stop();
     }
@@ -331,7 +331,7 @@ describe('the money path: blocks → rounds → shareout → payouts → audit',
       const send = sends().find((s) => s.txid === p.txid);
       expect(send?.outputs.length).toBe(Number(p.n));
     }
-    expect((await cli('audit')).code).toBe(0);
+    expect(await cli('audit')).toMatchObject({ code: 0 });
   }, 180_000);
 
   it('a wallet that refuses the send gives the hold back, records the error per miner, and pays later', async () => {
@@ -393,12 +393,12 @@ describe('the money path: blocks → rounds → shareout → payouts → audit',
       [failed.id],
     );
     expect(BigInt(held.s)).toBe(0n); // the refund gave back exactly the hold
-    expect((await cli('audit')).code).toBe(0);
+    expect(await cli('audit')).toMatchObject({ code: 0 });
 
     await pool.node.call('sim_insufficientfunds', false);
     const paid = await cli('payouts');
     expect(paid.out).toMatch(/main: sent, \d+ miners/);
-    expect((await cli('audit')).code).toBe(0);
+    expect(await cli('audit')).toMatchObject({ code: 0 });
   }, 120_000);
 
   it('the pages and the API show what the simulated network produced: pool blocks, credits, payouts', async () => {

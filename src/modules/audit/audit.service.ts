@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
 import { AppConfig } from '../../config/app-config';
+import type { Queryable } from '../../database/queryable';
+import { inReadSnapshot } from '../../database/read-snapshot';
 import { BlockRepository } from '../block/block.repository';
 import { LedgerRepository } from '../payout/ledger.repository';
 import { PaymentRepository } from '../payout/payment.repository';
@@ -52,12 +56,21 @@ export class AuditService {
     private readonly payments: PaymentRepository,
     private readonly nodes: NodeClients,
     private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  async audit(network: Network, now = new Date()): Promise<AuditReport> {
+  /**
+   * Every database read of one audit comes from one snapshot (taken before the wallet is read), so
+   * an audit run next to a working backend proves a state that existed, not a mix of two.
+   */
+  audit(network: Network, now = new Date()): Promise<AuditReport> {
+    return inReadSnapshot(this.db, (q) => this.auditOn(q, network, now));
+  }
+
+  private async auditOn(q: Queryable, network: Network, now: Date): Promise<AuditReport> {
     const problems: string[] = [];
-    const shared = await this.blocks.sharedOut(network);
-    const credits = await this.ledger.creditsByBlock(network);
+    const shared = await this.blocks.sharedOut(network, q);
+    const credits = await this.ledger.creditsByBlock(network, q);
     let credited = 0n;
     let distributable = 0n;
     let fees = 0n;
@@ -72,22 +85,22 @@ export class AuditService {
         );
       }
     }
-    const reversals = await this.checkReversals(network, credits, problems);
+    const reversals = await this.checkReversals(q, network, credits, problems);
     for (const [blockId] of credits) {
       if (!shared.some((b) => b.id === blockId))
         problems.push(`credits for block id ${blockId}, which is not shared out`);
     }
-    for (const m of await this.ledger.balanceMismatches(network)) {
+    for (const m of await this.ledger.balanceMismatches(network, q)) {
       problems.push(
         `miner ${m.minerId}: balance cache ${m.cached} ≠ credits − payouts ${m.ledger}`,
       );
     }
-    const negative = await this.ledger.negativeBalances(network);
+    const negative = await this.ledger.negativeBalances(network, q);
     if (negative > 0) problems.push(`${negative} miner(s) with a negative ledger balance`);
-    const { problems: walletProblems, received, coinbases } = await this.againstWallet(network);
+    const { problems: walletProblems, received, coinbases } = await this.againstWallet(q, network);
     problems.push(...walletProblems);
-    const pending = await this.blocks.unsharedPoolSubsidy(network);
-    const reversedBlocks = await this.blocks.reversedBlocks(network);
+    const pending = await this.blocks.unsharedPoolSubsidy(network, q);
+    const reversedBlocks = await this.blocks.reversedBlocks(network, q);
     const reversed = -reversedBlocks.reduce((sum, b) => sum + b.subsidy, 0n);
     for (const block of reversedBlocks.filter((b) => coinbases.has(b.hash))) {
       problems.push(
@@ -101,7 +114,7 @@ export class AuditService {
       );
     }
     const window = new Date(now.getTime() - this.config.money.reconcileGraceSeconds * 1000);
-    for (const p of await this.payments.staleIntents(network, window)) {
+    for (const p of await this.payments.staleIntents(network, window, q)) {
       problems.push(
         `payment ${p.batchId} (${p.status}) has no txid and is older than the reconcile window`,
       );
@@ -113,11 +126,11 @@ export class AuditService {
       credited,
       distributable,
       problems,
-      feeOnlyBlocks: await this.blocks.feeOnlyBlocks(network),
+      feeOnlyBlocks: await this.blocks.feeOnlyBlocks(network, q),
       wallet,
       reversals,
       poolLoss: reversals.reduce((sum, r) => sum + r.loss, 0n),
-      adjustments: await this.ledger.adjustmentTotals(network),
+      adjustments: await this.ledger.adjustmentTotals(network, q),
     };
   }
 
@@ -126,14 +139,15 @@ export class AuditService {
    * entries) or as recorded pool loss — and the two records agree.
    */
   private async checkReversals(
+    q: Queryable,
     network: Network,
     credits: ReadonlyMap<number, bigint>,
     problems: string[],
   ): Promise<AuditReport['reversals']> {
-    const records = await this.ledger.creditReversals(network);
-    const entries = await this.ledger.reversalsByBlock(network);
+    const records = await this.ledger.creditReversals(network, q);
+    const entries = await this.ledger.reversalsByBlock(network, q);
     const reversals: AuditReport['reversals'] = [];
-    for (const block of await this.blocks.reversedBlocks(network)) {
+    for (const block of await this.blocks.reversedBlocks(network, q)) {
       const credited = credits.get(block.id) ?? 0n;
       const record = records.get(block.id) ?? { credited: 0n, reversed: 0n, loss: 0n };
       const taken = -(entries.get(block.id) ?? 0n);
@@ -165,6 +179,7 @@ export class AuditService {
    * outputs the payment held.
    */
   private async againstWallet(
+    q: Queryable,
     network: Network,
   ): Promise<{ problems: string[]; received: bigint; coinbases: Map<string, bigint> }> {
     const problems: string[] = [];
@@ -177,7 +192,7 @@ export class AuditService {
       if (!coinbase || tx.address !== poolAddress || !tx.blockhash) continue;
       received.set(tx.blockhash, (received.get(tx.blockhash) ?? 0n) + tx.amount);
     }
-    for (const block of await this.blocks.currentPoolBlocks(network)) {
+    for (const block of await this.blocks.currentPoolBlocks(network, q)) {
       const got = received.get(block.hash);
       total += got ?? 0n;
       if (got === undefined) {
@@ -189,14 +204,14 @@ export class AuditService {
       }
     }
     const sends = sendsOf(transactions);
-    for (const payment of await this.payments.sentWithTxid(network)) {
+    for (const payment of await this.payments.sentWithTxid(network, q)) {
       const send = sends.get(payment.txid);
       if (!send) {
         problems.push(`payment ${payment.batchId}: its txid ${payment.txid} is not in the wallet`);
         continue;
       }
       const held = new Map(
-        (await this.ledger.linesOfPayment(payment.id)).map((l) => [l.address, l.amount]),
+        (await this.ledger.linesOfPayment(payment.id, q)).map((l) => [l.address, l.amount]),
       );
       if (!sendMatches(held, send)) {
         problems.push(
@@ -208,9 +223,11 @@ export class AuditService {
   }
 
   async funding(network: Network): Promise<FundingReport> {
-    const balances = await this.ledger.balances(network);
-    const owed = balances.reduce((sum, b) => (b.balance > 0n ? sum + b.balance : sum), 0n);
-    const required = owed + (await this.blocks.unsharedPoolSubsidy(network));
+    const required = await inReadSnapshot(this.db, async (q) => {
+      const balances = await this.ledger.balances(network, q);
+      const owed = balances.reduce((sum, b) => (b.balance > 0n ? sum + b.balance : sum), 0n);
+      return owed + (await this.blocks.unsharedPoolSubsidy(network, q));
+    });
     const wallet = await this.nodes.of(network).getWalletInfo();
     const available = wallet.balance + wallet.immature_balance;
     return {

@@ -1,3 +1,4 @@
+import type { Queryable } from '../../database/queryable';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -185,6 +186,7 @@ export class BlockRepository {
   /** Reversed pool blocks: subsidy and fee as they were shared out. */
   async reversedBlocks(
     network: string,
+    q: Queryable = this.db,
   ): Promise<{ id: number; height: number; hash: string; subsidy: bigint; fee: bigint }[]> {
     const rows: {
       id: number;
@@ -192,7 +194,7 @@ export class BlockRepository {
       hash: string;
       subsidy: string | number;
       pool_fee: string | number | null;
-    }[] = await this.db.query(
+    }[] = await q.query(
       'SELECT id, height, hash, subsidy, pool_fee FROM block WHERE network = ? AND reversed_at IS NOT NULL ORDER BY height',
       [network],
     );
@@ -280,8 +282,11 @@ export class BlockRepository {
   }
 
   /** Shared-out pool blocks whose whole subsidy went to the fee, with the reason. */
-  async feeOnlyBlocks(network: string): Promise<{ height: number; reason: string }[]> {
-    const rows: { height: number; fee_reason: string }[] = await this.db.query(
+  async feeOnlyBlocks(
+    network: string,
+    q: Queryable = this.db,
+  ): Promise<{ height: number; reason: string }[]> {
+    const rows: { height: number; fee_reason: string }[] = await q.query(
       "SELECT height, fee_reason FROM block WHERE network = ? AND status = 'shared' AND fee_reason IS NOT NULL ORDER BY height",
       [network],
     );
@@ -308,7 +313,10 @@ export class BlockRepository {
    * For the audit: every block that was shared out — still shared, or reversed since — with its
    * subsidy, fee and (subsidy − fee).
    */
-  async sharedOut(network: string): Promise<
+  async sharedOut(
+    network: string,
+    q: Queryable = this.db,
+  ): Promise<
     {
       id: number;
       height: number;
@@ -324,7 +332,7 @@ export class BlockRepository {
       subsidy: string | number;
       pool_fee: string | number | null;
       reversed: number;
-    }[] = await this.db.query(
+    }[] = await q.query(
       `SELECT id, height, subsidy, pool_fee, reversed_at IS NOT NULL AS reversed FROM block
         WHERE network = ? AND (status = 'shared' OR reversed_at IS NOT NULL)`,
       [network],
@@ -342,8 +350,9 @@ export class BlockRepository {
   /** Pool blocks the chain has (not orphaned): what the wallet must have received. */
   async currentPoolBlocks(
     network: string,
+    q: Queryable = this.db,
   ): Promise<{ height: number; hash: string; subsidy: bigint }[]> {
-    const rows: { height: number; hash: string; subsidy: string | number }[] = await this.db.query(
+    const rows: { height: number; hash: string; subsidy: string | number }[] = await q.query(
       "SELECT height, hash, subsidy FROM block WHERE network = ? AND is_pool_block = 1 AND status <> 'orphaned' ORDER BY height",
       [network],
     );
@@ -367,8 +376,8 @@ export class BlockRepository {
     return counts;
   }
 
-  async unsharedPoolSubsidy(network: string): Promise<bigint> {
-    const rows: { total: string | null }[] = await this.db.query(
+  async unsharedPoolSubsidy(network: string, q: Queryable = this.db): Promise<bigint> {
+    const rows: { total: string | null }[] = await q.query(
       "SELECT SUM(subsidy) total FROM block WHERE network = ? AND is_pool_block = 1 AND status IN ('pending', 'mature')",
       [network],
     );

@@ -1,3 +1,4 @@
+import type { Queryable } from '../../database/queryable';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -180,8 +181,11 @@ export class LedgerRepository {
   }
 
   /** For the audit: manual adjustments, counted apart from credits and payouts. */
-  async adjustmentTotals(network: string): Promise<{ count: number; total: bigint }> {
-    const rows: { n: number | string; total: string | number | null }[] = await this.db.query(
+  async adjustmentTotals(
+    network: string,
+    q: Queryable = this.db,
+  ): Promise<{ count: number; total: bigint }> {
+    const rows: { n: number | string; total: string | number | null }[] = await q.query(
       "SELECT COUNT(*) n, SUM(amount) total FROM ledger_entry WHERE network = ? AND category = 'adjustment'",
       [network],
     );
@@ -189,8 +193,8 @@ export class LedgerRepository {
   }
 
   /** For the audit: Σ reversal entries (negative) per reversed block. */
-  async reversalsByBlock(network: string): Promise<Map<number, bigint>> {
-    const rows: { block_id: number; total: string }[] = await this.db.query(
+  async reversalsByBlock(network: string, q: Queryable = this.db): Promise<Map<number, bigint>> {
+    const rows: { block_id: number; total: string }[] = await q.query(
       "SELECT block_id, SUM(amount) total FROM ledger_entry WHERE network = ? AND category = 'reversal' GROUP BY block_id",
       [network],
     );
@@ -200,9 +204,10 @@ export class LedgerRepository {
   /** For the audit and the metrics: each reversed block's Σ credited, reversed and loss. */
   async creditReversals(
     network: string,
+    q: Queryable = this.db,
   ): Promise<Map<number, { credited: bigint; reversed: bigint; loss: bigint }>> {
     const rows: { block_id: number; credited: string; reversed: string; loss: string }[] =
-      await this.db.query(
+      await q.query(
         `SELECT block_id, SUM(credited) credited, SUM(reversed) reversed, SUM(loss) loss
            FROM credit_reversal WHERE network = ? GROUP BY block_id`,
         [network],
@@ -233,10 +238,7 @@ export class LedgerRepository {
   }
 
   /** Balances from the ledger (never from a cached column), with each miner's payout address. */
-  async balances(
-    network: string,
-    manager: EntityManager | DataSource = this.db,
-  ): Promise<MinerBalance[]> {
+  async balances(network: string, manager: Queryable = this.db): Promise<MinerBalance[]> {
     const rows: {
       miner_id: number;
       balance: string;
@@ -276,8 +278,11 @@ export class LedgerRepository {
   }
 
   /** What a payment was to send: each recipient's address and held amount (positive). */
-  async linesOfPayment(paymentId: number): Promise<{ address: string; amount: bigint }[]> {
-    const rows: { miner_id: number | string; amount: string | number }[] = await this.db.query(
+  async linesOfPayment(
+    paymentId: number,
+    q: Queryable = this.db,
+  ): Promise<{ address: string; amount: bigint }[]> {
+    const rows: { miner_id: number | string; amount: string | number }[] = await q.query(
       `SELECT miner_id, -SUM(amount) AS amount FROM ledger_entry
         WHERE payment_id = ? AND category = 'payout' GROUP BY miner_id`,
       [paymentId],
@@ -301,8 +306,8 @@ export class LedgerRepository {
   }
 
   /** For the audit: Σ share credits per block, and per miner ledger sums vs the cache. */
-  async creditsByBlock(network: string): Promise<Map<number, bigint>> {
-    const rows: { block_id: number; credited: string }[] = await this.db.query(
+  async creditsByBlock(network: string, q: Queryable = this.db): Promise<Map<number, bigint>> {
+    const rows: { block_id: number; credited: string }[] = await q.query(
       "SELECT block_id, SUM(amount) credited FROM ledger_entry WHERE network = ? AND category = 'share' GROUP BY block_id",
       [network],
     );
@@ -311,8 +316,9 @@ export class LedgerRepository {
 
   async balanceMismatches(
     network: string,
+    q: Queryable = this.db,
   ): Promise<{ minerId: number; ledger: bigint; cached: bigint }[]> {
-    const rows: { miner_id: number; ledger: string; cached: string | null }[] = await this.db.query(
+    const rows: { miner_id: number; ledger: string; cached: string | null }[] = await q.query(
       `SELECT l.miner_id, SUM(l.amount) ledger, b.balance cached
          FROM ledger_entry l LEFT JOIN miner_balance b ON b.miner_id = l.miner_id
         WHERE l.network = ? GROUP BY l.miner_id, b.balance HAVING b.balance IS NULL OR SUM(l.amount) <> b.balance`,
@@ -325,8 +331,8 @@ export class LedgerRepository {
     }));
   }
 
-  async negativeBalances(network: string): Promise<number> {
-    const rows: { n: number }[] = await this.db.query(
+  async negativeBalances(network: string, q: Queryable = this.db): Promise<number> {
+    const rows: { n: number }[] = await q.query(
       'SELECT COUNT(*) n FROM (SELECT miner_id FROM ledger_entry WHERE network = ? GROUP BY miner_id HAVING SUM(amount) < 0) x',
       [network],
     );

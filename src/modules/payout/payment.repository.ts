@@ -1,3 +1,4 @@
+import type { Queryable } from '../../database/queryable';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -194,8 +195,8 @@ export class PaymentRepository {
   }
 
   /** For the audit: unsent intents older than `before`, and sent payments without a txid. */
-  async staleIntents(network: string, before: Date): Promise<PaymentRow[]> {
-    const rows: RawPayment[] = await this.db.query(
+  async staleIntents(network: string, before: Date, q: Queryable = this.db): Promise<PaymentRow[]> {
+    const rows: RawPayment[] = await q.query(
       `SELECT id, batch_id, network, status, total, txid, created_at FROM payment
         WHERE network = ? AND ((status = 'intent' AND created_at < ?) OR (status = 'sent' AND txid IS NULL))`,
       [network, before],
@@ -204,8 +205,11 @@ export class PaymentRepository {
   }
 
   /** Sent payments with their txid, for proving them against the wallet. */
-  async sentWithTxid(network: string): Promise<{ id: number; batchId: string; txid: string }[]> {
-    const rows: { id: number; batch_id: string; txid: string }[] = await this.db.query(
+  async sentWithTxid(
+    network: string,
+    q: Queryable = this.db,
+  ): Promise<{ id: number; batchId: string; txid: string }[]> {
+    const rows: { id: number; batch_id: string; txid: string }[] = await q.query(
       "SELECT id, batch_id, txid FROM payment WHERE network = ? AND status = 'sent' AND txid IS NOT NULL",
       [network],
     );
