@@ -5,6 +5,7 @@
 import amqplib from 'amqplib';
 import { randomAddress } from '../src/biblepay/address';
 import { SOLUTION_QUEUE } from '../src/messaging/broker-topology';
+import { decodeSolutionMessages } from '../src/messaging/solution-message';
 import { wellFormedSolution } from '../test/support/solutions';
 import { childRssMb, createBenchEnv, rssMb } from './support/bench-env';
 import {
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
     await keepAliveLoad(frontends.plain.url, CONNECTIONS, 5000, load); // warm-up
     await channel.purgeQueue(SOLUTION_QUEUE);
     const modes = await loadThreeWays(frontends, CONNECTIONS, KEEP_ALIVE_REQUESTS, load);
-    const queued = (await channel.checkQueue(SOLUTION_QUEUE)).messageCount;
+    const queuedMessages = (await channel.checkQueue(SOLUTION_QUEUE)).messageCount;
+    const queued = await takeQueuedSolutions(channel, queuedMessages);
     const ok = Object.values(modes).reduce((sum, m) => sum + m.successes, 0);
     reportModes('intake', modes, {
       queue_type: env.setup.solutionQueue.type,
@@ -52,7 +54,10 @@ async function main(): Promise<void> {
       frontend_processes: Number(workers),
       rss_mb_frontend_worker: childRssMb(frontends.plain.child.pid),
       ok_answers: ok,
-      queued_messages: queued,
+      queued_messages: queuedMessages,
+      queued_solutions: queued,
+      solutions_per_message: Math.round((queued / Math.max(1, queuedMessages)) * 10) / 10,
+      publish_batch_max: Number(process.env.SOLUTION_PUBLISH_BATCH_MAX ?? 64),
       queued_matches_ok: queued === ok,
     });
     await channel.purgeQueue(SOLUTION_QUEUE);
@@ -61,6 +66,25 @@ async function main(): Promise<void> {
     await frontends.stop();
     await env.teardown();
   }
+}
+
+/** Consumes the queue's messages and counts the solutions they carry (a group message holds several). */
+async function takeQueuedSolutions(channel: amqplib.Channel, messages: number): Promise<number> {
+  let seen = 0;
+  let solutions = 0;
+  await channel.prefetch(2000);
+  await new Promise<void>((resolve, reject) => {
+    if (messages === 0) return resolve();
+    channel
+      .consume(SOLUTION_QUEUE, (message) => {
+        if (!message) return;
+        solutions += decodeSolutionMessages(message.content).length;
+        channel.ack(message);
+        if (++seen === messages) resolve();
+      })
+      .catch(reject);
+  });
+  return solutions;
 }
 
 main().catch((error: unknown) => {

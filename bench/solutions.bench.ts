@@ -56,8 +56,12 @@ async function main(): Promise<void> {
       misbehave: (i) => (i % INVALID_EVERY === INVALID_EVERY - 1 ? bent[i % bent.length] : 'none'),
     });
     const ok = await submitShares(frontend.url, shares);
-    const queued = (await channel.checkQueue(SOLUTION_QUEUE)).messageCount;
-    console.log(`queued ${queued} (answered ok: ${ok}); starting one backend ...`);
+    // A broker message may carry several solutions (the frontend's group commit): count `ok`s.
+    const queuedMessages = (await channel.checkQueue(SOLUTION_QUEUE)).messageCount;
+    const queued = ok;
+    console.log(
+      `queued ${ok} solutions in ${queuedMessages} broker messages; starting one backend ...`,
+    );
 
     const backend = await startRoleProcess(
       {
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
     const seconds = first ? (last.at - first.at) / 1000 : NaN;
     report('solutions', {
       queued,
+      queued_messages: queuedMessages,
       accepted: last.accepted,
       rejected: last.rejected,
       drained: processed === queued,

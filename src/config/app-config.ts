@@ -77,6 +77,8 @@ export class AppConfig {
   readonly frontendProcesses: number;
   /** A solution not confirmed by the broker within this many ms is answered with an error. */
   readonly publishTimeoutMs: number;
+  /** Solutions per broker message at most (the frontend's group commit); 1 = one each. */
+  readonly publishBatchMax: number;
   readonly databasePoolSize: number;
   /** How long a starting process waits for RabbitMQ before it listens anyway (and keeps retrying). */
   readonly brokerConnectWaitMs: number;
@@ -209,6 +211,7 @@ export class AppConfig {
         'needs ROLE=frontend (backends scale as processes of their own)',
       );
     this.publishTimeoutMs = env.PUBLISH_TIMEOUT_MS ?? 5000;
+    this.publishBatchMax = env.SOLUTION_PUBLISH_BATCH_MAX ?? 64;
     this.databasePoolSize = env.DATABASE_POOL_SIZE ?? 10;
     this.brokerConnectWaitMs = env.BROKER_CONNECT_WAIT_MS ?? 10_000;
     this.nodeRpcTimeoutMs = env.NODE_RPC_TIMEOUT_MS ?? 10_000;

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   decodeSolutionMessage,
+  decodeSolutionMessages,
   encodeSolutionMessage,
+  encodeSolutionMessages,
   PoisonMessageError,
   SolutionMessage,
 } from './solution-message';
@@ -34,5 +36,24 @@ describe('SolutionMessage contract', () => {
     ['null', Buffer.from('null')],
   ])('rejects a poison message: %s', (_name, content) => {
     expect(() => decodeSolutionMessage(content)).toThrow(PoisonMessageError);
+  });
+
+  it('carries a group of solutions in one v2 message, and a single one as v1', () => {
+    const group = [message(), message(), message()];
+    expect(decodeSolutionMessages(encodeSolutionMessages(group))).toEqual(group);
+    const one = message();
+    expect(JSON.parse(encodeSolutionMessages([one]).toString()).v).toBe(1);
+    expect(decodeSolutionMessages(encodeSolutionMessage(one))).toEqual([one]);
+  });
+
+  it.each([
+    ['empty group', Buffer.from(JSON.stringify({ v: 2, solutions: [] }))],
+    ['group without a list', Buffer.from(JSON.stringify({ v: 2, solutions: 'x' }))],
+    [
+      'group with one bad member',
+      Buffer.from(JSON.stringify({ v: 2, solutions: [message(), { ...message(), id: 'x' }] })),
+    ],
+  ])('rejects a poison group: %s', (_name, content) => {
+    expect(() => decodeSolutionMessages(content)).toThrow(PoisonMessageError);
   });
 });

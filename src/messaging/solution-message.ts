@@ -21,6 +21,15 @@ export interface SolutionMessage {
   receivedAt: number;
 }
 
+/**
+ * Several solutions in one broker message: the frontend's group commit (SOLUTION_PUBLISH_BATCH_MAX).
+ * The broker confirms the message as a whole, and each wallet in it is answered `ok` only then.
+ */
+export interface SolutionGroupMessage {
+  v: 2;
+  solutions: SolutionMessage[];
+}
+
 export class PoisonMessageError extends Error {}
 
 export function encodeSolutionMessage(message: SolutionMessage): Buffer {
@@ -29,14 +38,40 @@ export function encodeSolutionMessage(message: SolutionMessage): Buffer {
 
 const optionalString = (v: unknown): v is string | null => v === null || typeof v === 'string';
 
+/** One solution as a v1 message, several as one v2 group. */
+export function encodeSolutionMessages(messages: readonly SolutionMessage[]): Buffer {
+  if (messages.length === 1) return encodeSolutionMessage(messages[0]);
+  const group: SolutionGroupMessage = { v: 2, solutions: [...messages] };
+  return Buffer.from(JSON.stringify(group));
+}
+
+/** The solutions a broker message carries (v1: one, v2: its group); poison throws. */
+export function decodeSolutionMessages(content: Buffer): SolutionMessage[] {
+  const value = parseJson(content);
+  const group = value as Partial<SolutionGroupMessage> | null;
+  if (group && typeof group === 'object' && group.v === 2) {
+    if (!Array.isArray(group.solutions) || group.solutions.length === 0) {
+      throw new PoisonMessageError('group message without solutions');
+    }
+    return group.solutions.map(checkSolutionMessage);
+  }
+  return [checkSolutionMessage(value)];
+}
+
 /** Throws PoisonMessageError for anything that is not a well-formed SolutionMessage. */
 export function decodeSolutionMessage(content: Buffer): SolutionMessage {
-  let value: unknown;
+  return checkSolutionMessage(parseJson(content));
+}
+
+function parseJson(content: Buffer): unknown {
   try {
-    value = JSON.parse(content.toString('utf8'));
+    return JSON.parse(content.toString('utf8'));
   } catch {
     throw new PoisonMessageError('message is not JSON');
   }
+}
+
+function checkSolutionMessage(value: unknown): SolutionMessage {
   const m = value as Partial<Record<keyof SolutionMessage, unknown>> | null;
   if (
     !m ||

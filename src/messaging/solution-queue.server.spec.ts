@@ -2,7 +2,7 @@ import type { ConsumeMessage } from 'amqplib';
 import type { AppConfig } from '../config/app-config';
 import type { BrokerConnection } from './broker-connection';
 import { SOLUTION_BATCH, SolutionBatchOutcome } from './solution-batch';
-import { encodeSolutionMessage, SolutionMessage } from './solution-message';
+import { encodeSolutionMessage, encodeSolutionMessages, SolutionMessage } from './solution-message';
 import { SolutionQueueServer } from './solution-queue.server';
 
 const solution = (n: number): SolutionMessage => ({
@@ -95,6 +95,37 @@ describe('SolutionQueueServer (the consumer as a Nest transport)', () => {
     expect(acked).toEqual(['m1', 'm2', 'm3']);
     expect(seen).toEqual([2, 1]);
     expect(server.stats).toMatchObject({ accepted: 3, batches: 2 });
+    await server.drain();
+  });
+
+  it('hands a frontend group (v2) to the handler whole and acks its one broker message after it is recorded', async () => {
+    const { server, acked, send } = harness({ batchMax: 4 });
+    const seen: string[][] = [];
+    server.addHandler(
+      SOLUTION_BATCH,
+      (batch: SolutionMessage[]): Promise<SolutionBatchOutcome> => {
+        seen.push(batch.map((m) => m.id.slice(-1)));
+        return Promise.resolve({
+          status: 'recorded',
+          accepted: batch.length,
+          rejected: 0,
+          alreadyRecorded: 0,
+        });
+      },
+      true,
+    );
+    server.listen(() => undefined);
+    await until(() => true, 0);
+    send(encodeSolutionMessages([solution(1), solution(2), solution(3)]), 'g1');
+    send(encodeSolutionMessages([solution(4), solution(5)]), 'g2'); // 3 + 2 > 4: a batch of its own
+    send(encodeSolutionMessage(solution(6)), 'm6');
+    await until(() => acked.length === 3);
+    expect(acked).toEqual(['g1', 'g2', 'm6']);
+    expect(seen).toEqual([
+      ['1', '2', '3'],
+      ['4', '5', '6'],
+    ]);
+    expect(server.stats).toMatchObject({ accepted: 6, batches: 2 });
     await server.drain();
   });
 

@@ -10,10 +10,11 @@ import { backoffMs } from '../server/backoff';
 import { BrokerConnection } from './broker-connection';
 import { SOLUTION_QUEUE } from './broker-topology';
 import { SOLUTION_BATCH, SolutionBatchOutcome } from './solution-batch';
-import { decodeSolutionMessage, PoisonMessageError, SolutionMessage } from './solution-message';
+import { decodeSolutionMessages, PoisonMessageError, SolutionMessage } from './solution-message';
 
+/** One broker message: one solution (v1) or a frontend's group of them (v2). */
 interface Delivery {
-  message: SolutionMessage;
+  messages: SolutionMessage[];
   raw: ConsumeMessage;
   channel: Channel;
 }
@@ -46,6 +47,7 @@ export class SolutionQueueServer
   private readonly log = new Logger('SolutionQueue');
   private channel?: ChannelWrapper;
   private buffer: Delivery[] = [];
+  private bufferedSolutions = 0;
   private timer?: NodeJS.Timeout;
   private inFlight = 0;
   private stopping = false;
@@ -82,7 +84,7 @@ export class SolutionQueueServer
     this.metrics?.sampledGauge(
       'purepool_solution_buffered',
       'Solutions delivered to this backend and waiting for a free batch slot.',
-      () => Promise.resolve(this.buffer.length),
+      () => Promise.resolve(this.buffer.reduce((n, d) => n + d.messages.length, 0)),
     );
     this.channel = this.broker.manager.createChannel({
       confirm: false,
@@ -111,9 +113,9 @@ export class SolutionQueueServer
   }
 
   private receive(raw: ConsumeMessage, channel: Channel): void {
-    let message: SolutionMessage;
+    let messages: SolutionMessage[];
     try {
-      message = decodeSolutionMessage(raw.content);
+      messages = decodeSolutionMessages(raw.content);
     } catch (error) {
       if (!(error instanceof PoisonMessageError)) throw error;
       this.stats.deadLettered++;
@@ -124,8 +126,9 @@ export class SolutionQueueServer
       safely(() => channel.nack(raw, false, false));
       return;
     }
-    this.buffer.push({ message, raw, channel });
-    if (this.buffer.length >= this.config.solution.batchMax) this.flush();
+    this.buffer.push({ messages, raw, channel });
+    this.bufferedSolutions += messages.length;
+    if (this.bufferedSolutions >= this.config.solution.batchMax) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.config.solution.batchWaitMs);
   }
 
@@ -134,7 +137,7 @@ export class SolutionQueueServer
     this.timer = undefined;
     if (this.stopping) return;
     while (this.buffer.length > 0 && this.inFlight < this.config.solution.batchesInFlight) {
-      const batch = this.buffer.splice(0, this.config.solution.batchMax);
+      const batch = this.takeBatch();
       this.inFlight++;
       void this.process(batch).finally(() => {
         this.inFlight--;
@@ -144,10 +147,25 @@ export class SolutionQueueServer
     }
   }
 
+  /** Whole deliveries up to SOLUTION_BATCH_MAX solutions (at least one delivery, however large). */
+  private takeBatch(): Delivery[] {
+    let count = 0;
+    let take = 0;
+    while (take < this.buffer.length) {
+      const size = this.buffer[take].messages.length;
+      if (take > 0 && count + size > this.config.solution.batchMax) break;
+      count += size;
+      take++;
+    }
+    this.bufferedSolutions -= count;
+    return this.buffer.splice(0, take);
+  }
+
   private async process(batch: Delivery[]): Promise<void> {
     let failures = 0;
+    const messages = batch.flatMap((d) => d.messages);
     for (let attempt = 0; !this.stopping; attempt++) {
-      const outcome = await this.handle(batch.map((d) => d.message));
+      const outcome = await this.handle(messages);
       if (outcome.status === 'recorded') {
         this.stats.accepted += outcome.accepted;
         this.stats.rejected += outcome.rejected;
@@ -161,9 +179,9 @@ export class SolutionQueueServer
         this.stats.failedAttempts++;
         if (++failures >= this.config.solution.batchAttempts) {
           this.log.error(
-            `dead-lettering a batch of ${batch.length} after ${failures} failed attempts: ${outcome.message}`,
+            `dead-lettering a batch of ${messages.length} after ${failures} failed attempts: ${outcome.message}`,
           );
-          this.stats.deadLettered += batch.length;
+          this.stats.deadLettered += messages.length;
           for (const d of batch) {
             this.metrics?.solutionDeadLettered();
             safely(() => d.channel.nack(d.raw, false, false));
@@ -172,7 +190,7 @@ export class SolutionQueueServer
         }
       }
       const waitMs = backoffMs(attempt, 250, this.config.solution.nodeRetryMaxSeconds * 1000);
-      this.log.warn(`batch of ${batch.length} waits ${waitMs} ms: ${outcome.message}`);
+      this.log.warn(`batch of ${messages.length} waits ${waitMs} ms: ${outcome.message}`);
       await this.pause(waitMs);
     }
     // Shutting down: leave the batch unacked; the broker redelivers it to a running consumer.

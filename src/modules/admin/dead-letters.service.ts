@@ -151,7 +151,13 @@ function describe(message: GetMessage): DeadLetter {
   let network: string | null = null;
   let miner: string | null = null;
   try {
-    const body = JSON.parse(content.toString('utf8')) as { network?: unknown; miner?: unknown };
+    const parsed = JSON.parse(content.toString('utf8')) as {
+      network?: unknown;
+      miner?: unknown;
+      solutions?: { network?: unknown; miner?: unknown }[];
+    };
+    // a frontend's group (v2) is shown by its first solution
+    const body = (Array.isArray(parsed.solutions) ? parsed.solutions[0] : parsed) ?? {};
     network = typeof body.network === 'string' ? body.network : null;
     miner = typeof body.miner === 'string' ? body.miner : null;
   } catch {

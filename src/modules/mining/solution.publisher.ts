@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { randomUUID } from 'node:crypto';
 import { ChannelWrapper } from 'amqp-connection-manager';
 import { AppConfig } from '../../config/app-config';
 import { BrokerConnection } from '../../messaging/broker-connection';
 import { SOLUTION_EXCHANGE, SOLUTION_ROUTING_KEY } from '../../messaging/broker-topology';
-import { encodeSolutionMessage, SolutionMessage } from '../../messaging/solution-message';
+import { encodeSolutionMessages, SolutionMessage } from '../../messaging/solution-message';
 
 export class PublishError extends Error {}
 
@@ -19,6 +20,13 @@ export class SolutionPublisher implements OnModuleDestroy {
   private readonly channel: ChannelWrapper;
   /** Message ids the broker returned; basic.return always arrives before that message's ack. */
   private readonly returned = new Set<string>();
+  /** Solutions waiting for the end of this event-loop turn, to be published as one group. */
+  private readonly waiting: {
+    message: SolutionMessage;
+    resolve: () => void;
+    reject: (error: Error) => void;
+  }[] = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly broker: BrokerConnection,
@@ -41,34 +49,66 @@ export class SolutionPublisher implements OnModuleDestroy {
     );
   }
 
-  async publish(message: SolutionMessage): Promise<void> {
-    if (!this.broker.isConnected()) throw new PublishError('broker not connected');
+  /**
+   * Resolves once the broker holds the solution. With SOLUTION_PUBLISH_BATCH_MAX > 1 the solutions
+   * that arrive in the same turn of the event loop travel in one message (group commit): no wait
+   * is added, yet under load one confirm answers many wallets.
+   */
+  publish(message: SolutionMessage): Promise<void> {
+    if (!this.broker.isConnected()) return Promise.reject(new PublishError('broker not connected'));
+    if (this.config.publishBatchMax <= 1) return this.send([message]);
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ message, resolve, reject });
+      if (this.waiting.length >= this.config.publishBatchMax) this.flush();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    while (this.waiting.length > 0) {
+      const group = this.waiting.splice(0, this.config.publishBatchMax);
+      this.send(group.map((w) => w.message)).then(
+        () => group.forEach((w) => w.resolve()),
+        (error: Error) => group.forEach((w) => w.reject(error)),
+      );
+    }
+  }
+
+  private async send(messages: SolutionMessage[]): Promise<void> {
+    const messageId = messages.length === 1 ? messages[0].id : randomUUID();
     try {
       await this.channel.publish(
         SOLUTION_EXCHANGE,
         SOLUTION_ROUTING_KEY,
-        encodeSolutionMessage(message),
+        encodeSolutionMessages(messages),
         {
           persistent: true,
           mandatory: true,
-          messageId: message.id,
+          messageId,
           contentType: 'application/json',
-          timestamp: Math.floor(message.receivedAt / 1000),
+          timestamp: Math.floor(messages[0].receivedAt / 1000),
           timeout: this.config.publishTimeoutMs,
         },
       );
     } catch (error) {
-      this.returned.delete(message.id);
+      this.returned.delete(messageId);
       throw new PublishError(`broker did not confirm: ${(error as Error).message}`);
     }
-    if (this.returned.delete(message.id)) {
+    if (this.returned.delete(messageId)) {
       // Unroutable: the topology is missing (db:setup not run?) — never answer ok.
-      this.logger.error(`solution ${message.id} returned unroutable by the broker; run db:setup`);
+      this.logger.error(
+        `solution message ${messageId} returned unroutable by the broker; run db:setup`,
+      );
       throw new PublishError('message was returned unroutable');
     }
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.flush();
     await this.channel.close();
   }
 }

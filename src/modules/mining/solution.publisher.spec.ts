@@ -1,0 +1,83 @@
+import type { AppConfig } from '../../config/app-config';
+import type { BrokerConnection } from '../../messaging/broker-connection';
+import { decodeSolutionMessages, SolutionMessage } from '../../messaging/solution-message';
+import { PublishError, SolutionPublisher } from './solution.publisher';
+
+const solution = (n: number): SolutionMessage => ({
+  v: 1,
+  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  network: 'main',
+  solution: 'x',
+  miner: 'addr',
+  threadId: null,
+  ip: null,
+  agent: null,
+  os: null,
+  receivedAt: 0,
+});
+
+/** A confirm channel double: each publish is held until the test confirms or fails it. */
+function harness(publishBatchMax: number, connected = true) {
+  const published: { content: Buffer; settle: (error?: Error) => void }[] = [];
+  const wrapper = {
+    on: jest.fn(),
+    close: jest.fn().mockResolvedValue(undefined),
+    publish: jest.fn(
+      (_exchange: string, _key: string, content: Buffer) =>
+        new Promise<void>((resolve, reject) =>
+          published.push({ content, settle: (e) => (e ? reject(e) : resolve()) }),
+        ),
+    ),
+  };
+  const broker = {
+    manager: { createChannel: () => wrapper },
+    isConnected: () => connected,
+  } as unknown as BrokerConnection;
+  const config = { publishTimeoutMs: 1000, publishBatchMax } as unknown as AppConfig;
+  return { publisher: new SolutionPublisher(broker, config), published };
+}
+
+const settled = (p: Promise<void>): Promise<string> =>
+  p.then(
+    () => 'ok',
+    (e: Error) => `${e.constructor.name}: ${e.message}`,
+  );
+const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('SolutionPublisher group commit', () => {
+  it('publishes the solutions of one event-loop turn as one message, answering each only after its confirm', async () => {
+    const { publisher, published } = harness(3);
+    const answers = [1, 2, 3, 4].map((n) => settled(publisher.publish(solution(n))));
+    await nextTurn();
+    // batch max 3: the fourth travels in a message of its own
+    expect(published.map((p) => decodeSolutionMessages(p.content).length)).toEqual([3, 1]);
+    let answered = 0;
+    void Promise.all(answers).then(() => (answered = 4));
+    await nextTurn();
+    expect(answered).toBe(0); // nobody hears `ok` before the broker confirmed
+    published[0].settle();
+    published[1].settle(new Error('channel closed'));
+    expect(await Promise.all(answers)).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'PublishError: broker did not confirm: channel closed',
+    ]);
+  });
+
+  it('with SOLUTION_PUBLISH_BATCH_MAX=1 sends each solution as its own v1 message', async () => {
+    const { publisher, published } = harness(1);
+    const answers = [1, 2].map((n) => settled(publisher.publish(solution(n))));
+    await nextTurn();
+    expect(published.map((p) => (JSON.parse(p.content.toString()) as { v: number }).v)).toEqual([
+      1, 1,
+    ]);
+    published.forEach((p) => p.settle());
+    expect(await Promise.all(answers)).toEqual(['ok', 'ok']);
+  });
+
+  it('refuses at once while the broker is down', async () => {
+    const { publisher } = harness(8, false);
+    await expect(publisher.publish(solution(1))).rejects.toBeInstanceOf(PublishError);
+  });
+});
