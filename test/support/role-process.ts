@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
@@ -20,6 +21,19 @@ export interface RoleProcess {
 }
 
 /**
+ * What a role process runs: the TypeScript sources through @swc-node/register (tests, and benches by
+ * default), or with BENCH_COMPILED=1 the `npm run build` output that `npm start` runs in production,
+ * so a bench's RSS is the deployed figure rather than one with a compiler loaded.
+ */
+function roleEntry(): string[] {
+  if (process.env.BENCH_COMPILED !== '1') return ['-r', '@swc-node/register', 'src/main.ts'];
+  const main = path.join(ROOT, 'dist', 'src', 'main.js');
+  if (!existsSync(main))
+    throw new Error(`BENCH_COMPILED=1 needs ${main}: run \`npm run build\` first`);
+  return [main];
+}
+
+/**
  * Starts `src/main.ts` as its own OS process (its own DB and broker user from `env`) and waits
  * until /health answers 200. `stop()` sends SIGTERM and waits; `child.kill('SIGKILL')` is a crash.
  */
@@ -30,7 +44,7 @@ export async function startRoleProcess(
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
-  const child = spawn(process.execPath, [...profile, '-r', '@swc-node/register', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...profile, ...roleEntry()], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -1,4 +1,3 @@
-import KeyvRedis from '@keyv/redis';
 import { Keyv, type KeyvOptions } from 'keyv';
 import { LRUCache } from 'lru-cache';
 import { parseTagged, stringifyTagged } from './tagged-json';
@@ -29,6 +28,9 @@ export function createWebCacheStore(cacheUrl: string | null): Keyv {
 }
 
 function sharedStore(cacheUrl: string): Keyv {
+  // Loaded only when a shared cache is configured: the Redis client costs every process ~10 MB.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: KeyvRedis } = require('@keyv/redis') as typeof import('@keyv/redis');
   const adapter = new KeyvRedis(
     {
       url: cacheUrl,
