@@ -1,10 +1,16 @@
 import type { Channel, ChannelModel } from 'amqplib';
 import type mysql from 'mysql2/promise';
 import { SOLUTION_QUEUE } from '../../src/messaging/broker-topology';
-import { decodeSolutionMessage } from '../../src/messaging/solution-message';
+import { decodeSolutionMessages } from '../../src/messaging/solution-message';
 import { randomAddress } from '../../src/biblepay/address';
 import { walletRequest } from '../../sim/miner/wallet-http-client';
-import { adminDb, backendBroker, eventually, queueDepth } from '../support/harness';
+import {
+  adminDb,
+  backendBroker,
+  eventually,
+  queueDepth,
+  queuedSolutions,
+} from '../support/harness';
 import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
 import { freePort, startRoleProcess } from '../support/role-process';
 import { craftShares, submitShares } from '../support/share-factory';
@@ -33,7 +39,7 @@ describe('graceful shutdown on SIGTERM', () => {
     for (;;) {
       const message = await broker.channel.get(SOLUTION_QUEUE, { noAck: true });
       if (!message) return solutions;
-      solutions.push(decodeSolutionMessage(message.content).solution);
+      solutions.push(...decodeSolutionMessages(message.content).map((m) => m.solution));
     }
   };
 
@@ -125,7 +131,7 @@ describe('graceful shutdown on SIGTERM', () => {
       });
       const published = shares.length;
       expect(await submitShares(pool.frontend.url, shares)).toBe(published);
-      expect(await queueDepth(broker.channel)).toBe(published);
+      expect(await queuedSolutions(broker.channel)).toBe(published);
       const workIds = shares.map((s) => s.workId);
 
       // A slow node makes every batch last ~1 s, so the signal lands while one is being validated.
@@ -156,7 +162,7 @@ describe('graceful shutdown on SIGTERM', () => {
       // message would come back and make the sum larger).
       expect(
         await eventually(
-          async () => (await queueDepth(broker.channel)) + afterExit.recorded,
+          async () => (await queuedSolutions(broker.channel)) + afterExit.recorded,
           (n) => n === published,
         ),
       ).toBe(published);

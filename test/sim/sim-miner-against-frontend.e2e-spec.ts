@@ -1,9 +1,9 @@
 import type { Channel, ChannelModel } from 'amqplib';
 import type mysql from 'mysql2/promise';
 import { SOLUTION_QUEUE } from '../../src/messaging/broker-topology';
-import { decodeSolutionMessage } from '../../src/messaging/solution-message';
+import { decodeSolutionMessages } from '../../src/messaging/solution-message';
 import { defaultSimMinerOptions, runSimMiner } from '../../sim/miner/sim-miner';
-import { adminDb, backendBroker, queueDepth } from '../support/harness';
+import { adminDb, backendBroker, queuedSolutions } from '../support/harness';
 import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
 
 describe('the simulated miner against the real frontend', () => {
@@ -41,12 +41,12 @@ describe('the simulated miner against the real frontend', () => {
     expect(summary.sharesSent).toBe(60);
     expect(summary.accepted).toBe(60);
     expect(summary.errors).toEqual({});
-    expect(await queueDepth(broker.channel)).toBe(60);
+    expect(await queuedSolutions(broker.channel)).toBe(60);
 
     const message = await broker.channel.get(SOLUTION_QUEUE, { noAck: true });
     expect(message).not.toBe(false);
     if (message === false) return;
-    const decoded = decodeSolutionMessage(message.content);
+    const [decoded] = decodeSolutionMessages(message.content);
     expect(decoded.solution.split(',')).toHaveLength(16);
     const [[work]] = await db.query<mysql.RowDataPacket[]>(
       'SELECT COUNT(*) n FROM work WHERE id = ?',

@@ -7,6 +7,7 @@ import {
   backendBroker,
   eventually,
   queueDepth,
+  queuedSolutions,
   RunningApp,
   startRole,
 } from '../support/harness';
@@ -80,7 +81,7 @@ describe('solution pipeline under crashes, races and node outages', () => {
     });
     const published = shares.length;
     expect(await submitShares(pool.frontend.url, shares)).toBe(published);
-    expect(await queueDepth(broker.channel)).toBe(published);
+    expect(await queuedSolutions(broker.channel)).toBe(published);
 
     const env = roleEnv('backend', {
       ...pool.env,

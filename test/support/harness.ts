@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/bootstrap';
 import { Role } from '../../src/config/app-config';
 import { SOLUTION_QUEUE } from '../../src/messaging/broker-topology';
+import { decodeSolutionMessages } from '../../src/messaging/solution-message';
 import { roleConfig, roleUrls } from './test-env';
 
 export interface RunningApp {
@@ -38,6 +39,21 @@ export async function backendBroker(): Promise<{ connection: ChannelModel; chann
 
 export async function queueDepth(channel: Channel, queue = SOLUTION_QUEUE): Promise<number> {
   return (await channel.checkQueue(queue)).messageCount;
+}
+
+/**
+ * The solutions waiting in a queue — a frontend's group message carries several, so this is not
+ * the message count: each message is read and then put back (nacked with requeue).
+ */
+export async function queuedSolutions(channel: Channel, queue = SOLUTION_QUEUE): Promise<number> {
+  let solutions = 0;
+  for (;;) {
+    const message = await channel.get(queue, { noAck: false });
+    if (message === false) break;
+    solutions += decodeSolutionMessages(message.content).length;
+  }
+  channel.nackAll(true);
+  return solutions;
 }
 
 /** Polls until `probe` returns true or the time is up; returns the last value seen. */
