@@ -4,7 +4,7 @@
 // messages = `ok` answers.
 import amqplib from 'amqplib';
 import { randomAddress } from '../src/biblepay/address';
-import { SOLUTION_QUEUE } from '../src/messaging/broker-topology';
+import { solutionQueueNames } from '../src/messaging/broker-topology';
 import { decodeSolutionMessages } from '../src/messaging/solution-message';
 import { wellFormedSolution } from '../test/support/solutions';
 import { childRssMb, createBenchEnv, rssMb } from './support/bench-env';
@@ -41,14 +41,21 @@ async function main(): Promise<void> {
       isSuccess: (answer) => answer.includes('<STATUS>ok</STATUS>'),
     };
 
+    const queues = solutionQueueNames(env.setup.solutionQueue.shards);
     await keepAliveLoad(frontends.plain.url, CONNECTIONS, 5000, load); // warm-up
-    await channel.purgeQueue(SOLUTION_QUEUE);
+    for (const queue of queues) await channel.purgeQueue(queue);
     const modes = await loadThreeWays(frontends, CONNECTIONS, KEEP_ALIVE_REQUESTS, load);
-    const queuedMessages = (await channel.checkQueue(SOLUTION_QUEUE)).messageCount;
-    const queued = await takeQueuedSolutions(channel, queuedMessages);
+    let queuedMessages = 0;
+    let queued = 0;
+    for (const queue of queues) {
+      const messages = (await channel.checkQueue(queue)).messageCount;
+      queuedMessages += messages;
+      queued += await takeQueuedSolutions(channel, queue, messages);
+    }
     const ok = Object.values(modes).reduce((sum, m) => sum + m.successes, 0);
     reportModes('intake', modes, {
       queue_type: env.setup.solutionQueue.type,
+      queue_shards: queues.length,
       rss_mb_frontend: rssMb(frontends.plain.child.pid),
       rss_mb_frontend_tls: rssMb(frontends.secure.child.pid),
       frontend_processes: Number(workers),
@@ -60,7 +67,7 @@ async function main(): Promise<void> {
       publish_batch_max: Number(process.env.SOLUTION_PUBLISH_BATCH_MAX ?? 64),
       queued_matches_ok: queued === ok,
     });
-    await channel.purgeQueue(SOLUTION_QUEUE);
+    for (const queue of queues) await channel.purgeQueue(queue);
   } finally {
     await broker.close();
     await frontends.stop();
@@ -69,14 +76,18 @@ async function main(): Promise<void> {
 }
 
 /** Consumes the queue's messages and counts the solutions they carry (a group message holds several). */
-async function takeQueuedSolutions(channel: amqplib.Channel, messages: number): Promise<number> {
+async function takeQueuedSolutions(
+  channel: amqplib.Channel,
+  queue: string,
+  messages: number,
+): Promise<number> {
   let seen = 0;
   let solutions = 0;
   await channel.prefetch(2000);
   await new Promise<void>((resolve, reject) => {
     if (messages === 0) return resolve();
     channel
-      .consume(SOLUTION_QUEUE, (message) => {
+      .consume(queue, (message) => {
         if (!message) return;
         solutions += decodeSolutionMessages(message.content).length;
         channel.ack(message);

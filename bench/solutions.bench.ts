@@ -3,7 +3,7 @@
 // accepted/rejected counts; the last line is one JSON object.
 import amqplib from 'amqplib';
 import mysql from 'mysql2/promise';
-import { SOLUTION_QUEUE } from '../src/messaging/broker-topology';
+import { solutionQueueNames } from '../src/messaging/broker-topology';
 import { startSimNode } from '../sim/node/sim-node';
 import { HARD_NETWORK_TARGET, TEST_HASH_TARGET } from '../test/support/pool-fixture';
 import { freePort } from '../test/support/role-process';
@@ -57,7 +57,9 @@ async function main(): Promise<void> {
     });
     const ok = await submitShares(frontend.url, shares);
     // A broker message may carry several solutions (the frontend's group commit): count `ok`s.
-    const queuedMessages = (await channel.checkQueue(SOLUTION_QUEUE)).messageCount;
+    let queuedMessages = 0;
+    for (const queue of solutionQueueNames(env.setup.solutionQueue.shards))
+      queuedMessages += (await channel.checkQueue(queue)).messageCount;
     const queued = ok;
     console.log(
       `queued ${ok} solutions in ${queuedMessages} broker messages; starting one backend ...`,

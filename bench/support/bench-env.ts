@@ -46,6 +46,8 @@ export async function createBenchEnv(name: string): Promise<BenchEnv> {
     BACKEND_AMQP_URL: urls.backendMq,
     // SOLUTION_QUEUE_TYPE=quorum npm run bench:intake measures the replicated queue type.
     SOLUTION_QUEUE_TYPE: process.env.SOLUTION_QUEUE_TYPE,
+    // SOLUTION_QUEUE_SHARDS=2: the queues the role processes (same environment) route over.
+    SOLUTION_QUEUE_SHARDS: process.env.SOLUTION_QUEUE_SHARDS,
   });
   const quiet = (): void => undefined;
   await provisionDatabase(setup, quiet);

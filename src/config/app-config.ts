@@ -79,6 +79,8 @@ export class AppConfig {
   readonly publishTimeoutMs: number;
   /** Solutions per broker message at most (the frontend's group commit); 1 = one each. */
   readonly publishBatchMax: number;
+  /** SOLUTION_QUEUE_SHARDS: solution queues (as db:setup declared them); frontends route by work id. */
+  readonly solutionQueueShards: number;
   readonly databasePoolSize: number;
   /** How long a starting process waits for RabbitMQ before it listens anyway (and keeps retrying). */
   readonly brokerConnectWaitMs: number;
@@ -212,6 +214,7 @@ export class AppConfig {
       );
     this.publishTimeoutMs = env.PUBLISH_TIMEOUT_MS ?? 5000;
     this.publishBatchMax = env.SOLUTION_PUBLISH_BATCH_MAX ?? 64;
+    this.solutionQueueShards = env.SOLUTION_QUEUE_SHARDS ?? 1;
     this.databasePoolSize = env.DATABASE_POOL_SIZE ?? 10;
     this.brokerConnectWaitMs = env.BROKER_CONNECT_WAIT_MS ?? 10_000;
     this.nodeRpcTimeoutMs = env.NODE_RPC_TIMEOUT_MS ?? 10_000;

@@ -82,14 +82,23 @@ describe('AMQP_URL as a comma list of cluster nodes', () => {
 
 describe('SOLUTION_QUEUE_TYPE (db:setup)', () => {
   it('defaults to classic with a delivery limit of 10 for quorum', () => {
-    expect(new SetupConfig({}).solutionQueue).toEqual({ type: 'classic', deliveryLimit: 10 });
+    expect(new SetupConfig({}).solutionQueue).toEqual({
+      type: 'classic',
+      deliveryLimit: 10,
+      shards: 1,
+    });
   });
 
   it('reads quorum and its delivery limit', () => {
     expect(
       new SetupConfig({ SOLUTION_QUEUE_TYPE: 'quorum', SOLUTION_DELIVERY_LIMIT: '5' })
         .solutionQueue,
-    ).toEqual({ type: 'quorum', deliveryLimit: 5 });
+    ).toEqual({ type: 'quorum', deliveryLimit: 5, shards: 1 });
+  });
+
+  it('reads SOLUTION_QUEUE_SHARDS within 1–16', () => {
+    expect(new SetupConfig({ SOLUTION_QUEUE_SHARDS: '4' }).solutionQueue.shards).toBe(4);
+    expect(() => new SetupConfig({ SOLUTION_QUEUE_SHARDS: '17' })).toThrow(/SOLUTION_QUEUE_SHARDS/);
   });
 
   it('refuses an unknown type', () => {

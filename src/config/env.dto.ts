@@ -195,6 +195,7 @@ export class EnvDto {
   @Env(integer(1, 64)) readonly FRONTEND_PROCESSES?: number;
   @Env(integer(100, 120000)) readonly PUBLISH_TIMEOUT_MS?: number;
   @Env(integer(1, 1000)) readonly SOLUTION_PUBLISH_BATCH_MAX?: number;
+  @Env(integer(1, 16)) readonly SOLUTION_QUEUE_SHARDS?: number;
   @Env(integer(1, 500)) readonly DATABASE_POOL_SIZE?: number;
   @Env(integer(0, 600_000)) readonly BROKER_CONNECT_WAIT_MS?: number;
   @Env(integer(100, 600_000)) readonly NODE_RPC_TIMEOUT_MS?: number;

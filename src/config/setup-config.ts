@@ -1,5 +1,9 @@
 import { EnvReader } from './env-reader';
-import { SOLUTION_QUEUE_TYPES, SolutionQueueOptions } from '../messaging/broker-topology';
+import {
+  MAX_SOLUTION_QUEUE_SHARDS,
+  SOLUTION_QUEUE_TYPES,
+  SolutionQueueOptions,
+} from '../messaging/broker-topology';
 import { BrokerLink, DatabaseLink } from './link-tls';
 
 export const SETUP_DEFAULTS = {
@@ -31,7 +35,7 @@ export class SetupConfig {
   readonly requireTls: boolean;
   /** MySQL host part of the role users ('%' = any host). */
   readonly dbUserHost: string;
-  /** SOLUTION_QUEUE_TYPE (classic|quorum) and SOLUTION_DELIVERY_LIMIT (quorum only). */
+  /** SOLUTION_QUEUE_TYPE (classic|quorum), SOLUTION_DELIVERY_LIMIT (quorum only), SOLUTION_QUEUE_SHARDS. */
   readonly solutionQueue: SolutionQueueOptions;
   /** When set, the broker is administered over the management HTTP API instead of rabbitmqctl. */
   readonly rabbitmqManagementUrl: string | undefined;
@@ -94,6 +98,7 @@ export class SetupConfig {
     this.solutionQueue = {
       type: read.oneOf('SOLUTION_QUEUE_TYPE', SOLUTION_QUEUE_TYPES, 'classic'),
       deliveryLimit: read.int('SOLUTION_DELIVERY_LIMIT', 10, 1, 1000),
+      shards: read.int('SOLUTION_QUEUE_SHARDS', 1, 1, MAX_SOLUTION_QUEUE_SHARDS),
     };
   }
 

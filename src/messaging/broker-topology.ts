@@ -11,6 +11,39 @@ export const SOLUTION_ROUTING_KEY = 'solution';
 export const DEAD_LETTER_EXCHANGE = 'purepool.solutions.dlx';
 export const DEAD_LETTER_QUEUE = 'purepool.solutions.dead';
 
+/** Most solution queues (SOLUTION_QUEUE_SHARDS): one per broker core is the useful range. */
+export const MAX_SOLUTION_QUEUE_SHARDS = 16;
+
+/**
+ * Shard k of the solution queue and its routing key. Shard 0 keeps the unsharded names, so an
+ * install with SOLUTION_QUEUE_SHARDS=1 (the default) is what it always was.
+ */
+export function solutionQueueName(shard: number): string {
+  return shard === 0 ? SOLUTION_QUEUE : `${SOLUTION_QUEUE}.${shard}`;
+}
+
+export function solutionRoutingKey(shard: number): string {
+  return shard === 0 ? SOLUTION_ROUTING_KEY : `${SOLUTION_ROUTING_KEY}.${shard}`;
+}
+
+export function solutionQueueNames(shards: number): string[] {
+  return Array.from({ length: shards }, (_, k) => solutionQueueName(k));
+}
+
+/**
+ * The shard of a work id (FNV-1a, so every frontend picks the same): all shares of one work go
+ * through one queue, and the shards fill evenly.
+ */
+export function shardOfWork(workId: string, shards: number): number {
+  if (shards <= 1) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < workId.length; i++) {
+    hash ^= workId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
+}
+
 /** Broker permission regexes (configure, write, read) per role. */
 export const BROKER_PERMISSIONS = {
   frontend: { configure: '^$', write: `^${escape(SOLUTION_EXCHANGE)}$`, read: '^$' },
@@ -26,6 +59,8 @@ export type SolutionQueueType = (typeof SOLUTION_QUEUE_TYPES)[number];
 
 export interface SolutionQueueOptions {
   type: SolutionQueueType;
+  /** SOLUTION_QUEUE_SHARDS: solution queues, each bound with its own routing key. */
+  shards: number;
   /** Quorum only: deliveries of one message (crash redeliveries included) before it is dead-lettered. */
   deliveryLimit: number;
 }
@@ -35,7 +70,9 @@ export interface SolutionQueueOptions {
  * consumer's verdict on a poison batch) and a message past its delivery limit (a message that
  * keeps killing its consumer); the DLQ has no limit, so the console browsing it loses nothing.
  */
-export function solutionQueueArguments(options: SolutionQueueOptions): {
+export function solutionQueueArguments(
+  options: Pick<SolutionQueueOptions, 'type' | 'deliveryLimit'>,
+): {
   queue: Record<string, unknown>;
   deadLetter: Record<string, unknown>;
 } {
@@ -61,13 +98,16 @@ export function solutionQueueArguments(options: SolutionQueueOptions): {
 
 export async function declareSolutionTopology(
   channel: Channel,
-  options: SolutionQueueOptions = { type: 'classic', deliveryLimit: 10 },
+  options: SolutionQueueOptions = { type: 'classic', deliveryLimit: 10, shards: 1 },
 ): Promise<void> {
   const args = solutionQueueArguments(options);
   await channel.assertExchange(SOLUTION_EXCHANGE, 'direct', { durable: true });
   await channel.assertExchange(DEAD_LETTER_EXCHANGE, 'fanout', { durable: true });
-  await channel.assertQueue(SOLUTION_QUEUE, { durable: true, arguments: args.queue });
+  for (let shard = 0; shard < options.shards; shard++) {
+    const queue = solutionQueueName(shard);
+    await channel.assertQueue(queue, { durable: true, arguments: args.queue });
+    await channel.bindQueue(queue, SOLUTION_EXCHANGE, solutionRoutingKey(shard));
+  }
   await channel.assertQueue(DEAD_LETTER_QUEUE, { durable: true, arguments: args.deadLetter });
-  await channel.bindQueue(SOLUTION_QUEUE, SOLUTION_EXCHANGE, SOLUTION_ROUTING_KEY);
   await channel.bindQueue(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, '');
 }

@@ -8,7 +8,7 @@ import { PoolMetricsService } from '../modules/metrics/pool-metrics.service';
 import type { SolutionBacklog } from '../modules/solution/solution-backlog';
 import { backoffMs } from '../server/backoff';
 import { BrokerConnection } from './broker-connection';
-import { SOLUTION_QUEUE } from './broker-topology';
+import { solutionQueueNames } from './broker-topology';
 import { SOLUTION_BATCH, SolutionBatchOutcome } from './solution-batch';
 import { decodeSolutionMessages, PoisonMessageError, SolutionMessage } from './solution-message';
 
@@ -45,6 +45,8 @@ export class SolutionQueueServer
   implements CustomTransportStrategy, SolutionBacklog, OnModuleDestroy
 {
   private readonly log = new Logger('SolutionQueue');
+  /** Every shard of the solution queue (SOLUTION_QUEUE_SHARDS): each backend consumes them all. */
+  private readonly queues: string[];
   private channel?: ChannelWrapper;
   private buffer: Delivery[] = [];
   private bufferedSolutions = 0;
@@ -52,8 +54,8 @@ export class SolutionQueueServer
   private inFlight = 0;
   private stopping = false;
   private drainedOnce?: Promise<void>;
-  /** The live subscription (a reconnect makes a new one), cancelled first on shutdown. */
-  private consuming?: { channel: Channel; consumerTag: string };
+  /** The live subscriptions, one per queue shard (a reconnect makes new ones), cancelled first on shutdown. */
+  private consuming?: { channel: Channel; consumerTags: string[] };
   private readonly idleWaiters: (() => void)[] = [];
   /** Batches waiting out a failure; shutdown wakes them so they give up at once. */
   private readonly pauses = new Set<() => void>();
@@ -73,6 +75,7 @@ export class SolutionQueueServer
     @Optional() private readonly metrics?: PoolMetricsService,
   ) {
     super();
+    this.queues = solutionQueueNames(config.solutionQueueShards ?? 1);
   }
 
   listen(callback: (...optionalParams: unknown[]) => void): void {
@@ -90,12 +93,16 @@ export class SolutionQueueServer
       confirm: false,
       setup: async (channel: ConfirmChannel) => {
         await channel.prefetch(this.config.solution.prefetch);
-        const { consumerTag } = await channel.consume(
-          SOLUTION_QUEUE,
-          (raw) => raw && this.receive(raw, channel),
-          { noAck: false },
-        );
-        this.consuming = { channel, consumerTag };
+        const consumerTags: string[] = [];
+        for (const queue of this.queues) {
+          const { consumerTag } = await channel.consume(
+            queue,
+            (raw) => raw && this.receive(raw, channel),
+            { noAck: false },
+          );
+          consumerTags.push(consumerTag);
+        }
+        this.consuming = { channel, consumerTags };
       },
     });
     this.channel.on('error', (error: Error) => this.log.warn(`consumer channel: ${error.message}`));
@@ -217,8 +224,8 @@ export class SolutionQueueServer
   }
 
   /**
-   * Ready messages in the solution queue, by a passive declare on the consumer's own channel;
-   * null while disconnected or when the broker does not answer within a second.
+   * Ready messages in the solution queues (every shard), by passive declares on the consumer's own
+   * channel; null while disconnected or when the broker does not answer within a second.
    */
   private async queueDepth(): Promise<number | null> {
     const channel = this.channel;
@@ -226,8 +233,11 @@ export class SolutionQueueServer
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 1000)));
     try {
-      const reply = await Promise.race([channel.checkQueue(SOLUTION_QUEUE), timeout]);
-      return reply?.messageCount ?? null;
+      const replies = await Promise.race([
+        Promise.all(this.queues.map((queue) => channel.checkQueue(queue))),
+        timeout,
+      ]);
+      return replies?.reduce((sum, reply) => sum + reply.messageCount, 0) ?? null;
     } finally {
       clearTimeout(timer);
     }
@@ -273,9 +283,11 @@ export class SolutionQueueServer
     const consuming = this.consuming;
     this.consuming = undefined;
     if (consuming) {
-      await consuming.channel.cancel(consuming.consumerTag).catch((error: Error) => {
-        this.log.warn(`cancelling the subscription: ${error.message}`);
-      });
+      for (const consumerTag of consuming.consumerTags) {
+        await consuming.channel.cancel(consumerTag).catch((error: Error) => {
+          this.log.warn(`cancelling the subscription: ${error.message}`);
+        });
+      }
     }
     if (this.inFlight > 0) {
       let bound: NodeJS.Timeout | undefined;

@@ -46,18 +46,21 @@ export class SolutionIntakeService {
       }
     }
 
-    await this.publisher.publish({
-      v: 1,
-      id: randomUUID(),
-      network: req.network,
-      solution: raw,
-      miner: req.minerHeader ?? '',
-      threadId: req.threadId,
-      ip: req.ip,
-      agent: req.agent,
-      os: req.os,
-      receivedAt: Date.now(),
-    });
+    await this.publisher.publish(
+      {
+        v: 1,
+        id: randomUUID(),
+        network: req.network,
+        solution: raw,
+        miner: req.minerHeader ?? '',
+        threadId: req.threadId,
+        ip: req.ip,
+        agent: req.agent,
+        os: req.os,
+        receivedAt: Date.now(),
+      },
+      parsed.fields.workId,
+    );
     return solutionAcceptedBody(parsed.fields.workId);
   }
 }

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config/app-config';
 import type { BrokerConnection } from '../../messaging/broker-connection';
+import { shardOfWork } from '../../messaging/broker-topology';
 import { decodeSolutionMessages, SolutionMessage } from '../../messaging/solution-message';
 import { PublishError, SolutionPublisher } from './solution.publisher';
 
@@ -17,15 +18,15 @@ const solution = (n: number): SolutionMessage => ({
 });
 
 /** A confirm channel double: each publish is held until the test confirms or fails it. */
-function harness(publishBatchMax: number, connected = true) {
-  const published: { content: Buffer; settle: (error?: Error) => void }[] = [];
+function harness(publishBatchMax: number, connected = true, solutionQueueShards = 1) {
+  const published: { key: string; content: Buffer; settle: (error?: Error) => void }[] = [];
   const wrapper = {
     on: jest.fn(),
     close: jest.fn().mockResolvedValue(undefined),
     publish: jest.fn(
-      (_exchange: string, _key: string, content: Buffer) =>
+      (_exchange: string, key: string, content: Buffer) =>
         new Promise<void>((resolve, reject) =>
-          published.push({ content, settle: (e) => (e ? reject(e) : resolve()) }),
+          published.push({ key, content, settle: (e) => (e ? reject(e) : resolve()) }),
         ),
     ),
   };
@@ -33,7 +34,11 @@ function harness(publishBatchMax: number, connected = true) {
     manager: { createChannel: () => wrapper },
     isConnected: () => connected,
   } as unknown as BrokerConnection;
-  const config = { publishTimeoutMs: 1000, publishBatchMax } as unknown as AppConfig;
+  const config = {
+    publishTimeoutMs: 1000,
+    publishBatchMax,
+    solutionQueueShards,
+  } as unknown as AppConfig;
   return { publisher: new SolutionPublisher(broker, config), published };
 }
 
@@ -47,7 +52,7 @@ const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 describe('SolutionPublisher group commit', () => {
   it('publishes the solutions of one event-loop turn as one message, answering each only after its confirm', async () => {
     const { publisher, published } = harness(3);
-    const answers = [1, 2, 3, 4].map((n) => settled(publisher.publish(solution(n))));
+    const answers = [1, 2, 3, 4].map((n) => settled(publisher.publish(solution(n), `work-${n}`)));
     await nextTurn();
     // batch max 3: the fourth travels in a message of its own
     expect(published.map((p) => decodeSolutionMessages(p.content).length)).toEqual([3, 1]);
@@ -67,7 +72,7 @@ describe('SolutionPublisher group commit', () => {
 
   it('with SOLUTION_PUBLISH_BATCH_MAX=1 sends each solution as its own v1 message', async () => {
     const { publisher, published } = harness(1);
-    const answers = [1, 2].map((n) => settled(publisher.publish(solution(n))));
+    const answers = [1, 2].map((n) => settled(publisher.publish(solution(n), `work-${n}`)));
     await nextTurn();
     expect(published.map((p) => (JSON.parse(p.content.toString()) as { v: number }).v)).toEqual([
       1, 1,
@@ -78,6 +83,23 @@ describe('SolutionPublisher group commit', () => {
 
   it('refuses at once while the broker is down', async () => {
     const { publisher } = harness(8, false);
-    await expect(publisher.publish(solution(1))).rejects.toBeInstanceOf(PublishError);
+    await expect(publisher.publish(solution(1), 'work-1')).rejects.toBeInstanceOf(PublishError);
+  });
+
+  it('with SOLUTION_QUEUE_SHARDS=2 routes each solution by its work id, one group per queue', async () => {
+    const { publisher, published } = harness(64, true, 2);
+    const works = Array.from({ length: 40 }, (_, n) => `work-${n}`);
+    const answers = works.map((w, n) => settled(publisher.publish(solution(n), w)));
+    await nextTurn();
+    expect(published.map((p) => p.key).sort()).toEqual(['solution', 'solution.1']);
+    for (const p of published) {
+      const shard = p.key === 'solution' ? 0 : 1;
+      for (const m of decodeSolutionMessages(p.content)) {
+        const n = Number(m.id.slice(-12));
+        expect(shardOfWork(works[n], 2)).toBe(shard);
+      }
+    }
+    published.forEach((p) => p.settle());
+    expect(new Set(await Promise.all(answers))).toEqual(new Set(['ok']));
   });
 });

@@ -4,10 +4,20 @@ import { randomUUID } from 'node:crypto';
 import { ChannelWrapper } from 'amqp-connection-manager';
 import { AppConfig } from '../../config/app-config';
 import { BrokerConnection } from '../../messaging/broker-connection';
-import { SOLUTION_EXCHANGE, SOLUTION_ROUTING_KEY } from '../../messaging/broker-topology';
+import {
+  shardOfWork,
+  SOLUTION_EXCHANGE,
+  solutionRoutingKey,
+} from '../../messaging/broker-topology';
 import { encodeSolutionMessages, SolutionMessage } from '../../messaging/solution-message';
 
 export class PublishError extends Error {}
+
+interface Waiting {
+  message: SolutionMessage;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
 
 /**
  * Publishes solutions as persistent, `mandatory` messages on a confirm channel. `publish` resolves
@@ -20,12 +30,8 @@ export class SolutionPublisher implements OnModuleDestroy {
   private readonly channel: ChannelWrapper;
   /** Message ids the broker returned; basic.return always arrives before that message's ack. */
   private readonly returned = new Set<string>();
-  /** Solutions waiting for the end of this event-loop turn, to be published as one group. */
-  private readonly waiting: {
-    message: SolutionMessage;
-    resolve: () => void;
-    reject: (error: Error) => void;
-  }[] = [];
+  /** Per queue shard, the solutions waiting for the end of this event-loop turn to go as one group. */
+  private readonly waiting = new Map<number, Waiting[]>();
   private flushScheduled = false;
 
   constructor(
@@ -52,38 +58,49 @@ export class SolutionPublisher implements OnModuleDestroy {
   /**
    * Resolves once the broker holds the solution. With SOLUTION_PUBLISH_BATCH_MAX > 1 the solutions
    * that arrive in the same turn of the event loop travel in one message (group commit): no wait
-   * is added, yet under load one confirm answers many wallets.
+   * is added, yet under load one confirm answers many wallets. With SOLUTION_QUEUE_SHARDS > 1 the
+   * work id picks the queue (one group per queue).
    */
-  publish(message: SolutionMessage): Promise<void> {
+  publish(message: SolutionMessage, workId: string): Promise<void> {
     if (!this.broker.isConnected()) return Promise.reject(new PublishError('broker not connected'));
-    if (this.config.publishBatchMax <= 1) return this.send([message]);
+    const shard = shardOfWork(workId, this.config.solutionQueueShards);
+    if (this.config.publishBatchMax <= 1) return this.send(shard, [message]);
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ message, resolve, reject });
-      if (this.waiting.length >= this.config.publishBatchMax) this.flush();
+      let waiting = this.waiting.get(shard);
+      if (!waiting) this.waiting.set(shard, (waiting = []));
+      waiting.push({ message, resolve, reject });
+      if (waiting.length >= this.config.publishBatchMax) this.flush(shard, waiting);
       else if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => this.flushAll());
       }
     });
   }
 
-  private flush(): void {
+  private flushAll(): void {
     this.flushScheduled = false;
-    while (this.waiting.length > 0) {
-      const group = this.waiting.splice(0, this.config.publishBatchMax);
-      this.send(group.map((w) => w.message)).then(
+    for (const [shard, waiting] of this.waiting) this.flush(shard, waiting);
+  }
+
+  private flush(shard: number, waiting: Waiting[]): void {
+    while (waiting.length > 0) {
+      const group = waiting.splice(0, this.config.publishBatchMax);
+      this.send(
+        shard,
+        group.map((w) => w.message),
+      ).then(
         () => group.forEach((w) => w.resolve()),
         (error: Error) => group.forEach((w) => w.reject(error)),
       );
     }
   }
 
-  private async send(messages: SolutionMessage[]): Promise<void> {
+  private async send(shard: number, messages: SolutionMessage[]): Promise<void> {
     const messageId = messages.length === 1 ? messages[0].id : randomUUID();
     try {
       await this.channel.publish(
         SOLUTION_EXCHANGE,
-        SOLUTION_ROUTING_KEY,
+        solutionRoutingKey(shard),
         encodeSolutionMessages(messages),
         {
           persistent: true,
@@ -108,7 +125,7 @@ export class SolutionPublisher implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.flush();
+    this.flushAll();
     await this.channel.close();
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
-import { DEAD_LETTER_QUEUE, SOLUTION_QUEUE } from '../../messaging/broker-topology';
+import { DEAD_LETTER_QUEUE, solutionQueueNames } from '../../messaging/broker-topology';
+import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { BlockRepository } from '../block/block.repository';
 import { PaymentRepository } from '../payout/payment.repository';
@@ -20,6 +21,7 @@ export class HealthSamplerService {
     private readonly blocks: BlockRepository,
     private readonly payments: PaymentRepository,
     private readonly queues: QueueInspector,
+    private readonly config: AppConfig,
   ) {}
 
   /** The node's tip and when its block was made (unix ms, by the node's own clock). */
@@ -36,10 +38,25 @@ export class HealthSamplerService {
     return ledgerHealthOf(audit, funding, open, poolBlocks, now);
   }
 
+  /**
+   * The solution queue's depth summed over its shards and its consumers counted on the least
+   * served shard (a shard nobody consumes is what the no-consumer alert is for).
+   */
   async brokerQueues(): Promise<{ solutions: QueueStats | null; deadLetters: QueueStats | null }> {
-    return {
-      solutions: await this.queues.inspect(SOLUTION_QUEUE),
-      deadLetters: await this.queues.inspect(DEAD_LETTER_QUEUE),
-    };
+    let solutions: QueueStats | null = null;
+    for (const queue of solutionQueueNames(this.config.solutionQueueShards)) {
+      const stats = await this.queues.inspect(queue);
+      if (!stats) {
+        solutions = null;
+        break;
+      }
+      solutions = solutions
+        ? {
+            messages: solutions.messages + stats.messages,
+            consumers: Math.min(solutions.consumers, stats.consumers),
+          }
+        : stats;
+    }
+    return { solutions, deadLetters: await this.queues.inspect(DEAD_LETTER_QUEUE) };
   }
 }
