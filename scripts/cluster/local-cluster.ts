@@ -49,7 +49,10 @@ export interface ClusterState {
   balancerUrl: string;
   nodeRpcUrl: string;
   processes: ClusterProcess[];
+  /** db:setup's environment with the users of frontend 1 and backend 1. */
   setupEnv: Record<string, string>;
+  /** One db:setup environment per frontend/backend pair: every process has users of its own. */
+  userSets: Record<string, string>[];
 }
 
 export function defaultClusterOptions(env = process.env): ClusterOptions {
@@ -94,17 +97,31 @@ export function spawnLogged(proc: Omit<ClusterProcess, 'pid'>): ClusterProcess {
 
 export { waitHealthy };
 
-function clusterUrls(options: ClusterOptions, nodes: RabbitNode[]) {
+/** The URLs of frontend `n` and backend `n`: the one database and vhost, users of their own. */
+function clusterUrls(options: ClusterOptions, nodes: RabbitNode[], n: number) {
   const db = `purepool_${options.name}`;
   const pw = `${db}-password`;
   const amqp = (user: string) =>
-    nodes.map((n) => `amqp://${user}:${pw}@127.0.0.1:${n.amqpPort}/${db}`).join(',');
+    nodes.map((node) => `amqp://${user}:${pw}@127.0.0.1:${node.amqpPort}/${db}`).join(',');
   return {
     database: db,
-    frontendDb: `mysql://${db}_fe:${pw}@127.0.0.1:3306/${db}`,
-    backendDb: `mysql://${db}_be:${pw}@127.0.0.1:3306/${db}`,
-    frontendMq: amqp(`${db}_fe`),
-    backendMq: amqp(`${db}_be`),
+    frontendDb: `mysql://${db}_fe${n}:${pw}@127.0.0.1:3306/${db}`,
+    backendDb: `mysql://${db}_be${n}:${pw}@127.0.0.1:3306/${db}`,
+    frontendMq: amqp(`${db}_fe${n}`),
+    backendMq: amqp(`${db}_be${n}`),
+  };
+}
+
+function setupEnvOf(urls: ReturnType<typeof clusterUrls>): Record<string, string> {
+  return {
+    FRONTEND_DATABASE_URL: urls.frontendDb,
+    BACKEND_DATABASE_URL: urls.backendDb,
+    FRONTEND_AMQP_URL: urls.frontendMq,
+    BACKEND_AMQP_URL: urls.backendMq,
+    SOLUTION_QUEUE_TYPE: 'quorum',
+    ...(process.env.DATABASE_ADMIN_URL
+      ? { DATABASE_ADMIN_URL: process.env.DATABASE_ADMIN_URL }
+      : {}),
   };
 }
 
@@ -129,7 +146,10 @@ export async function clusterUp(
     distPort: options.portBase + 31 + i,
     dir: path.join(options.stateDir, `rabbit${i + 1}`),
   }));
-  const urls = clusterUrls(options, nodes);
+  const pairs = Array.from({ length: Math.max(options.frontends, options.backends, 1) }, (_, i) =>
+    clusterUrls(options, nodes, i + 1),
+  );
+  const userSets = pairs.map(setupEnvOf);
   const nodePort = options.portBase + 9;
   const state: ClusterState = {
     options,
@@ -138,16 +158,8 @@ export async function clusterUp(
     balancerUrl: `http://127.0.0.1:${options.portBase}`,
     nodeRpcUrl: `http://sim:sim@127.0.0.1:${nodePort}`,
     processes: [],
-    setupEnv: {
-      FRONTEND_DATABASE_URL: urls.frontendDb,
-      BACKEND_DATABASE_URL: urls.backendDb,
-      FRONTEND_AMQP_URL: urls.frontendMq,
-      BACKEND_AMQP_URL: urls.backendMq,
-      SOLUTION_QUEUE_TYPE: 'quorum',
-      ...(process.env.DATABASE_ADMIN_URL
-        ? { DATABASE_ADMIN_URL: process.env.DATABASE_ADMIN_URL }
-        : {}),
-    },
+    setupEnv: userSets[0],
+    userSets,
   };
   saveState(state);
 
@@ -156,13 +168,16 @@ export async function clusterUp(
   log('RabbitMQ cluster formed');
 
   // The simulated chain starts anew each time, so the database does too.
-  await dropDatabase(new SetupConfig(state.setupEnv));
-  execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/db-setup.ts'], {
-    cwd: ROOT,
-    // rabbitmqctl (db:setup's broker admin) reaches our first node, not rabbit@localhost.
-    env: { ...nodeEnv(nodes[0]), ...state.setupEnv },
-    stdio: 'inherit',
-  });
+  for (const setupEnv of userSets) await dropDatabase(new SetupConfig(setupEnv));
+  // db:setup once per pair: the schema and queues the first time, each pair's users every time.
+  for (const setupEnv of userSets) {
+    execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/db-setup.ts'], {
+      cwd: ROOT,
+      // rabbitmqctl (db:setup's broker admin) reaches our first node, not rabbit@localhost.
+      env: { ...nodeEnv(nodes[0]), ...setupEnv },
+      stdio: 'inherit',
+    });
+  }
 
   const poolAddress = randomAddress('main');
   const logFile = (name: string) => path.join(options.stateDir, 'logs', `${name}.log`);
@@ -206,8 +221,8 @@ export async function clusterUp(
         ...common,
         ROLE: 'backend',
         HTTP_PORT: String(options.portBase + 11 + i),
-        DATABASE_URL: urls.backendDb,
-        AMQP_URL: urls.backendMq,
+        DATABASE_URL: pairs[i].backendDb,
+        AMQP_URL: pairs[i].backendMq,
         NODE_RPC_URL_MAIN: state.nodeRpcUrl,
         MATURITY_CONFIRMATIONS_MAIN: '5',
         BLOCK_POLL_SECONDS: '2',
@@ -232,8 +247,8 @@ export async function clusterUp(
         ...common,
         ROLE: 'frontend',
         HTTP_PORT: String(port),
-        DATABASE_URL: urls.frontendDb,
-        AMQP_URL: urls.frontendMq,
+        DATABASE_URL: pairs[i].frontendDb,
+        AMQP_URL: pairs[i].frontendMq,
         // One hop: the balancer's X-Forwarded-For names the wallet.
         TRUST_PROXY: '1',
         RATE_LIMIT_ACTION_PER_MINUTE: '0',
@@ -297,9 +312,11 @@ export async function clusterDown(stateDir: string, log: (line: string) => void)
     if (pid && isAlive(pid)) await stopPid(pid, false);
   }
   log(`stopped RabbitMQ nodes ${state.nodes.map((n) => n.name).join(', ')}`);
-  await dropDatabase(new SetupConfig(state.setupEnv)).catch((error: Error) =>
-    log(`could not drop the database: ${error.message}`),
-  );
+  for (const setupEnv of state.userSets ?? [state.setupEnv]) {
+    await dropDatabase(new SetupConfig(setupEnv)).catch((error: Error) =>
+      log(`could not drop the database or its users: ${error.message}`),
+    );
+  }
   rmSync(stateDir, { recursive: true, force: true });
   log('state removed');
 }

@@ -72,6 +72,14 @@ describe('a clustered pool survives kill -9 of a broker node, a frontend and a b
       if (!found) throw new Error(`no ${name}`);
       return found;
     };
+    // every role process is logged in to MariaDB as a user of its own
+    const [sessions] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT DISTINCT USER u FROM information_schema.PROCESSLIST WHERE DB = DATABASE() ORDER BY u',
+    );
+    const database = new URL(state.setupEnv.BACKEND_DATABASE_URL).pathname.slice(1);
+    expect(sessions.map((r) => r.u as string).filter((u) => u !== 'root')).toEqual(
+      ['be1', 'be2', 'fe1', 'fe2'].map((suffix) => `${database}_${suffix}`),
+    );
     const answeredOk: string[] = [];
     const mining: Promise<SimMinerSummary> = runSimMiner({
       ...defaultSimMinerOptions(),
