@@ -290,10 +290,13 @@ export class SolutionQueueServer
       }
     }
     if (this.inFlight > 0) {
+      // Most of SHUTDOWN_TIMEOUT_MS, not all: the channel, the broker connection and the database
+      // still close after this, before the process's own deadline.
+      const waitMs = Math.floor(this.config.shutdownTimeoutMs * 0.8);
       let bound: NodeJS.Timeout | undefined;
       await Promise.race([
         new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
-        new Promise((resolve) => (bound = setTimeout(resolve, this.config.shutdownTimeoutMs))),
+        new Promise((resolve) => (bound = setTimeout(resolve, waitMs))),
       ]);
       clearTimeout(bound);
     }
