@@ -4,7 +4,7 @@
 // way, and checks work rows = successful answers.
 import mysql from 'mysql2/promise';
 import { randomAddress } from '../src/biblepay/address';
-import { createBenchEnv, rssMb } from './support/bench-env';
+import { childRssMb, createBenchEnv, rssMb } from './support/bench-env';
 import {
   keepAliveLoad,
   loadThreeWays,
@@ -20,8 +20,11 @@ const WORKERS = 3;
 
 async function main(): Promise<void> {
   const env = await createBenchEnv('getwork');
+  // BENCH_FRONTEND_PROCESSES=2: each frontend runs FRONTEND_PROCESSES workers on its port.
+  const processes = process.env.BENCH_FRONTEND_PROCESSES ?? '1';
   const frontends = await startLoadFrontends(env, Number(process.env.BENCH_PORT ?? 18100), {
     DATABASE_POOL_SIZE: '8',
+    FRONTEND_PROCESSES: processes,
   });
   try {
     const workerIds: string[] = [];
@@ -54,6 +57,8 @@ async function main(): Promise<void> {
     reportModes('getwork', modes, {
       rss_mb_frontend: rssMb(frontends.plain.child.pid),
       rss_mb_frontend_tls: rssMb(frontends.secure.child.pid),
+      frontend_processes: Number(processes),
+      rss_mb_frontend_worker: childRssMb(frontends.plain.child.pid),
       work_rows: written,
       work_rows_match: written === successes,
       workers: Number(workers.n),
