@@ -1,9 +1,15 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type mysql from 'mysql2/promise';
 import { randomAddress } from '../../src/biblepay/address';
-import { DEAD_LETTER_QUEUE, SOLUTION_EXCHANGE } from '../../src/messaging/broker-topology';
+import {
+  DEAD_LETTER_EXCHANGE,
+  DEAD_LETTER_QUEUE,
+  SOLUTION_EXCHANGE,
+} from '../../src/messaging/broker-topology';
+import { encodeSolutionMessages, SolutionMessage } from '../../src/messaging/solution-message';
 import { mineOneShare, PoolRefusedError, requestWork } from '../../sim/miner/sim-miner';
 import { backendBroker, eventually, queueDepth, RunningApp, startRole } from '../support/harness';
 import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
@@ -264,6 +270,45 @@ describe('operator console: authentication, actions, audit trail (JSON API)', ()
     );
     const after = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) n FROM ledger_entry');
     expect(after[0]).toEqual(before[0]);
+  });
+
+  it('lists a dead-lettered frontend group with its solution count, network and worker', async () => {
+    const { connection, channel } = await backendBroker();
+    try {
+      const miner = `${randomAddress('main')}/dlq`;
+      const solution = (): SolutionMessage => ({
+        v: 1,
+        id: randomUUID(),
+        network: 'main',
+        solution: 'x',
+        miner,
+        threadId: null,
+        ip: null,
+        agent: null,
+        os: null,
+        receivedAt: Date.now(),
+      });
+      const key = `group-${randomUUID()}`;
+      // as the consumer dead-letters a batch that kept failing
+      channel.publish(DEAD_LETTER_EXCHANGE, '', encodeSolutionMessages([solution(), solution()]), {
+        persistent: true,
+        messageId: key,
+      });
+      const listed = await eventually(
+        async () =>
+          (await json(await api('/admin/api/dead-letters'))).messages as Record<string, unknown>[],
+        (m) => m.some((x) => x.key === key),
+        10_000,
+      );
+      expect(listed.find((x) => x.key === key)).toMatchObject({
+        network: 'main',
+        miner,
+        solutions: 2,
+      });
+      expect((await api(`/admin/api/dead-letters/${key}/discard`, { body: {} })).status).toBe(200);
+    } finally {
+      await connection.close();
+    }
   });
 
   it('requeues or discards dead-lettered solution messages', async () => {

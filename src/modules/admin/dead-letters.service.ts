@@ -1,3 +1,4 @@
+import { decodeSolutionMessages } from '../../messaging/solution-message';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { createHash } from 'node:crypto';
@@ -19,6 +20,8 @@ export interface DeadLetter {
   /** Network and worker id when the body is a solution message (else null). */
   network: string | null;
   miner: string | null;
+  /** Solutions the message carries: 1, a frontend group's size, or 0 when it is not readable. */
+  solutions: number;
   bytes: number;
   preview: string;
 }
@@ -150,6 +153,7 @@ function describe(message: GetMessage): DeadLetter {
   const seconds = first?.time instanceof Date ? first.time.getTime() / 1000 : first?.time?.value;
   let network: string | null = null;
   let miner: string | null = null;
+  let solutions = 0;
   try {
     const parsed = JSON.parse(content.toString('utf8')) as {
       network?: unknown;
@@ -157,7 +161,9 @@ function describe(message: GetMessage): DeadLetter {
       solutions?: { network?: unknown; miner?: unknown }[];
     };
     // a frontend's group (v2) is shown by its first solution
-    const body = (Array.isArray(parsed.solutions) ? parsed.solutions[0] : parsed) ?? {};
+    const group = Array.isArray(parsed.solutions) ? parsed.solutions : [parsed];
+    const body = group[0] ?? {};
+    solutions = readableSolutions(content);
     network = typeof body.network === 'string' ? body.network : null;
     miner = typeof body.miner === 'string' ? body.miner : null;
   } catch {
@@ -169,7 +175,17 @@ function describe(message: GetMessage): DeadLetter {
     deadLetteredAt: seconds ? new Date(seconds * 1000) : null,
     network,
     miner,
+    solutions,
     bytes: content.length,
     preview: content.toString('utf8', 0, Math.min(content.length, 300)),
   };
+}
+
+/** The solutions a message carries as the consumer would read them; 0 for poison. */
+function readableSolutions(content: Buffer): number {
+  try {
+    return decodeSolutionMessages(content).length;
+  } catch {
+    return 0;
+  }
 }

@@ -558,7 +558,7 @@ export function problemsPage(
             ? html`<p class="notice bad">The broker is not reachable: ${deadLetters.error}</p>`
             : html`<p>${deadLetters.total} in the dead-letter queue.</p>
                 ${table(
-                  ['message', 'reason', 'when', 'network / worker', 'body', ''],
+                  ['message', 'reason', 'when', 'network / worker', 'solutions', 'body', ''],
                   deadLetters.messages.map(
                     (d) =>
                       html`<tr>
@@ -566,6 +566,7 @@ export function problemsPage(
                         <td>${d.reason ?? ''}</td>
                         <td>${when(d.deadLetteredAt)}</td>
                         <td>${d.network ?? ''} ${d.miner ?? ''}</td>
+                        <td>${d.solutions}</td>
                         <td><code>${d.preview}</code></td>
                         <td>
                           <form method="post" action="/admin/dead-letters/requeue" class="inline">
