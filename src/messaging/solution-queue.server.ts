@@ -81,7 +81,7 @@ export class SolutionQueueServer
   listen(callback: (...optionalParams: unknown[]) => void): void {
     this.metrics?.sampledGauge(
       'purepool_solution_queue_depth',
-      'Solutions waiting in the broker queue (passive checkQueue at scrape time).',
+      'Messages waiting in the solution queues, all shards (passive checkQueue at scrape time); a frontend group is one message.',
       () => this.queueDepth(),
     );
     this.metrics?.sampledGauge(
