@@ -3,20 +3,10 @@ import type { AppConfig } from '../config/app-config';
 import type { BrokerConnection } from './broker-connection';
 import { SOLUTION_BATCH, SolutionBatchOutcome } from './solution-batch';
 import { encodeSolutionMessage, encodeSolutionMessages, SolutionMessage } from './solution-message';
+import { solutionMessage } from '../../test/support/solutions';
 import { SolutionQueueServer } from './solution-queue.server';
 
-const solution = (n: number): SolutionMessage => ({
-  v: 1,
-  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  network: 'main',
-  solution: 'x',
-  miner: 'addr',
-  threadId: null,
-  ip: null,
-  agent: null,
-  os: null,
-  receivedAt: 0,
-});
+const solution = (n: number): SolutionMessage => solutionMessage(n);
 
 /** A broker double: one channel whose consume callback the test drives, acks and nacks recorded. */
 function harness(config: Partial<AppConfig['solution']> = {}) {
@@ -50,6 +40,7 @@ function harness(config: Partial<AppConfig['solution']> = {}) {
   } as unknown as BrokerConnection;
   const appConfig = {
     shutdownTimeoutMs: 1000,
+    solutionQueueShards: 1,
     solution: {
       prefetch: 10,
       batchMax: 2,
@@ -66,6 +57,10 @@ function harness(config: Partial<AppConfig['solution']> = {}) {
   return { server, acked, nacked, send };
 }
 
+/** What the pipeline answers for a batch it recorded in full. */
+const recordedAll = (batch: readonly SolutionMessage[]): Promise<SolutionBatchOutcome> =>
+  Promise.resolve({ status: 'recorded', accepted: batch.length, rejected: 0, alreadyRecorded: 0 });
+
 const until = async (check: () => boolean, ms = 5000): Promise<void> => {
   const end = Date.now() + ms;
   while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
@@ -79,12 +74,7 @@ describe('SolutionQueueServer (the consumer as a Nest transport)', () => {
       SOLUTION_BATCH,
       (batch: SolutionMessage[]): Promise<SolutionBatchOutcome> => {
         seen.push(batch.length);
-        return Promise.resolve({
-          status: 'recorded',
-          accepted: batch.length,
-          rejected: 0,
-          alreadyRecorded: 0,
-        });
+        return recordedAll(batch);
       },
       true,
     );
@@ -105,12 +95,7 @@ describe('SolutionQueueServer (the consumer as a Nest transport)', () => {
       SOLUTION_BATCH,
       (batch: SolutionMessage[]): Promise<SolutionBatchOutcome> => {
         seen.push(batch.map((m) => m.id.slice(-1)));
-        return Promise.resolve({
-          status: 'recorded',
-          accepted: batch.length,
-          rejected: 0,
-          alreadyRecorded: 0,
-        });
+        return recordedAll(batch);
       },
       true,
     );

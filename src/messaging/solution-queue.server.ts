@@ -75,7 +75,7 @@ export class SolutionQueueServer
     @Optional() private readonly metrics?: PoolMetricsService,
   ) {
     super();
-    this.queues = solutionQueueNames(config.solutionQueueShards ?? 1);
+    this.queues = solutionQueueNames(config.solutionQueueShards);
   }
 
   listen(callback: (...optionalParams: unknown[]) => void): void {

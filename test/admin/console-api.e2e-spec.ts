@@ -9,12 +9,13 @@ import {
   DEAD_LETTER_QUEUE,
   SOLUTION_EXCHANGE,
 } from '../../src/messaging/broker-topology';
-import { encodeSolutionMessages, SolutionMessage } from '../../src/messaging/solution-message';
+import { encodeSolutionMessages } from '../../src/messaging/solution-message';
 import { mineOneShare, PoolRefusedError, requestWork } from '../../sim/miner/sim-miner';
 import { backendBroker, eventually, queueDepth, RunningApp, startRole } from '../support/harness';
 import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
 import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
+import { solutionMessage } from '../support/solutions';
 import { roleEnv } from '../support/test-env';
 
 const run = promisify(execFile);
@@ -276,24 +277,17 @@ describe('operator console: authentication, actions, audit trail (JSON API)', ()
     const { connection, channel } = await backendBroker();
     try {
       const miner = `${randomAddress('main')}/dlq`;
-      const solution = (): SolutionMessage => ({
-        v: 1,
-        id: randomUUID(),
-        network: 'main',
-        solution: 'x',
-        miner,
-        threadId: null,
-        ip: null,
-        agent: null,
-        os: null,
-        receivedAt: Date.now(),
-      });
       const key = `group-${randomUUID()}`;
       // as the consumer dead-letters a batch that kept failing
-      channel.publish(DEAD_LETTER_EXCHANGE, '', encodeSolutionMessages([solution(), solution()]), {
-        persistent: true,
-        messageId: key,
-      });
+      channel.publish(
+        DEAD_LETTER_EXCHANGE,
+        '',
+        encodeSolutionMessages([solutionMessage(1, { miner }), solutionMessage(2, { miner })]),
+        {
+          persistent: true,
+          messageId: key,
+        },
+      );
       const listed = await eventually(
         async () =>
           (await json(await api('/admin/api/dead-letters'))).messages as Record<string, unknown>[],

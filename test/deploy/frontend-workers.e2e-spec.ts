@@ -2,6 +2,7 @@ import type { Channel, ChannelModel } from 'amqplib';
 import { execFileSync } from 'node:child_process';
 import { randomAddress } from '../../src/biblepay/address';
 import { SOLUTION_QUEUE } from '../../src/messaging/broker-topology';
+import { isAlive } from '../../scripts/cluster/local-cluster';
 import { walletRequest } from '../../sim/miner/wallet-http-client';
 import { backendBroker, eventually, queuedSolutions } from '../support/harness';
 import { freePort } from '../support/role-process';
@@ -20,15 +21,6 @@ function childrenOf(pid: number): number[] {
     return []; // ps exits 1 when there are none
   }
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('FRONTEND_PROCESSES=2: two frontend workers on one port', () => {
   let broker: { connection: ChannelModel; channel: Channel };
@@ -101,6 +93,6 @@ describe('FRONTEND_PROCESSES=2: two frontend workers on one port', () => {
       frontend.kill('SIGTERM');
       expect({ exit: await frontend.exited, output: frontend.output() }).toMatchObject({ exit: 0 });
     }
-    for (const pid of workers) expect(alive(pid)).toBe(false);
+    for (const pid of workers) expect(isAlive(pid)).toBe(false);
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { formatSolutionString, SolutionFields } from '../../src/biblepay/solution-string';
+import type { SolutionMessage } from '../../src/messaging/solution-message';
 
 /** A well-formed 16-field solution string (shape only; the hashes are random). */
 export function wellFormedSolution(overrides: Partial<SolutionFields> = {}): string {
@@ -24,4 +25,24 @@ export function wellFormedSolution(overrides: Partial<SolutionFields> = {}): str
     transactionHex: hex(80),
     ...overrides,
   });
+}
+
+/** A SolutionMessage as a frontend publishes it, its id readable from `n` (…000000000007). */
+export function solutionMessage(
+  n: number,
+  overrides: Partial<SolutionMessage> = {},
+): SolutionMessage {
+  return {
+    v: 1,
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    network: 'main',
+    solution: 'x',
+    miner: 'addr',
+    threadId: null,
+    ip: null,
+    agent: null,
+    os: null,
+    receivedAt: 0,
+    ...overrides,
+  };
 }

@@ -2,20 +2,10 @@ import type { AppConfig } from '../../config/app-config';
 import type { BrokerConnection } from '../../messaging/broker-connection';
 import { shardOfWork } from '../../messaging/broker-topology';
 import { decodeSolutionMessages, SolutionMessage } from '../../messaging/solution-message';
+import { solutionMessage } from '../../../test/support/solutions';
 import { PublishError, SolutionPublisher } from './solution.publisher';
 
-const solution = (n: number): SolutionMessage => ({
-  v: 1,
-  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  network: 'main',
-  solution: 'x',
-  miner: 'addr',
-  threadId: null,
-  ip: null,
-  agent: null,
-  os: null,
-  receivedAt: 0,
-});
+const solution = (n: number): SolutionMessage => solutionMessage(n);
 
 /** A confirm channel double: each publish is held until the test confirms or fails it. */
 function harness(publishBatchMax: number, connected = true, solutionQueueShards = 1) {

@@ -64,7 +64,6 @@ export class SolutionPublisher implements OnModuleDestroy {
   publish(message: SolutionMessage, workId: string): Promise<void> {
     if (!this.broker.isConnected()) return Promise.reject(new PublishError('broker not connected'));
     const shard = shardOfWork(workId, this.config.solutionQueueShards);
-    if (this.config.publishBatchMax <= 1) return this.send(shard, [message]);
     return new Promise<void>((resolve, reject) => {
       let waiting = this.waiting.get(shard);
       if (!waiting) this.waiting.set(shard, (waiting = []));
