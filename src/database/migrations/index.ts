@@ -9,6 +9,7 @@ import { ReversalsAndSetAsides1796000000005 } from './1796000000005-reversals-an
 import { AdminAction1796000000006 } from './1796000000006-admin-action';
 import { TimestampDefaults1796000000007 } from './1796000000007-timestamp-defaults';
 import { AdminSpentToken1796000000010 } from './1796000000010-admin-spent-token';
+import { SolutionBlockHash1796000000011 } from './1796000000011-solution-block-hash';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AdminAction1796000000006,
   TimestampDefaults1796000000007,
   AdminSpentToken1796000000010,
+  SolutionBlockHash1796000000011,
 ];

@@ -20,6 +20,7 @@ const block = (height: number, hash = HASH): PoolBlock => ({
   height,
   hash,
   chainTime: new Date('2026-12-05T00:00:00Z'),
+  firstSeenAt: new Date('2026-12-05T00:00:05Z'),
   subsidy: 1n,
   status: 'pending',
   roundAssigned: false,
@@ -55,13 +56,20 @@ describe('RoundKeeperService (maturity, rounds, orphans) with its repositories m
   it('fixes a round at maturity once the backlog has drained, then marks the block mature', async () => {
     const t = keeper(109, () => HASH, { drained: () => Promise.resolve(true) });
     t.mock(BlockRepository).openPoolBlocks.mockResolvedValue([block(100)]);
+    const end = new Date('2026-12-05T00:00:03.123Z');
+    t.mock(RoundRepository).roundEnd.mockResolvedValue(end);
     const result = await t.sut.update('main');
     expect(result).toMatchObject({ assigned: 1, matured: 1, waiting: 0 });
+    // the round ends where the pool saw the block (RoundRepository.roundEnd), not at its header time
+    expect(t.mock(RoundRepository).roundEnd).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 100, hash: HASH }),
+      expect.anything(),
+    );
     expect(t.mock(RoundRepository).assignRound).toHaveBeenCalledWith(
       expect.anything(),
       'main',
       100,
-      expect.any(Date),
+      end,
     );
     expect(t.mock(BlockRepository).transition).toHaveBeenCalledWith(100, 'pending', 'mature', 10);
   });

@@ -70,7 +70,8 @@ export class RoundKeeperService {
             continue;
           }
           await this.blocks.transaction(async (manager) => {
-            await this.rounds.assignRound(manager, network, block.id, roundEnd(block));
+            const upTo = await this.rounds.roundEnd(block, manager);
+            await this.rounds.assignRound(manager, network, block.id, upTo);
             await this.blocks.markRoundAssigned(manager, block.id);
           });
           block.roundAssigned = true;
@@ -175,12 +176,4 @@ export class RoundKeeperService {
       `${network}: pool block ${block.height} (${block.hash}) orphaned; its shares move to ${next ? `block ${next.height}` : 'the next pool block'}`,
     );
   }
-}
-
-/**
- * A block's round ends at its chain time. Chain times have whole-second precision, so shares
- * accepted within the block's second count as before it: the share that found the block is in.
- */
-export function roundEnd(block: PoolBlock): Date {
-  return new Date(block.chainTime.getTime() + 999);
 }
