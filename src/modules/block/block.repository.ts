@@ -266,8 +266,16 @@ export class BlockRepository {
     return (result.affectedRows ?? 0) > 0;
   }
 
-  async markRoundAssigned(manager: EntityManager, blockId: number): Promise<void> {
-    await manager.query('UPDATE block SET round_assigned = 1 WHERE id = ?', [blockId]);
+  /**
+   * Marks a pending pool block's round fixed (locking its row); false when it was fixed already or
+   * the block is no longer pending — another run got there first, and nothing may be assigned.
+   */
+  async markRoundAssigned(manager: EntityManager, blockId: number): Promise<boolean> {
+    const result: { affectedRows?: number } = await manager.query(
+      "UPDATE block SET round_assigned = 1 WHERE id = ? AND round_assigned = 0 AND status = 'pending'",
+      [blockId],
+    );
+    return (result.affectedRows ?? 0) === 1;
   }
 
   async markShared(

@@ -49,6 +49,7 @@ function keeper(tip: number, chain: (height: number) => string, backlog?: Soluti
   blocks.transaction.mockImplementation(((work: (m: EntityManager) => unknown) =>
     work({} as EntityManager)) as never);
   blocks.transition.mockResolvedValue(true);
+  blocks.markRoundAssigned.mockResolvedValue(true);
   return t;
 }
 
@@ -72,6 +73,15 @@ describe('RoundKeeperService (maturity, rounds, orphans) with its repositories m
       end,
     );
     expect(t.mock(BlockRepository).transition).toHaveBeenCalledWith(100, 'pending', 'mature', 10);
+  });
+
+  it('assigns nothing when another run fixed the round first (the mark is conditional)', async () => {
+    const t = keeper(109, () => HASH, { drained: () => Promise.resolve(true) });
+    t.mock(BlockRepository).openPoolBlocks.mockResolvedValue([block(100)]);
+    t.mock(BlockRepository).markRoundAssigned.mockResolvedValue(false);
+    expect(await t.sut.update('main')).toMatchObject({ assigned: 0, matured: 0 });
+    expect(t.mock(RoundRepository).assignRound).not.toHaveBeenCalled();
+    expect(t.mock(BlockRepository).transition).not.toHaveBeenCalled();
   });
 
   it('lets a mature round wait while shares are still queued', async () => {

@@ -69,11 +69,17 @@ export class RoundKeeperService {
             result.waiting++;
             continue;
           }
-          await this.blocks.transaction(async (manager) => {
+          const assigned = await this.blocks.transaction(async (manager) => {
+            // The mark first: it locks the block row, so two runs never assign one round twice.
+            if (!(await this.blocks.markRoundAssigned(manager, block.id))) return false;
             const upTo = await this.rounds.roundEnd(block, manager);
             await this.rounds.assignRound(manager, network, block.id, upTo);
-            await this.blocks.markRoundAssigned(manager, block.id);
+            return true;
           });
+          if (!assigned) {
+            this.logger.warn(`${network}: block ${block.height} changed meanwhile; left as it is`);
+            continue;
+          }
           block.roundAssigned = true;
           result.assigned++;
         }
