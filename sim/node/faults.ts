@@ -16,6 +16,12 @@ export class SimFaults {
   readonly loseReplies = new Map<string, number>();
   /** The next `count` calls of the method run (a send commits), then answer this error anyway. */
   readonly errorsAfter = new Map<string, FailRule & { count: number }>();
+  /**
+   * The next `count` calls of the method wait `afterMs` before they run, and then run even when
+   * the client gave up meanwhile: a node busy (a rescan, a long `listtransactions`) still works
+   * through its queued requests, so a send the client timed out on commits late.
+   */
+  readonly runLate = new Map<string, { afterMs: number; count: number }>();
 
   constructor(private readonly random: () => number) {}
 
@@ -26,6 +32,16 @@ export class SimFaults {
     this.failNext.clear();
     this.loseReplies.clear();
     this.errorsAfter.clear();
+    this.runLate.clear();
+  }
+
+  /** How long this call must wait before it runs (and counts it down); 0 when it is not late. */
+  takeRunLate(method: string): number {
+    const rule = this.runLate.get(method);
+    if (!rule || rule.count <= 0) return 0;
+    rule.count -= 1;
+    if (rule.count === 0) this.runLate.delete(method);
+    return rule.afterMs;
   }
 
   /** The error to answer after this call did its work, if one is due (and counts it down). */
@@ -77,6 +93,7 @@ export class SimFaults {
       fail_next: Object.fromEntries(this.failNext),
       lose_replies: Object.fromEntries(this.loseReplies),
       errors_after: Object.fromEntries(this.errorsAfter),
+      run_late: Object.fromEntries(this.runLate),
     };
   }
 }

@@ -297,6 +297,9 @@ export async function startSimNode(
     const method = call.method;
     const extraLatency = faults.latencyFor(method);
     if (extraLatency > 0) await sleep(extraLatency);
+    // A late call runs whether or not anyone still waits for its answer.
+    const late = faults.takeRunLate(method);
+    if (late > 0) await sleep(late);
     const handler: RpcHandler | undefined = methods.get(method);
     if (!handler)
       return {
