@@ -49,6 +49,12 @@ describe('a database restored from a dump taken before a payout', () => {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+  /** The backend's `purepool_unclaimed_wallet_sends{network="main"}` (the alert's series). */
+  const unclaimedGauge = async (): Promise<number | undefined> => {
+    const text = await (await fetch(`${backend!.url}/metrics`)).text();
+    const match = /^purepool_unclaimed_wallet_sends\{network="main"\} (\S+)$/m.exec(text);
+    return match ? Number(match[1]) : undefined;
+  };
   const balanceOf = async (miner: MinerRow): Promise<bigint> => {
     const [[row]] = await db.query<mysql.RowDataPacket[]>(
       'SELECT COALESCE(SUM(amount), 0) AS b FROM ledger_entry WHERE miner_id = ?',
@@ -74,6 +80,7 @@ describe('a database restored from a dump taken before a payout', () => {
       PAYOUT_MINIMUM_MAIN: '1',
       PAYOUT_MIN_INTERVAL_HOURS: '0',
       PAYOUT_RECONCILE_GRACE_SECONDS: '1',
+      METRICS_SAMPLE_SECONDS: '0.5',
       REORG_DEPTH_MAIN: '5', // the credits' block (height 1, not on the chain) stays below the recheck
     });
   });
@@ -147,6 +154,8 @@ describe('a database restored from a dump taken before a payout', () => {
     };
     expect(problems.networks[0].unclaimedSends.map((s) => s.txid)).toEqual([txid]);
 
+    expect(await eventually(unclaimedGauge, (v) => v === 1, 10_000)).toBe(1);
+
     // The operator attaches it to the ledger: the miners' balances are paid by that send.
     const attached = await api(`/admin/api/wallet-sends/main/${txid}/attach`, {
       reason: 'lost in the failover to the replica',
@@ -161,6 +170,7 @@ describe('a database restored from a dump taken before a payout', () => {
     expect(trail).toMatchObject({ actor: 'alice', target: txid });
 
     await new Promise((resolve) => setTimeout(resolve, 2000)); // payouts resume: nothing due
+    expect(await eventually(unclaimedGauge, (v) => v === 0, 10_000)).toBe(0);
     for (const miner of miners) expect(sendsTo(pool.node, miner.address)).toHaveLength(1);
     const after = (await (await api('/admin/api/reports/audit', { network: 'main' })).json()) as {
       ok: boolean;
