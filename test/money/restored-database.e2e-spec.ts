@@ -187,4 +187,76 @@ describe('a database restored from a dump taken before a payout', () => {
     );
     expect(BigInt(paid.total)).toBe(debit);
   }, 90_000);
+
+  it('holds a dispatched payment the wallet never shows until the console releases it; then pays it once', async () => {
+    // The node answers an error that proves nothing: the send may or may not have happened.
+    pool.node.faults.failNext.set('sendmany', {
+      rate: 1,
+      code: -1,
+      message: 'Internal error',
+      count: 1,
+    });
+    const [miner] = await creditedMiners(store.factories, 1, CREDIT);
+    const [held] = await eventually(
+      async () => {
+        const [rows] = await db.query<mysql.RowDataPacket[]>(
+          `SELECT p.batch_id, p.status, p.error FROM payment p JOIN ledger_entry l ON l.payment_id = p.id
+            WHERE l.miner_id = ?`,
+          [miner.id],
+        );
+        return rows;
+      },
+      (rows) => typeof rows[0]?.error === 'string' && rows[0].error.includes('held until found'),
+      15_000,
+    );
+    expect(held.status).toBe('intent');
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // more runs: still held, not paid
+    expect(sendsTo(pool.node, miner.address)).toHaveLength(0);
+    expect(await balanceOf(miner)).toBe(0n);
+    const problems = (await (await api('/admin/api/problems')).json()) as {
+      networks: { unprovenPayments: { batchId: string; dispatchedAt: string; error: string }[] }[];
+    };
+    const listed = problems.networks[0].unprovenPayments.find((p) => p.batchId === held.batch_id);
+    expect(listed?.dispatchedAt).toEqual(expect.any(String));
+    expect(listed?.error).toContain(`purepool:${held.batch_id}`);
+
+    expect((await api(`/admin/api/payments/main/${held.batch_id}/release`, {})).status).toBe(400); // a reason is required
+    const released = await api(`/admin/api/payments/main/${held.batch_id}/release`, {
+      reason: 'node log shows the send was never built',
+    });
+    expect(released.status).toBe(200);
+    expect(
+      (await api(`/admin/api/payments/main/${held.batch_id}/release`, { reason: 'again' })).status,
+    ).toBe(409);
+    const [[trail]] = await db.query<mysql.RowDataPacket[]>(
+      "SELECT actor, target FROM admin_action WHERE action = 'payment.release'",
+    );
+    expect(trail).toMatchObject({ actor: 'alice', target: held.batch_id });
+
+    // Refunded, then paid by the next run: once, to the base unit.
+    await eventually(
+      async () => sendsTo(pool.node, miner.address).length,
+      (n) => n === 1,
+      15_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const sends = sendsTo(pool.node, miner.address);
+    expect(sends).toHaveLength(1);
+    expect(sends[0].outputs[0].amount + sends[0].fee).toBe(CREDIT);
+    expect(await balanceOf(miner)).toBe(0n);
+  }, 60_000);
+
+  it('answers bad console input with a 4xx, never a 500', async () => {
+    expect((await api('/admin/api/wallet-sends/main/nothex/attach', { reason: 'x' })).status).toBe(
+      400,
+    );
+    expect(
+      (await api(`/admin/api/wallet-sends/main/${'ab'.repeat(32)}/dismiss`, { reason: 'x' }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await api('/admin/api/payments/main/no-such-batch/release', { reason: 'x' })).status,
+    ).toBe(404);
+    expect((await api('/admin/api/payments/moon/x/release', { reason: 'x' })).status).toBe(400);
+  });
 });
