@@ -308,8 +308,14 @@ export async function startSimNode(
       };
     const injected = faults.failureFor(method);
     if (injected) return { reply: errorReply(injected, id), lose: false };
+    const reorg = (when: 'before' | 'after'): void => {
+      const rule = faults.takeReorg(method, params as unknown[], when);
+      if (rule) chain.reorg(rule.height, { recipient: rule.recipient, minerGuid: rule.minerGuid });
+    };
     try {
+      reorg('before');
       const result = handler(params as unknown[]);
+      reorg('after');
       // The wallet committed, then the node reports a failure (e.g. -4 "transaction commit failed").
       const after = faults.takeErrorAfter(method);
       if (after) return { reply: errorReply(after, id), lose: false };
