@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * pool's (a `purepool:` comment, or every output to a miner) but that no payment row claims —
  * payouts stop until an operator attaches each to the ledger or dismisses it.
  */
-export class DispatchedAndUnclaimedSends1796000000008 implements MigrationInterface {
-  name = 'DispatchedAndUnclaimedSends1796000000008';
+export class DispatchedAndUnclaimedSends1796000000025 implements MigrationInterface {
+  name = 'DispatchedAndUnclaimedSends1796000000025';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
