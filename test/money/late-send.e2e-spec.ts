@@ -81,7 +81,7 @@ describe('a sendmany that runs 20 s after the client gave up', () => {
     const [payments] = await db.query<mysql.RowDataPacket[]>(
       "SELECT status, txid FROM payment WHERE status <> 'failed' ORDER BY id",
     );
-    expect(payments.map((p) => p.status)).toEqual(['sent']);
+    expect(payments.map((p) => String(p.status))).toEqual(['sent']);
     expect(payments[0].txid).toBe(sendsTo(pool.node, miners[0].address)[0].txid);
     const [[paid]] = await db.query<mysql.RowDataPacket[]>(
       'SELECT COALESCE(SUM(amount), 0) AS total FROM ledger_entry WHERE payment_id IS NOT NULL',

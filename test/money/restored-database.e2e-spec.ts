@@ -131,7 +131,7 @@ describe('a database restored from a dump taken before a payout', () => {
 
     // Failover to a replica that lost the payout: the database as the dump has it.
     await new Promise<void>((resolve, reject) => {
-      const child = execFile('mysql', [...mysqlArgs(), database()], (error) =>
+      const child = execFile('mysql', [...mysqlArgs(), database()], (error: Error | null) =>
         error ? reject(error) : resolve(),
       );
       child.stdin!.end(dump);
