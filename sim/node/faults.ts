@@ -16,6 +16,18 @@ export class SimFaults {
   readonly loseReplies = new Map<string, number>();
   /** The next `count` calls of the method run (a send commits), then answer this error anyway. */
   readonly errorsAfter = new Map<string, FailRule & { count: number }>();
+  /**
+   * The next `count` calls of the method wait `afterMs` before they run, and then run even when
+   * the client gave up meanwhile: a node busy (a rescan, a long `listtransactions`) still works
+   * through its queued requests, so a send the client timed out on commits late.
+   */
+  readonly runLate = new Map<string, { afterMs: number; count: number }>();
+  /**
+   * Reorganisations tied to a call: the chain is reorganised from `height` (its new block paying
+   * `recipient`) right before or right after the next call of `method` whose first parameter is
+   * `param` (any when unset) — a reorg that falls between two calls of a client's walk. One-shot.
+   */
+  readonly reorgOnCall: ReorgOnCall[] = [];
 
   constructor(private readonly random: () => number) {}
 
@@ -26,6 +38,32 @@ export class SimFaults {
     this.failNext.clear();
     this.loseReplies.clear();
     this.errorsAfter.clear();
+    this.runLate.clear();
+    this.reorgOnCall.length = 0;
+  }
+
+  /** The reorganisation due at this point of this call, if any (and forgets it). */
+  takeReorg(
+    method: string,
+    params: readonly unknown[],
+    when: 'before' | 'after',
+  ): ReorgOnCall | undefined {
+    const i = this.reorgOnCall.findIndex(
+      (r) =>
+        r.method === method &&
+        r.when === when &&
+        (r.param === undefined || String(params[0]) === String(r.param)),
+    );
+    return i < 0 ? undefined : this.reorgOnCall.splice(i, 1)[0];
+  }
+
+  /** How long this call must wait before it runs (and counts it down); 0 when it is not late. */
+  takeRunLate(method: string): number {
+    const rule = this.runLate.get(method);
+    if (!rule || rule.count <= 0) return 0;
+    rule.count -= 1;
+    if (rule.count === 0) this.runLate.delete(method);
+    return rule.afterMs;
   }
 
   /** The error to answer after this call did its work, if one is due (and counts it down). */
@@ -77,6 +115,19 @@ export class SimFaults {
       fail_next: Object.fromEntries(this.failNext),
       lose_replies: Object.fromEntries(this.loseReplies),
       errors_after: Object.fromEntries(this.errorsAfter),
+      run_late: Object.fromEntries(this.runLate),
+      reorg_on_call: this.reorgOnCall,
     };
   }
+}
+
+export interface ReorgOnCall {
+  method: string;
+  /** The call's first parameter (a height for getblockhash); unset: any call of the method. */
+  param?: string | number;
+  when: 'before' | 'after';
+  /** Reorganise from this height (through the tip). */
+  height: number;
+  recipient?: string;
+  minerGuid?: string;
 }

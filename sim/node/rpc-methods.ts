@@ -377,6 +377,16 @@ function defineAdminMethods(
     return faults.describe();
   });
 
+  define('sim_runlate', 'sim_runlate "method" ms ( count )', (p) => {
+    p.arity(2, 3);
+    const method = p.str(0);
+    const afterMs = p.int(1);
+    const count = p.optInt(2, 1);
+    if (count <= 0 || afterMs <= 0) faults.runLate.delete(method);
+    else faults.runLate.set(method, { afterMs, count });
+    return faults.describe();
+  });
+
   define('sim_dropcomment', 'sim_dropcomment ( count )', (p) => {
     p.arity(0, 1);
     wallet.dropNextComments = Math.max(0, p.optInt(0, 1));

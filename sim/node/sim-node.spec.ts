@@ -658,6 +658,56 @@ describe('simulated BiblePay node', () => {
       await expect(call('getblockhash', 1)).resolves.toBe(node.chain.at(1)!.hash);
     });
 
+    it('run late: the client gives up, the send still commits afterwards (sim_runlate)', async () => {
+      await start({ walletBalance: parseCoins('10') });
+      await call('sim_runlate', 'sendmany', 300);
+      const to = randomAddress('main');
+      const controller = new AbortController();
+      const gaveUp = setTimeout(() => controller.abort(), 50);
+      await expect(
+        fetch(node.url.replace(/\/\/.*@/, '//'), {
+          method: 'POST',
+          signal: controller.signal,
+          headers: {
+            authorization: `Basic ${Buffer.from('simuser:simpass').toString('base64')}`,
+          },
+          body: JSON.stringify({ method: 'sendmany', params: ['', { [to]: 1 }], id: 1 }),
+        }),
+      ).rejects.toThrow();
+      clearTimeout(gaveUp);
+      expect(node.wallet.entries().filter((e) => e.kind === 'send')).toHaveLength(0);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const sends = node.wallet.entries().filter((e) => e.kind === 'send');
+      expect(sends).toHaveLength(1); // committed after the client had gone
+    });
+
+    it('reorg on call: the chain reorganises right before or after a given call', async () => {
+      await start();
+      const pool = node.options.poolAddress;
+      node.mine(1, { recipient: pool });
+      const old = node.chain.at(11)!.hash;
+      node.faults.reorgOnCall.push({
+        method: 'getblockhash',
+        param: 11,
+        when: 'after',
+        height: 11,
+      });
+      expect(await call('getblockhash', 10)).toBe(node.chain.at(10)!.hash); // another height: no
+      expect(await call('getblockhash', 11)).toBe(old); // answered, then the chain moved
+      expect(node.chain.at(11)!.hash).not.toBe(old);
+      node.faults.reorgOnCall.push({
+        method: 'getblockhash',
+        param: 11,
+        when: 'before',
+        height: 11,
+      });
+      const before = node.chain.at(11)!.hash;
+      const answered = await call('getblockhash', 11);
+      expect(answered).toBe(node.chain.at(11)!.hash);
+      expect(answered).not.toBe(before);
+      expect(node.faults.reorgOnCall).toHaveLength(0);
+    });
+
     it('added latency delays the answer', async () => {
       await start({ latencyMs: 150 });
       const started = Date.now();

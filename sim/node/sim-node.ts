@@ -297,6 +297,9 @@ export async function startSimNode(
     const method = call.method;
     const extraLatency = faults.latencyFor(method);
     if (extraLatency > 0) await sleep(extraLatency);
+    // A late call runs whether or not anyone still waits for its answer.
+    const late = faults.takeRunLate(method);
+    if (late > 0) await sleep(late);
     const handler: RpcHandler | undefined = methods.get(method);
     if (!handler)
       return {
@@ -305,8 +308,14 @@ export async function startSimNode(
       };
     const injected = faults.failureFor(method);
     if (injected) return { reply: errorReply(injected, id), lose: false };
+    const reorg = (when: 'before' | 'after'): void => {
+      const rule = faults.takeReorg(method, params as unknown[], when);
+      if (rule) chain.reorg(rule.height, { recipient: rule.recipient, minerGuid: rule.minerGuid });
+    };
     try {
+      reorg('before');
       const result = handler(params as unknown[]);
+      reorg('after');
       // The wallet committed, then the node reports a failure (e.g. -4 "transaction commit failed").
       const after = faults.takeErrorAfter(method);
       if (after) return { reply: errorReply(after, id), lose: false };

@@ -22,6 +22,7 @@ export class NodeClients implements OnModuleDestroy {
         new BiblepayRpcClient({
           url,
           timeoutMs: config.nodeRpcTimeoutMs,
+          sendTimeoutMs: config.nodeSendTimeoutMs,
           onCall: (method, ms, outcome) => this.observer?.(method, ms, outcome),
         }),
       );

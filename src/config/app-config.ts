@@ -85,6 +85,8 @@ export class AppConfig {
   /** How long a starting process waits for RabbitMQ before it listens anyway (and keeps retrying). */
   readonly brokerConnectWaitMs: number;
   readonly nodeRpcTimeoutMs: number;
+  /** NODE_SEND_TIMEOUT_MS: how long a `sendmany` may take before the client stops waiting. */
+  readonly nodeSendTimeoutMs: number;
   /** Reject shares whose block the node reports without CPID fields (pre-2019 PODC rules). */
   readonly solutionRequireCpid: boolean;
   /** Backend solution pipeline (issue 4). */
@@ -218,6 +220,7 @@ export class AppConfig {
     this.databasePoolSize = env.DATABASE_POOL_SIZE ?? 10;
     this.brokerConnectWaitMs = env.BROKER_CONNECT_WAIT_MS ?? 10_000;
     this.nodeRpcTimeoutMs = env.NODE_RPC_TIMEOUT_MS ?? 10_000;
+    this.nodeSendTimeoutMs = env.NODE_SEND_TIMEOUT_MS ?? 120_000;
     this.solutionRequireCpid = env.SOLUTION_REQUIRE_CPID ?? true;
     this.solution = {
       prefetch: env.SOLUTION_PREFETCH ?? 1000,

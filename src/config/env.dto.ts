@@ -199,6 +199,12 @@ export class EnvDto {
   @Env(integer(1, 500)) readonly DATABASE_POOL_SIZE?: number;
   @Env(integer(0, 600_000)) readonly BROKER_CONNECT_WAIT_MS?: number;
   @Env(integer(100, 600_000)) readonly NODE_RPC_TIMEOUT_MS?: number;
+  /**
+   * How long the backend waits for a `sendmany` answer (default 120000). Longer than reads: a busy
+   * wallet answers sends late. A send that times out is kept held (dispatched), never refunded on
+   * absence alone.
+   */
+  @Env(integer(100, 600_000)) readonly NODE_SEND_TIMEOUT_MS?: number;
   @Env(flag) readonly SOLUTION_REQUIRE_CPID?: boolean;
   @Env(integer(1, 65535)) readonly SOLUTION_PREFETCH?: number;
   @Env(integer(1, 5000)) readonly SOLUTION_BATCH_MAX?: number;

@@ -11,6 +11,7 @@ import { LedgerEntryEntity } from '../modules/payout/entities/ledger-entry.entit
 import { MinerBalanceEntity } from '../modules/payout/entities/miner-balance.entity';
 import { PaymentErrorEntity } from '../modules/payout/entities/payment-error.entity';
 import { PaymentEntity } from '../modules/payout/entities/payment.entity';
+import { UnclaimedSendEntity } from '../modules/payout/entities/unclaimed-send.entity';
 import { RejectedSolutionEntity } from '../modules/solution/entities/rejected-solution.entity';
 import { SolutionEntity } from '../modules/solution/entities/solution.entity';
 
@@ -31,4 +32,5 @@ export const ENTITIES = [
   PayoutSetAsideEntity,
   AdminActionEntity,
   AdminSpentTokenEntity,
+  UnclaimedSendEntity,
 ];

@@ -15,6 +15,7 @@ const OWNERS: Record<string, string> = {
   miner_balance: 'src/modules/payout',
   credit_reversal: 'src/modules/payout',
   payout_set_aside: 'src/modules/payout',
+  unclaimed_send: 'src/modules/payout',
   job_lease: 'src/jobs',
   admin_action: 'src/modules/admin',
   admin_spent_token: 'src/modules/admin',

@@ -109,7 +109,7 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
     expect(sendsTo(pool.node, miners[0].address)[0].comment).toBe('');
   });
 
-  it('re-marks sent a payment marked failed that the wallet later shows, and takes its refund back', async () => {
+  it('keeps holding a dispatched payment the wallet lost track of (never refunded on absence), and marks it sent when a rescan finds it', async () => {
     pool.node.wallet.hideNextSends = 1; // the send commits, the wallet loses its record ...
     pool.node.faults.loseReplies.set('sendmany', 1); // ... and the reply never arrives
     const [miner] = await creditedMiners(store.factories, 1, CREDIT);
@@ -118,38 +118,38 @@ describe('wallet faults: errors after commit, lost comments, a batch the wallet 
       (s) => s.length === 1,
       20_000,
     );
-    // Nothing more can leave the wallet: the pool's retries fail, proven unsent (-13).
-    pool.node.wallet.locked = true;
-    try {
-      const statuses = await eventually(
-        () => paymentsOf(miner),
-        (s) => s[0] === 'failed', // not found after the grace period: refunded
-        20_000,
-      );
-      expect(statuses[0]).toBe('failed');
-      expect(sendsTo(pool.node, miner.address)).toHaveLength(1); // yet the coins did leave
+    // Far past the grace period the wallet still lists nothing: the payment stays held (intent),
+    // with the wallet's evidence, and nothing more is sent.
+    const evidence = await eventually(
+      async () => {
+        const [[row]] = await db.query<mysql.RowDataPacket[]>(
+          `SELECT p.status, p.error, p.dispatched_at FROM payment p JOIN ledger_entry l ON l.payment_id = p.id
+            WHERE l.miner_id = ? ORDER BY p.id LIMIT 1`,
+          [miner.id],
+        );
+        return row;
+      },
+      (row) => typeof row?.error === 'string' && row.error.includes('held until found'),
+      20_000,
+    );
+    expect(evidence.status).toBe('intent');
+    expect(evidence.dispatched_at).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // several more payout runs
+    expect(await paymentsOf(miner)).toEqual(['intent']);
+    expect(sendsTo(pool.node, miner.address)).toHaveLength(1); // the coins did leave, once
+    expect(await ledgerBalance(miner)).toBe(0n); // still held
 
-      expect(pool.node.wallet.rescan()).toBe(1); // a rescan finds the send again
-      const after = await eventually(
-        () => paymentsOf(miner),
-        (s) => s[0] === 'sent',
-        20_000,
-      );
-      expect(after[0]).toBe('sent');
-      expect(after.slice(1).every((x) => x === 'failed')).toBe(true);
-    } finally {
-      pool.node.wallet.locked = false;
-    }
+    expect(pool.node.wallet.rescan()).toBe(1); // a rescan finds the send again
+    const after = await eventually(
+      () => paymentsOf(miner),
+      (s) => s[0] === 'sent',
+      20_000,
+    );
+    expect(after).toEqual(['sent']);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // several more payout runs
     expect(sendsTo(pool.node, miner.address)).toHaveLength(1);
-    expect((await paymentsOf(miner))[0]).toBe('sent');
+    expect(await paymentsOf(miner)).toEqual(['sent']);
     expect(await ledgerBalance(miner)).toBe(0n);
-    const [[reversal]] = await db.query<mysql.RowDataPacket[]>(
-      "SELECT COUNT(*) AS n, SUM(amount) AS total FROM ledger_entry WHERE miner_id = ? AND category = 'refund_reversal'",
-      [miner.id],
-    );
-    expect(Number(reversal.n)).toBe(1);
-    expect(BigInt(reversal.total)).toBe(-CREDIT);
   });
 
   it('still gives the hold back at once when the error proves nothing was sent (-6)', async () => {

@@ -88,6 +88,7 @@ describe('alert rules and dashboard: what an operator needs from each', () => {
         'PurepoolRoleDown',
         'PurepoolSolutionQueueGrowing',
         'PurepoolSolutionQueueNoConsumer',
+        'PurepoolUnclaimedWalletSend',
       ].sort(),
     );
   });

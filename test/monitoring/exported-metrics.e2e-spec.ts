@@ -92,6 +92,7 @@ describe('exported metrics: the ledger health gauges and the alerts/dashboard cr
     expect(sound.get('purepool_wallet_spendable_base_units{network="main"}')).toBe(Number(WALLET));
     expect(sound.get('purepool_funding_shortfall_base_units{network="main"}')).toBe(0);
     expect(sound.get('purepool_oldest_open_payment_seconds{network="main"}')).toBe(0);
+    expect(sound.get('purepool_unclaimed_wallet_sends{network="main"}')).toBe(0);
     expect(sound.get('purepool_node_up{network="main"}')).toBe(1);
     expect(sound.get('purepool_node_tip_height{network="main"}')).toBe(tip);
     expect(sound.get('purepool_node_tip_age_seconds{network="main"}')).toBeGreaterThanOrEqual(0);

@@ -45,6 +45,12 @@ export interface BiblepayRpcClientOptions {
   url: string;
   /** Per attempt: the request is aborted when no complete answer came within this. Default 10000. */
   timeoutMs?: number;
+  /**
+   * Per send (`sendmany`, `sendtoaddress`): a busy wallet (a rescan, long `listtransactions`
+   * paging) may take longer to answer a send than a read, and a send the client gave up on may
+   * still commit. Default: timeoutMs.
+   */
+  sendTimeoutMs?: number;
   /** Extra attempts for read-only calls after a transport failure. Default 3. Sends: never. */
   readRetries?: number;
   /** First retry waits about this long, doubling each time (with jitter). Default 200. */
@@ -106,6 +112,7 @@ export class BiblepayRpcClient {
   private readonly agent: http.Agent;
   private readonly authorization: string;
   private readonly timeoutMs: number;
+  private readonly sendTimeoutMs: number;
   private readonly readRetries: number;
   private readonly retryBaseDelayMs: number;
   private readonly onCall?: BiblepayRpcClientOptions['onCall'];
@@ -115,6 +122,7 @@ export class BiblepayRpcClient {
     this.target = parseNodeRpcUrl(options.url);
     this.endpoint = this.target.redacted;
     this.timeoutMs = positive(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeoutMs');
+    this.sendTimeoutMs = positive(options.sendTimeoutMs ?? this.timeoutMs, 'sendTimeoutMs');
     this.readRetries = nonNegativeInteger(
       options.readRetries ?? DEFAULT_READ_RETRIES,
       'readRetries',
@@ -218,7 +226,9 @@ export class BiblepayRpcClient {
     commentTo?: string,
     subtractFee?: boolean,
   ): Promise<string> {
-    return this.call(rpcCalls.sendToAddress(address, amount, comment, commentTo, subtractFee));
+    return this.call(rpcCalls.sendToAddress(address, amount, comment, commentTo, subtractFee), {
+      timeoutMs: this.sendTimeoutMs,
+    });
   }
 
   /** Sends once; a transport failure means "unknown whether sent": reconcile, do not resend. */
@@ -226,7 +236,7 @@ export class BiblepayRpcClient {
     amounts: ReadonlyMap<string, BaseUnits> | Readonly<Record<string, BaseUnits>>,
     options?: SendManyOptions,
   ): Promise<string> {
-    return this.call(rpcCalls.sendMany(amounts, options));
+    return this.call(rpcCalls.sendMany(amounts, options), { timeoutMs: this.sendTimeoutMs });
   }
 
   async getTransaction(txid: string): Promise<WalletTransaction> {

@@ -167,6 +167,11 @@ export const rpcCalls = {
     return call('getblockhash', [height], true, (result, read) => read.hex64Value(result));
   },
 
+  /** `getblock <hash> false`: the serialized block (hex); -5 "Block not found" for an unknown hash. */
+  getBlockHex(hash: string): RpcCall<string> {
+    return call('getblock', [hash, false], true, (result, read) => read.stringValue(result));
+  },
+
   /** RPC error -5 "Block not found" for an unknown hash. */
   getBlock(hash: string): RpcCall<BlockInfo> {
     return call('getblock', [hash], true, (result, read) => {

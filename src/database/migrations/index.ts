@@ -10,6 +10,7 @@ import { AdminAction1796000000006 } from './1796000000006-admin-action';
 import { TimestampDefaults1796000000007 } from './1796000000007-timestamp-defaults';
 import { AdminSpentToken1796000000010 } from './1796000000010-admin-spent-token';
 import { SolutionBlockHash1796000000011 } from './1796000000011-solution-block-hash';
+import { DispatchedAndUnclaimedSends1796000000025 } from './1796000000025-dispatched-and-unclaimed-sends';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   TimestampDefaults1796000000007,
   AdminSpentToken1796000000010,
   SolutionBlockHash1796000000011,
+  DispatchedAndUnclaimedSends1796000000025,
 ];

@@ -37,7 +37,21 @@ export interface PaymentRow {
   recipients: number;
   error: string | null;
   createdAt: Date;
+  /** When `sendmany` was called for it (null: never handed to the wallet). */
+  dispatchedAt: Date | null;
   sentAt: Date | null;
+}
+
+/** A wallet send no payment claims (payouts stop until the operator attaches or dismisses it). */
+export interface UnclaimedSendProblem {
+  network: string;
+  txid: string;
+  comment: string;
+  paid: BaseUnits;
+  fee: BaseUnits;
+  outputs: { address: string; amount: BaseUnits }[];
+  sentAt: Date;
+  foundAt: Date;
 }
 
 export interface MinerStory {
@@ -112,7 +126,10 @@ export interface BlockSplitRow {
 }
 
 export interface OpenProblems {
+  /** Payments not proven sent or failed; a dispatched one's `error` holds the wallet evidence. */
   unprovenPayments: PaymentRow[];
+  /** Wallet sends no payment claims: payouts stop until each is attached or dismissed. */
+  unclaimedSends: UnclaimedSendProblem[];
   setAside: {
     network: string;
     address: string;
@@ -220,9 +237,10 @@ export class AdminReadModel {
       recipients: DbNumber;
       error: string | null;
       created_at: Date;
+      dispatched_at: Date | null;
       sent_at: Date | null;
     }[] = await this.db.query(
-      `SELECT id, network, batch_id, status, txid, total, recipients, error, created_at, sent_at
+      `SELECT id, network, batch_id, status, txid, total, recipients, error, created_at, dispatched_at, sent_at
          FROM payment WHERE ${where} ORDER BY id DESC LIMIT ?`,
       [...params, limit],
     );
@@ -236,6 +254,7 @@ export class AdminReadModel {
       recipients: num(r.recipients),
       error: r.error,
       createdAt: r.created_at,
+      dispatchedAt: r.dispatched_at,
       sentAt: r.sent_at,
     }));
   }
@@ -469,7 +488,7 @@ export class AdminReadModel {
   }
 
   async openProblems(network: string): Promise<OpenProblems> {
-    const [unproven, setAside, negative] = await Promise.all([
+    const [unproven, setAside, negative, unclaimed] = await Promise.all([
       this.payments("network = ? AND status = 'intent'", [network], 100),
       this.db.query<
         {
@@ -490,9 +509,38 @@ export class AdminReadModel {
           WHERE l.network = ? GROUP BY m.network, m.address HAVING SUM(l.amount) < 0`,
         [network],
       ),
+      this.db.query<
+        {
+          network: string;
+          txid: string;
+          comment: string;
+          paid: DbNumber;
+          fee: DbNumber;
+          outputs: string;
+          sent_at: Date;
+          found_at: Date;
+        }[]
+      >(
+        `SELECT network, txid, comment, paid, fee, outputs, sent_at, found_at FROM unclaimed_send
+          WHERE network = ? AND status = 'open' ORDER BY sent_at, id`,
+        [network],
+      ),
     ]);
     return {
       unprovenPayments: unproven,
+      unclaimedSends: unclaimed.map((r) => ({
+        network: r.network,
+        txid: r.txid,
+        comment: r.comment,
+        paid: big(r.paid),
+        fee: big(r.fee),
+        outputs: (JSON.parse(r.outputs) as { address: string; amount: string }[]).map((o) => ({
+          address: o.address,
+          amount: BigInt(o.amount),
+        })),
+        sentAt: r.sent_at,
+        foundAt: r.found_at,
+      })),
       setAside: setAside.map((r) => ({
         network: r.network,
         address: r.address,

@@ -9,6 +9,7 @@ import { inReadSnapshot } from '../../database/read-snapshot';
 import { BlockRepository } from '../block/block.repository';
 import { LedgerRepository } from '../payout/ledger.repository';
 import { PaymentRepository } from '../payout/payment.repository';
+import { WalletClaimsService } from '../payout/wallet-claims.service';
 import { sendMatches, sendsOf, walletTransactions } from '../payout/wallet-ledger';
 
 export interface AuditReport {
@@ -31,6 +32,11 @@ export interface AuditReport {
   poolLoss: bigint;
   /** Manual balance adjustments from the operator console (their own ledger category). */
   adjustments: { count: number; total: bigint };
+  /**
+   * The wallet against the ledger: the pool's sends (a `purepool:` comment, or every output to a
+   * miner) that no payment row claims and the operator has not dismissed. Each is a problem too.
+   */
+  unclaimedSends: { txid: string; comment: string; paid: bigint; fee: bigint; time: number }[];
 }
 
 export interface FundingReport {
@@ -57,6 +63,7 @@ export class AuditService {
     private readonly nodes: NodeClients,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly claims: WalletClaimsService,
   ) {}
 
   /**
@@ -97,7 +104,12 @@ export class AuditService {
     }
     const negative = await this.ledger.negativeBalances(network, q);
     if (negative > 0) problems.push(`${negative} miner(s) with a negative ledger balance`);
-    const { problems: walletProblems, received, coinbases } = await this.againstWallet(q, network);
+    const {
+      problems: walletProblems,
+      received,
+      coinbases,
+      unclaimedSends,
+    } = await this.againstWallet(q, network);
     problems.push(...walletProblems);
     const pending = await this.blocks.unsharedPoolSubsidy(network, q);
     const reversedBlocks = await this.blocks.reversedBlocks(network, q);
@@ -131,6 +143,7 @@ export class AuditService {
       reversals,
       poolLoss: reversals.reduce((sum, r) => sum + r.loss, 0n),
       adjustments: await this.ledger.adjustmentTotals(network, q),
+      unclaimedSends,
     };
   }
 
@@ -181,7 +194,12 @@ export class AuditService {
   private async againstWallet(
     q: Queryable,
     network: Network,
-  ): Promise<{ problems: string[]; received: bigint; coinbases: Map<string, bigint> }> {
+  ): Promise<{
+    problems: string[];
+    received: bigint;
+    coinbases: Map<string, bigint>;
+    unclaimedSends: AuditReport['unclaimedSends'];
+  }> {
     const problems: string[] = [];
     let total = 0n;
     const transactions = await walletTransactions(this.nodes.of(network));
@@ -219,7 +237,21 @@ export class AuditService {
         );
       }
     }
-    return { problems, received: total, coinbases: received };
+    // Both directions: every pool send of the wallet belongs to a payment row.
+    const unclaimed = await this.claims.findUnclaimed(network, sends.values(), q);
+    for (const send of unclaimed) {
+      problems.push(
+        `wallet send ${send.txid} (${send.comment || 'no comment'}, ${send.paid} to ${send.outputs.size} miner(s)) is claimed by no payment: payouts stop until an operator attaches or dismisses it`,
+      );
+    }
+    const unclaimedSends = unclaimed.map((s) => ({
+      txid: s.txid,
+      comment: s.comment,
+      paid: s.paid,
+      fee: s.fee,
+      time: s.time,
+    }));
+    return { problems, received: total, coinbases: received, unclaimedSends };
   }
 
   async funding(network: Network): Promise<FundingReport> {

@@ -1,7 +1,8 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
-import { BatchOutcome, BlockInfo, RpcError, rpcCalls, SubsidyResult } from '../../biblepay/rpc';
+import { BatchOutcome, BlockInfo, CoinbaseInfo, RpcError, rpcCalls } from '../../biblepay/rpc';
+import { extractXml } from '../../biblepay/xml-tag';
 import { AppConfig } from '../../config/app-config';
 import { PoolMetricsService } from '../metrics/pool-metrics.service';
 import { BlockRepository, NewBlock } from './block.repository';
@@ -9,9 +10,12 @@ import { BlockRepository, NewBlock } from './block.repository';
 const WALK_BATCH = 100;
 
 /**
- * Walks the chain from the last stored height to the tip with `exec subsidy`, getblockhash and
- * getblock (batched), storing every block with its chain time, subsidy, recipient and MINERGUID.
- * A block paying the pool address is a pool block. Each walk first re-checks the last REORG_DEPTH
+ * Walks the chain from the last stored height to the tip, storing every block with its chain
+ * time, subsidy, recipient and MINERGUID. One block, read by its hash: `getblockhash H` first, then
+ * everything else from the block with that hash (`getblock`, its serialized form decoded by
+ * `exec hexblocktocoinbase`), so a reorg between two calls cannot pair one block's hash with
+ * another's recipient. A block counts as the pool's only when it pays the pool address **and** the
+ * pool wallet holds its coinbase (`gettransaction`), at the exact value the wallet received. Each walk first re-checks the last REORG_DEPTH
  * stored heights by hash: a reorganised height is walked again (so a pool block that appears at an
  * already-walked height is found) and the replaced non-pool rows are marked orphaned. A node that
  * is behind (its tip below what was stored) changes nothing: heights above its tip are unknown.
@@ -43,44 +47,61 @@ export class ChainWalkerService {
         { length: Math.min(WALK_BATCH, tip - start + 1) },
         (_, i) => start + i,
       );
-      const subsidies = await client.batch(heights.map((h) => rpcCalls.subsidy(h)));
-      const hashes = await client.batch(heights.map((h) => rpcCalls.getBlockHash(h)));
-      const hashList = hashes.map((o, i) => {
-        if (!o.ok) throw new Error(`getblockhash ${heights[i]}: ${o.error.message}`);
-        return o.value;
-      });
+      const hashList: string[] = [];
+      for (const outcome of await client.batch(heights.map((h) => rpcCalls.getBlockHash(h)))) {
+        if (outcome.ok) {
+          hashList.push(outcome.value);
+          continue;
+        }
+        if (!(outcome.error instanceof RpcError)) throw outcome.error;
+        break; // the tip moved back under us: the next walk sees it
+      }
+      if (hashList.length === 0) break;
       const infos = await client.batch(hashList.map((hash) => rpcCalls.getBlock(hash)));
-      const rows: NewBlock[] = [];
-      heights.forEach((height, i) => {
-        const subsidy = subsidies[i];
-        const info = infos[i];
-        if (!subsidy.ok) throw new Error(`exec subsidy ${height}: ${subsidy.error.message}`);
-        if (!info.ok) throw new Error(`getblock ${height}: ${info.error.message}`);
-        const s: SubsidyResult = subsidy.value;
-        if (!s.found) return; // the tip moved back under us: the next walk sees it
-        const block: BlockInfo = info.value;
-        const isPoolBlock = s.recipient === poolAddress;
-        if (isPoolBlock) poolBlocks++;
+      const hexes = await client.batch(hashList.map((hash) => rpcCalls.getBlockHex(hash)));
+      const coinbases = await client.batch(
+        hexes.map((hex, i) => {
+          if (!hex.ok) throw new Error(`getblock ${hashList[i]} false: ${hex.error.message}`);
+          return rpcCalls.hexBlockToCoinbase({ blockHex: hex.value, txHex: '' });
+        }),
+      );
+      const rows: (NewBlock & { coinbaseTxid: string | null })[] = [];
+      hashList.forEach((hash, i) => {
+        const height = heights[i];
+        const info: BatchOutcome<BlockInfo> = infos[i];
+        const coinbase: BatchOutcome<CoinbaseInfo> = coinbases[i];
+        if (!info.ok) throw new Error(`getblock ${hash}: ${info.error.message}`);
+        if (!coinbase.ok) {
+          throw new Error(`exec hexblocktocoinbase (block ${hash}): ${coinbase.error.message}`);
+        }
+        const block = info.value;
+        if (block.height !== height)
+          throw new Error(`block ${hash} is at ${block.height}, not ${height}`);
+        const cb = coinbase.value;
         rows.push({
           network,
           height,
-          hash: hashList[i],
+          hash,
           chainTime: new Date(block.time * 1000),
-          subsidy: s.subsidy,
-          recipient: s.recipient,
-          minerGuid: s.minerguid || null,
-          isPoolBlock,
+          // Whole coins (the node's nValue / COIN); a pool block's exact value comes from the wallet.
+          subsidy: cb.subsidy,
+          recipient: cb.recipient,
+          minerGuid: extractXml(cb.blockmessage ?? '', 'MINERGUID') || null,
+          isPoolBlock: cb.recipient === poolAddress,
           confirmations: Math.max(0, block.confirmations),
+          coinbaseTxid: block.tx?.[0] ?? cb.txid,
         });
       });
-      await this.exactPoolSubsidies(network, rows, infos);
-      await this.blocks.insertBlocks(rows);
+      await this.heldByTheWallet(network, rows);
+      poolBlocks += rows.filter((r) => r.isPoolBlock).length;
+      await this.blocks.insertBlocks(rows.map(({ coinbaseTxid: _txid, ...row }) => row));
       await this.blocks.unorphanNonPool(
         network,
         rows.filter((r) => !r.isPoolBlock),
       );
       const pool = rows.filter((r) => r.isPoolBlock).length;
       this.metrics?.blocksStored(network, pool, rows.length - pool);
+      if (hashList.length < heights.length) break;
     }
     if (poolBlocks > 0)
       this.logger.log(`${network}: ${poolBlocks} pool block(s) found up to height ${tip}`);
@@ -88,43 +109,53 @@ export class ChainWalkerService {
   }
 
   /**
-   * `exec subsidy` reports whole coins (nValue / COIN): a pool block's subsidy is the exact value
-   * its coinbase paid the pool address, read from the pool wallet's own coinbase transaction. When
-   * the wallet cannot tell (not the pool's wallet), the whole-coin value stays and a warning says so.
+   * A block that pays the pool address is the pool's only when the pool wallet holds its coinbase
+   * (`gettransaction` of the block's coinbase txid): then its subsidy is the exact value the
+   * wallet received, not the whole coins `exec hexblocktocoinbase` reports. A coinbase the wallet
+   * does not know (a node whose wallet is not the pool's, a block it never saw) is not counted and
+   * credits nothing — no whole-coin fallback; the log says why.
    */
-  private async exactPoolSubsidies(
+  private async heldByTheWallet(
     network: Network,
-    rows: NewBlock[],
-    infos: BatchOutcome<BlockInfo>[],
+    rows: (NewBlock & { coinbaseTxid: string | null })[],
   ): Promise<void> {
-    const pool = rows.filter((r) => r.isPoolBlock);
-    if (pool.length === 0) return;
-    const txidOf = new Map<string, string>();
-    for (const outcome of infos) {
-      if (outcome.ok && outcome.value.tx?.[0]) txidOf.set(outcome.value.hash, outcome.value.tx[0]);
-    }
-    const asked = pool.filter((r) => txidOf.has(r.hash));
+    const candidates = rows.filter((r) => r.isPoolBlock);
+    if (candidates.length === 0) return;
+    const poolAddress = this.config.poolAddressOf(network);
+    const asked = candidates.filter((r) => r.coinbaseTxid);
     const outcomes = await this.nodes
       .of(network)
-      .batch(asked.map((r) => rpcCalls.getTransaction(txidOf.get(r.hash)!)));
-    const poolAddress = this.config.poolAddressOf(network);
+      .batch(asked.map((r) => rpcCalls.getTransaction(r.coinbaseTxid!)));
+    for (const row of candidates.filter((r) => !r.coinbaseTxid)) {
+      row.isPoolBlock = false;
+      this.logger.warn(
+        `${network}: block ${row.height} (${row.hash}): no coinbase txid; not counted as the pool's`,
+      );
+    }
     asked.forEach((row, i) => {
       const outcome = outcomes[i];
       if (!outcome.ok) {
         if (!(outcome.error instanceof RpcError)) throw outcome.error;
+        row.isPoolBlock = false;
         this.logger.warn(
-          `${network}: pool block ${row.height}: the wallet does not know its coinbase (${outcome.error.message}); crediting the node's whole-coin subsidy`,
+          `${network}: block ${row.height} (${row.hash}) pays the pool address but the wallet does not hold its coinbase (${outcome.error.message}): not counted as the pool's, nothing credited`,
         );
         return;
       }
-      const paid = outcome.value.details
+      const tx = outcome.value;
+      const paid = tx.details
         .filter((d) => d.address === poolAddress && d.category !== 'send')
         .reduce((sum, d) => sum + d.amount, 0n);
-      if (paid > 0n) row.subsidy = paid;
+      const sameBlock = tx.blockhash === undefined || tx.blockhash === row.hash;
+      if (paid <= 0n || !sameBlock) {
+        row.isPoolBlock = false;
+        this.logger.warn(
+          `${network}: block ${row.height} (${row.hash}): the wallet's coinbase ${row.coinbaseTxid} ${paid <= 0n ? 'pays the pool nothing' : `is in block ${tx.blockhash}`}; not counted as the pool's`,
+        );
+        return;
+      }
+      row.subsidy = paid;
     });
-    for (const row of pool.filter((r) => !txidOf.has(r.hash))) {
-      this.logger.warn(`${network}: pool block ${row.height}: no coinbase txid from getblock`);
-    }
   }
 
   /**

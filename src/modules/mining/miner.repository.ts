@@ -1,3 +1,4 @@
+import type { Queryable } from '../../database/queryable';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -108,6 +109,25 @@ export class MinerRepository {
       unique,
     );
     return new Map(rows.map((r) => [Number(r.id), r.address]));
+  }
+
+  /** Miner ids by payout address on one network (those of these addresses that are miners). */
+  async idsByAddress(
+    network: string,
+    addresses: readonly string[],
+    q: Queryable = this.db,
+  ): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    const unique = [...new Set(addresses)];
+    for (let i = 0; i < unique.length; i += 1000) {
+      const chunk = unique.slice(i, i + 1000);
+      const rows: { id: number | string; address: string }[] = await q.query(
+        `SELECT id, address FROM miner WHERE network = ? AND address IN (${placeholders(chunk.length)})`,
+        [network, ...chunk],
+      );
+      for (const r of rows) found.set(r.address, Number(r.id));
+    }
+    return found;
   }
 
   /** Miner ids by MINERGUID (the chain walk names the miner of a pool block by it). */

@@ -23,6 +23,7 @@ export class LedgerGauges {
   private readonly immature: Gauge<'network'>;
   private readonly shortfall: Gauge<'network'>;
   private readonly oldestOpenPayment: Gauge<'network'>;
+  private readonly unclaimedSends: Gauge<'network'>;
   private readonly poolBlocks: Gauge<'network' | 'status'>;
   private readonly sampledAt: Gauge<'network'>;
   private readonly nodeUp: Gauge<'network'>;
@@ -61,6 +62,10 @@ export class LedgerGauges {
     this.oldestOpenPayment = perNetwork(
       'purepool_oldest_open_payment_seconds',
       'Age of the oldest payment not yet proven sent or failed (an open intent); 0 when none.',
+    );
+    this.unclaimedSends = perNetwork(
+      'purepool_unclaimed_wallet_sends',
+      'Wallet sends of the pool (purepool: comment, or every output to a miner) that no payment claims; payouts stop while > 0.',
     );
     this.poolBlocks = gauge(
       'purepool_pool_blocks',
@@ -109,6 +114,7 @@ export class LedgerGauges {
     this.immature.set({ network }, gaugeValue(health.immature));
     this.shortfall.set({ network }, gaugeValue(health.shortfall));
     this.oldestOpenPayment.set({ network }, health.oldestOpenPaymentSeconds);
+    this.unclaimedSends.set({ network }, health.unclaimedSends);
     for (const [status, n] of health.poolBlocks) this.poolBlocks.set({ network, status }, n);
     this.sampledAt.set({ network }, at.getTime() / 1000);
   }

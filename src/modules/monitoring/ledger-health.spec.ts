@@ -14,6 +14,7 @@ const audit = (problems: string[]): AuditReport => ({
   reversals: [],
   poolLoss: 0n,
   adjustments: { count: 0, total: 0n },
+  unclaimedSends: [],
 });
 
 const funding = (required: bigint, spendable: bigint, immature: bigint): FundingReport => ({
@@ -33,6 +34,7 @@ const intent = (createdAt: Date): PaymentRow => ({
   status: 'intent',
   total: 1n,
   txid: null,
+  dispatchedAt: null,
   createdAt,
 });
 

@@ -15,6 +15,8 @@ export interface LedgerHealth {
   shortfall: bigint;
   /** Age of the oldest payment intent not yet proven sent or failed; 0 when none is open. */
   oldestOpenPaymentSeconds: number;
+  /** Wallet sends no payment claims (the audit's other direction): payouts stop while any. */
+  unclaimedSends: number;
   poolBlocks: ReadonlyMap<BlockStatus, number>;
 }
 
@@ -35,6 +37,7 @@ export function ledgerHealthOf(
     shortfall: funding.surplus < 0n ? -funding.surplus : 0n,
     oldestOpenPaymentSeconds:
       openIntents.length === 0 ? 0 : Math.max(0, (now.getTime() - oldest) / 1000),
+    unclaimedSends: audit.unclaimedSends.length,
     poolBlocks,
   };
 }

@@ -12,7 +12,57 @@ export interface PaymentRow {
   total: bigint;
   txid: string | null;
   createdAt: Date;
+  /** Set just before `sendmany`: from then on the wallet may hold it. */
+  dispatchedAt: Date | null;
 }
+
+/** A wallet send no payment claims, as recorded (see UnclaimedSendEntity). */
+export interface UnclaimedSendRow {
+  id: number;
+  network: string;
+  txid: string;
+  comment: string;
+  paid: bigint;
+  fee: bigint;
+  outputs: { address: string; amount: bigint }[];
+  sentAt: Date;
+  foundAt: Date;
+  status: 'open' | 'attached' | 'dismissed';
+  paymentId: number | null;
+}
+
+interface RawUnclaimedSend {
+  id: number | string;
+  network: string;
+  txid: string;
+  comment: string;
+  paid: string | number;
+  fee: string | number;
+  outputs: string;
+  sent_at: Date;
+  found_at: Date;
+  status: UnclaimedSendRow['status'];
+  payment_id: number | string | null;
+}
+
+const toUnclaimed = (r: RawUnclaimedSend): UnclaimedSendRow => ({
+  id: Number(r.id),
+  network: r.network,
+  txid: r.txid,
+  comment: r.comment,
+  paid: BigInt(r.paid),
+  fee: BigInt(r.fee),
+  outputs: (JSON.parse(r.outputs) as { address: string; amount: string }[]).map((o) => ({
+    address: o.address,
+    amount: BigInt(o.amount),
+  })),
+  sentAt: r.sent_at,
+  foundAt: r.found_at,
+  status: r.status,
+  paymentId: r.payment_id === null ? null : Number(r.payment_id),
+});
+
+const PAYMENT_COLUMNS = 'id, batch_id, network, status, total, txid, created_at, dispatched_at';
 
 interface RawPayment {
   id: number;
@@ -22,6 +72,7 @@ interface RawPayment {
   total: string | number;
   txid: string | null;
   created_at: Date;
+  dispatched_at?: Date | null;
 }
 
 const toRow = (r: RawPayment): PaymentRow => ({
@@ -32,6 +83,7 @@ const toRow = (r: RawPayment): PaymentRow => ({
   total: BigInt(r.total),
   txid: r.txid,
   createdAt: r.created_at,
+  dispatchedAt: r.dispatched_at ?? null,
 });
 
 /** Payments (one wallet send each) and the errors met paying miners. */
@@ -59,6 +111,148 @@ export class PaymentRepository {
       [batchId, network, total.toString(), recipients],
     );
     return Number(result.insertId);
+  }
+
+  /**
+   * Stamps an intent dispatched, committed before `sendmany` is called: from here its absence from
+   * the wallet proves nothing. False when it is no longer an intent (then nothing may be sent).
+   */
+  async markDispatched(paymentId: number): Promise<boolean> {
+    const result: { affectedRows?: number } = await this.db.query(
+      "UPDATE payment SET dispatched_at = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'intent' AND dispatched_at IS NULL",
+      [paymentId],
+    );
+    return (result.affectedRows ?? 0) > 0;
+  }
+
+  /** The wallet evidence of a dispatched payment not found (shown to the operator). */
+  async noteNotFound(paymentId: number, evidence: string): Promise<void> {
+    await this.db.query("UPDATE payment SET error = ? WHERE id = ? AND status = 'intent'", [
+      evidence.slice(0, 65535),
+      paymentId,
+    ]);
+  }
+
+  /** One payment by network and batch id (the console's handle on it). */
+  async byBatch(network: string, batchId: string): Promise<PaymentRow | null> {
+    const rows: RawPayment[] = await this.db.query(
+      `SELECT ${PAYMENT_COLUMNS} FROM payment WHERE network = ? AND batch_id = ?`,
+      [network, batchId],
+    );
+    return rows.length ? toRow(rows[0]) : null;
+  }
+
+  /** Unix time (s) of the newest payment row of the network, or null when it never paid. */
+  async newestPaymentTime(network: string): Promise<number | null> {
+    const rows: { t: Date | null }[] = await this.db.query(
+      'SELECT MAX(created_at) t FROM payment WHERE network = ?',
+      [network],
+    );
+    return rows[0]?.t ? rows[0].t.getTime() / 1000 : null;
+  }
+
+  /**
+   * What the ledger accounts for among the wallet's sends: txids of payment rows and of sends the
+   * operator attached or dismissed, and the batch ids of intents (their sends may be out already).
+   */
+  async claims(
+    network: string,
+    q: Queryable = this.db,
+  ): Promise<{ txids: Set<string>; openBatches: Set<string> }> {
+    const paid: { txid: string }[] = await q.query(
+      `SELECT txid FROM payment WHERE network = ? AND txid IS NOT NULL
+       UNION SELECT txid FROM unclaimed_send WHERE network = ? AND status <> 'open'`,
+      [network, network],
+    );
+    const open: { batch_id: string }[] = await q.query(
+      "SELECT batch_id FROM payment WHERE network = ? AND status = 'intent'",
+      [network],
+    );
+    return {
+      txids: new Set(paid.map((r) => r.txid)),
+      openBatches: new Set(open.map((r) => r.batch_id)),
+    };
+  }
+
+  /** Records sends no payment claims (once each); already recorded ones keep their state. */
+  async recordUnclaimed(
+    network: string,
+    sends: readonly {
+      txid: string;
+      comment: string;
+      paid: bigint;
+      fee: bigint;
+      time: number;
+      outputs: ReadonlyMap<string, bigint>;
+    }[],
+  ): Promise<void> {
+    for (const send of sends) {
+      await this.db.query(
+        `INSERT IGNORE INTO unclaimed_send (network, txid, comment, paid, fee, outputs, sent_at, found_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), 'open')`,
+        [
+          network,
+          send.txid,
+          send.comment.slice(0, 255),
+          send.paid.toString(),
+          send.fee.toString(),
+          JSON.stringify(
+            [...send.outputs].map(([address, amount]) => ({ address, amount: amount.toString() })),
+          ),
+          new Date(send.time * 1000),
+        ],
+      );
+    }
+  }
+
+  /** Unclaimed sends still waiting for the operator (payouts stop while there is one). */
+  async openUnclaimed(network: string, q: Queryable = this.db): Promise<UnclaimedSendRow[]> {
+    const rows: RawUnclaimedSend[] = await q.query(
+      "SELECT * FROM unclaimed_send WHERE network = ? AND status = 'open' ORDER BY sent_at, id",
+      [network],
+    );
+    return rows.map(toUnclaimed);
+  }
+
+  /** The operator's decision on an unclaimed send (attached to a payment, or dismissed). */
+  async resolveUnclaimed(
+    manager: EntityManager,
+    network: string,
+    txid: string,
+    status: 'attached' | 'dismissed',
+    paymentId: number | null,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE unclaimed_send SET status = ?, payment_id = ?, resolved_at = UTC_TIMESTAMP(3)
+        WHERE network = ? AND txid = ?`,
+      [status, paymentId, network, txid],
+    );
+  }
+
+  /** A payment row for a send the wallet made that the ledger lost: sent, with its txid. */
+  async insertAttached(
+    manager: EntityManager,
+    network: string,
+    batchId: string,
+    total: bigint,
+    recipients: number,
+    txid: string,
+    sentAt: Date,
+  ): Promise<number> {
+    const result: { insertId: number } = await manager.query(
+      `INSERT INTO payment (batch_id, network, status, total, recipients, txid, error, created_at, dispatched_at, sent_at)
+       VALUES (?, ?, 'sent', ?, ?, ?, 'attached by an operator: the wallet sent it, the ledger had lost it', UTC_TIMESTAMP(3), ?, ?)`,
+      [batchId, network, total.toString(), recipients, txid, sentAt, sentAt],
+    );
+    return Number(result.insertId);
+  }
+
+  /** Whether a batch id is used by a payment row already. */
+  async batchExists(manager: EntityManager, batchId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query('SELECT id FROM payment WHERE batch_id = ?', [
+      batchId,
+    ]);
+    return rows.length > 0;
   }
 
   /** intent → sent, only from `intent`: false when another run settled it first. */
@@ -160,7 +354,7 @@ export class PaymentRepository {
 
   async openIntents(network: string): Promise<PaymentRow[]> {
     const rows: RawPayment[] = await this.db.query(
-      "SELECT id, batch_id, network, status, total, txid, created_at FROM payment WHERE network = ? AND status = 'intent' ORDER BY id",
+      `SELECT ${PAYMENT_COLUMNS} FROM payment WHERE network = ? AND status = 'intent' ORDER BY id`,
       [network],
     );
     return rows.map(toRow);
@@ -169,7 +363,7 @@ export class PaymentRepository {
   /** Payments marked failed since `since` that the wallet may still turn out to have sent. */
   async failedSince(network: string, since: Date): Promise<PaymentRow[]> {
     const rows: RawPayment[] = await this.db.query(
-      `SELECT id, batch_id, network, status, total, txid, created_at FROM payment
+      `SELECT ${PAYMENT_COLUMNS} FROM payment
         WHERE network = ? AND status = 'failed' AND txid IS NULL AND created_at >= ? ORDER BY id`,
       [network, since],
     );
@@ -197,7 +391,7 @@ export class PaymentRepository {
   /** For the audit: unsent intents older than `before`, and sent payments without a txid. */
   async staleIntents(network: string, before: Date, q: Queryable = this.db): Promise<PaymentRow[]> {
     const rows: RawPayment[] = await q.query(
-      `SELECT id, batch_id, network, status, total, txid, created_at FROM payment
+      `SELECT ${PAYMENT_COLUMNS} FROM payment
         WHERE network = ? AND ((status = 'intent' AND created_at < ?) OR (status = 'sent' AND txid IS NULL))`,
       [network, before],
     );

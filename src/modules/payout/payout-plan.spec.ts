@@ -4,6 +4,7 @@ import type { NodeClients } from '../../biblepay/node-clients';
 import { AppConfig } from '../../config/app-config';
 import type { LedgerRepository, MinerBalance } from './ledger.repository';
 import type { PaymentRepository } from './payment.repository';
+import { WalletClaimsService } from './wallet-claims.service';
 import { PayoutService } from './payout.service';
 
 const config = (env: Record<string, string> = {}) =>
@@ -30,6 +31,7 @@ const service = (balances: MinerBalance[], setAside: number[], env: Record<strin
     { setAsideMiners: async () => new Set(setAside) } as unknown as PaymentRepository,
     {} as NodeClients,
     config(env),
+    {} as WalletClaimsService,
   );
 
 describe('PayoutService.plan', () => {

@@ -6,11 +6,18 @@ import { LedgerRepository } from './ledger.repository';
 import { PaymentRepository } from './payment.repository';
 import { PayoutJobsService } from './payout-jobs.service';
 import { PayoutService } from './payout.service';
+import { WalletClaimsService } from './wallet-claims.service';
 
 /** Backend: the ledger, balances, payments and their reconciliation. */
 @Module({
   imports: [BiblepayNodeModule, JobsModule, MinerStoreModule],
-  providers: [LedgerRepository, PaymentRepository, PayoutService, PayoutJobsService],
-  exports: [LedgerRepository, PaymentRepository, PayoutService],
+  providers: [
+    LedgerRepository,
+    PaymentRepository,
+    PayoutService,
+    PayoutJobsService,
+    WalletClaimsService,
+  ],
+  exports: [LedgerRepository, PaymentRepository, PayoutService, WalletClaimsService],
 })
 export class PayoutModule {}

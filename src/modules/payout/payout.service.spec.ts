@@ -7,6 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { LedgerRepository, MinerBalance } from './ledger.repository';
 import { PaymentRepository, PaymentRow } from './payment.repository';
 import { PAYMENT_COMMENT_PREFIX, PayoutService } from './payout.service';
+import { WalletClaimsService } from './wallet-claims.service';
 
 const config = (env: Record<string, string> = {}): AppConfig =>
   backendConfig({
@@ -65,7 +66,7 @@ describe('PayoutService.plan (who is due)', () => {
 });
 
 describe('PayoutService.reconcile (settling intents against the wallet)', () => {
-  const intent = (id: number, ageSeconds: number): PaymentRow => ({
+  const intent = (id: number, ageSeconds: number, dispatched = false): PaymentRow => ({
     id,
     batchId: `batch-${id}`,
     network: 'main',
@@ -73,17 +74,21 @@ describe('PayoutService.reconcile (settling intents against the wallet)', () => 
     total: parseCoins('10'),
     txid: null,
     createdAt: new Date(NOW.getTime() - ageSeconds * 1000),
+    dispatchedAt: dispatched ? new Date(NOW.getTime() - ageSeconds * 1000 + 5) : null,
   });
   const walletWith = (t: ReturnType<typeof service>, txs: Partial<ListedTransaction>[]) => {
     const client = { listTransactions: jest.fn().mockResolvedValue(txs) };
     t.mock(NodeClients).of.mockReturnValue(client as never);
   };
 
-  it('marks sent an intent the wallet shows by its comment, refunds one absent past the grace, keeps a young one open', async () => {
+  it('marks sent an intent the wallet shows by its comment, refunds one never dispatched past the grace, keeps a young one open', async () => {
     const t = service({ PAYOUT_RECONCILE_GRACE_SECONDS: '120' });
     const payments = t.mock(PaymentRepository);
     const ledger = t.mock(LedgerRepository);
-    payments.openIntents.mockResolvedValue([intent(1, 600), intent(2, 600), intent(3, 10)]);
+    t.mock(WalletClaimsService).findUnclaimed.mockResolvedValue([]);
+    payments.openUnclaimed.mockResolvedValue([]);
+    payments.newestPaymentTime.mockResolvedValue(NOW.getTime() / 1000 - 600);
+    payments.openIntents.mockResolvedValue([intent(1, 600, true), intent(2, 600), intent(3, 10)]);
     payments.failedSince.mockResolvedValue([]);
     payments.claimedTxids.mockResolvedValue(new Set());
     payments.markSent.mockResolvedValue(true);
@@ -103,28 +108,64 @@ describe('PayoutService.reconcile (settling intents against the wallet)', () => 
       },
     ]);
     const result = await t.sut.reconcile('main', NOW);
-    expect(result).toEqual({ sent: 1, failed: 1, open: 1, recovered: 0 });
+    expect(result).toEqual({
+      sent: 1,
+      failed: 1,
+      open: 1,
+      recovered: 0,
+      notFound: 0,
+      unclaimed: 0,
+    });
     expect(payments.markSent).toHaveBeenCalledWith(expect.anything(), 1, 'tx1');
     expect(ledger.setPaymentTxid).toHaveBeenCalledWith(expect.anything(), 1, 'tx1');
     expect(payments.markFailed).toHaveBeenCalledWith(
       expect.anything(),
       2,
-      'not found in the wallet after the grace period',
+      'never sent to the wallet (not dispatched); released after the grace period',
     );
     expect(ledger.insertRefunds).toHaveBeenCalledWith(expect.anything(), 2, expect.any(String));
     expect(payments.markSent).not.toHaveBeenCalledWith(expect.anything(), 3, expect.anything());
   });
 
-  it('asks the wallet nothing when there is nothing to settle', async () => {
+  it('never refunds a dispatched payment the wallet does not show: held, with the evidence noted', async () => {
+    const t = service({ PAYOUT_RECONCILE_GRACE_SECONDS: '1' });
+    const payments = t.mock(PaymentRepository);
+    t.mock(WalletClaimsService).findUnclaimed.mockResolvedValue([]);
+    payments.openUnclaimed.mockResolvedValue([]);
+    payments.newestPaymentTime.mockResolvedValue(NOW.getTime() / 1000 - 86_400);
+    payments.openIntents.mockResolvedValue([intent(5, 86_400, true)]);
+    payments.failedSince.mockResolvedValue([]);
+    payments.claimedTxids.mockResolvedValue(new Set());
+    t.mock(LedgerRepository).linesOfPayment.mockResolvedValue([
+      { address: 'addr7', amount: parseCoins('10') },
+    ]);
+    walletWith(t, []);
+    const result = await t.sut.reconcile('main', NOW);
+    expect(result).toMatchObject({ failed: 0, open: 1, notFound: 1 });
+    expect(payments.markFailed).not.toHaveBeenCalled();
+    expect(t.mock(LedgerRepository).insertRefunds).not.toHaveBeenCalled();
+    expect(payments.noteNotFound).toHaveBeenCalledWith(
+      5,
+      expect.stringContaining(`no send with comment ${PAYMENT_COMMENT_PREFIX}batch-5`),
+    );
+  });
+
+  it('with nothing to settle still checks that every wallet send is claimed', async () => {
     const t = service();
     t.mock(PaymentRepository).openIntents.mockResolvedValue([]);
     t.mock(PaymentRepository).failedSince.mockResolvedValue([]);
+    t.mock(PaymentRepository).newestPaymentTime.mockResolvedValue(null);
+    t.mock(PaymentRepository).openUnclaimed.mockResolvedValue([]);
+    t.mock(WalletClaimsService).findUnclaimed.mockResolvedValue([]);
+    walletWith(t, []);
     expect(await t.sut.reconcile('main', NOW)).toEqual({
       sent: 0,
       failed: 0,
       open: 0,
       recovered: 0,
+      notFound: 0,
+      unclaimed: 0,
     });
-    expect(t.mock(NodeClients).of).not.toHaveBeenCalled();
+    expect(t.mock(WalletClaimsService).findUnclaimed).toHaveBeenCalled();
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { baseToCoins } from '../../biblepay/amount';
@@ -11,16 +11,20 @@ import { LedgerRepository, MinerBalance } from './ledger.repository';
 import { sendMatches, sendsOf, WalletSend, walletTransactions } from './wallet-ledger';
 import { PaymentRepository, PaymentRow } from './payment.repository';
 import { classifySendFailure } from './send-failure';
+import { PAYMENT_COMMENT_PREFIX } from './wallet-claims';
+import { RecordAction, WalletClaimsService } from './wallet-claims.service';
 
 export { NOTHING_SENT_CODES } from './send-failure';
-
-export const PAYMENT_COMMENT_PREFIX = 'purepool:';
+export { PAYMENT_COMMENT_PREFIX } from './wallet-claims';
 
 /** How far back of an intent a wallet send may be dated and still be its (clock skew, slow node). */
 const MATCH_WINDOW_SECONDS = 3600;
 
 /** A reconciliation or settlement that another run got to first: roll back, change nothing. */
 class LostRaceError extends Error {}
+
+/** The intent could not be stamped dispatched (settled meanwhile): nothing may be sent. */
+class NotDispatchedError extends Error {}
 
 export interface PayoutPlan {
   network: Network;
@@ -34,6 +38,13 @@ export interface Reconciled {
   open: number;
   /** Payments marked failed earlier that the wallet turned out to have sent. */
   recovered: number;
+  /**
+   * Dispatched payments (counted in `open`) the wallet does not show after the grace period: held
+   * until found or released by an operator, never refunded on absence alone.
+   */
+  notFound: number;
+  /** Wallet sends no payment claims, waiting for the operator: payouts stop while there is one. */
+  unclaimed: number;
 }
 
 export interface PayoutResult extends PayoutPlan {
@@ -74,6 +85,7 @@ export class PayoutService {
     private readonly payments: PaymentRepository,
     private readonly nodes: NodeClients,
     private readonly config: AppConfig,
+    private readonly claims: WalletClaimsService,
     @Optional() private readonly metrics?: PoolMetricsService,
   ) {}
 
@@ -103,6 +115,16 @@ export class PayoutService {
     let plan = await this.plan(network);
     if (plan.recipients.length === 0) return { ...plan, status: 'nothing', reconciled };
     if (options.dryRun) return { ...plan, status: 'dry-run', reconciled };
+    if (reconciled.unclaimed > 0) {
+      // Balances it paid may look unpaid (a failover to a replica that lost the payment): paying
+      // them now could pay twice. The operator attaches the send to the ledger or dismisses it.
+      return {
+        ...plan,
+        status: 'nothing',
+        reconciled,
+        error: `the wallet holds ${reconciled.unclaimed} send(s) no payment claims: payouts wait until an operator attaches or dismisses them`,
+      };
+    }
     if (reconciled.open > 0) {
       // An earlier send is still unproven either way: do not stack a second one on top of it.
       return {
@@ -214,6 +236,9 @@ export class PayoutService {
     try {
       // Irreversible from here: only while this run still holds the payouts job's lease.
       await assertLeaseHeld();
+      // Stamped (committed) before the call: from here on the wallet may send it at any time, even
+      // after the client gave up, so its absence never again proves it failed.
+      if (!(await this.payments.markDispatched(paymentId))) throw new NotDispatchedError();
       const txid = await this.nodes
         .of(network)
         .sendMany(new Map(recipients.map((r) => [r.address, r.amount])), {
@@ -228,7 +253,7 @@ export class PayoutService {
       return [{ status: 'sent', recipients, txid }];
     } catch (error) {
       const message = (error as Error).message;
-      if (error instanceof LeaseLostError) {
+      if (error instanceof LeaseLostError || error instanceof NotDispatchedError) {
         // Nothing was sent; the intent is settled by the run that holds the lease now.
         this.logger.warn(`payment ${batchId} not sent: ${message}`);
         run.stopped = true;
@@ -289,11 +314,14 @@ export class PayoutService {
   }
 
   /**
-   * Settles intents without txid against the wallet: found by batch id in its transactions → sent;
-   * not found and older than the grace period (no send can still be under way) → failed, hold
-   * released. Younger ones stay open. Payments marked failed within PAYOUT_FAILED_RECHECK_HOURS
-   * are looked for too: one the wallet has after all (a restore, a rescan) is re-marked sent and
-   * its refund taken back.
+   * Settles intents without txid against the wallet: found by batch id in its comment or by its
+   * exact outputs → sent. A dispatched intent (its `sendmany` was called) not found stays held —
+   * a busy node may commit a send long after the client gave up — and shows as an open problem
+   * with the wallet's evidence until found or released by an operator. Only an intent never
+   * dispatched is released on absence, after the grace period. Payments marked failed within
+   * PAYOUT_FAILED_RECHECK_HOURS are looked for too (one found is re-marked sent, its refund taken
+   * back). Last, every `purepool:` send of the wallet must be claimed by a payment row: one that
+   * is not is recorded and stops payouts until the operator attaches or dismisses it.
    */
   async reconcile(network: Network, now = new Date()): Promise<Reconciled> {
     const intents = await this.payments.openIntents(network);
@@ -302,25 +330,38 @@ export class PayoutService {
       recheckMs > 0
         ? await this.payments.failedSince(network, new Date(now.getTime() - recheckMs))
         : [];
-    const result = { sent: 0, failed: 0, open: 0, recovered: 0 };
-    if (intents.length === 0 && failed.length === 0) return result;
+    const result = { sent: 0, failed: 0, open: 0, recovered: 0, notFound: 0, unclaimed: 0 };
+    const since = await this.scanSince(network, [...intents, ...failed]);
+    const sends = await this.walletSends(network, since);
     // Open intents first: a send matched by its outputs is theirs before an older failed one's.
-    const found = await this.findInWallet(network, [...intents, ...failed]);
+    const found =
+      intents.length + failed.length > 0
+        ? await this.findInWallet(network, [...intents, ...failed], sends)
+        : new Map<number, string>();
+    const graceMs = this.config.money.reconcileGraceSeconds * 1000;
     for (const intent of intents) {
       const txid = found.get(intent.id);
-      const minerIds = await this.minersOf(intent);
       if (txid) {
-        await this.settleSent(intent.id, txid, minerIds);
+        await this.settleSent(intent.id, txid, await this.minersOf(intent));
         result.sent++;
-      } else if (
-        now.getTime() - intent.createdAt.getTime() >=
-        this.config.money.reconcileGraceSeconds * 1000
-      ) {
+      } else if (intent.dispatchedAt) {
+        result.open++;
+        if (now.getTime() - intent.dispatchedAt.getTime() >= graceMs) {
+          result.notFound++;
+          const evidence =
+            `dispatched ${intent.dispatchedAt.toISOString()}; at ${now.toISOString()} the wallet lists no send ` +
+            `with comment ${PAYMENT_COMMENT_PREFIX}${intent.batchId} nor one with its outputs among its ` +
+            `${sends.size} sends since ${new Date(since * 1000).toISOString()}; held until found or released by an operator`;
+          await this.payments.noteNotFound(intent.id, evidence);
+          this.logger.warn(`payment ${intent.batchId}: ${evidence}`);
+        }
+      } else if (now.getTime() - intent.createdAt.getTime() >= graceMs) {
+        // Never dispatched: sendmany was not called (a crash, a lost lease), nothing can be out.
         await this.settleFailed(
           network,
           intent.id,
-          'not found in the wallet after the grace period',
-          minerIds,
+          'never sent to the wallet (not dispatched); released after the grace period',
+          await this.minersOf(intent),
         );
         result.failed++;
       } else {
@@ -333,7 +374,78 @@ export class PayoutService {
       await this.settleFoundAfterFailure(payment, txid, await this.minersOf(payment));
       result.recovered++;
     }
+    const unclaimed = await this.claims.findUnclaimed(network, sends.values());
+    if (unclaimed.length > 0) await this.payments.recordUnclaimed(network, unclaimed);
+    const open = await this.payments.openUnclaimed(network);
+    result.unclaimed = open.length;
+    if (open.length > 0) {
+      this.logger.error(
+        `${network}: the wallet holds send(s) no payment claims — payouts stop until an operator attaches or dismisses them: ` +
+          open
+            .map((u) => `${u.txid} (${u.comment || 'no comment'}, ${baseToCoins(u.paid)} BBP)`)
+            .join(', '),
+      );
+    }
     return result;
+  }
+
+  /**
+   * How far back (unix s) the wallet is read: back past the oldest payment to settle and the
+   * newest payment row (a send after it that no row claims is one the database lost); the whole
+   * wallet when the database holds no payment at all.
+   */
+  private async scanSince(network: Network, payments: readonly PaymentRow[]): Promise<number> {
+    const newest = await this.payments.newestPaymentTime(network);
+    if (newest === null) return 0;
+    const oldest = Math.min(newest, ...payments.map((p) => p.createdAt.getTime() / 1000));
+    return Math.max(0, oldest - MATCH_WINDOW_SECONDS);
+  }
+
+  /**
+   * The operator releases a payment the wallet does not show (console, in the trail): only when
+   * the wallet still lists no such send, it is marked failed and its hold given back. One the
+   * wallet has after all is marked sent instead (409). Should the send commit later still, the
+   * failed-payment recheck and the unclaimed-send check find it before anyone is paid twice.
+   */
+  async release(
+    network: Network,
+    batchId: string,
+    reason: string,
+    record: RecordAction,
+  ): Promise<{ network: Network; batchId: string; paymentId: number; actionId: number }> {
+    const payment = await this.payments.byBatch(network, batchId);
+    if (!payment) throw new NotFoundException(`no payment ${batchId} on ${network}`);
+    if (payment.status !== 'intent') {
+      throw new ConflictException(`payment ${batchId} is ${payment.status}, not open`);
+    }
+    const sends = await this.walletSends(
+      network,
+      payment.createdAt.getTime() / 1000 - MATCH_WINDOW_SECONDS,
+    );
+    const txid = (await this.findInWallet(network, [payment], sends)).get(payment.id);
+    const minerIds = await this.minersOf(payment);
+    if (txid) {
+      await this.settleSent(payment.id, txid, minerIds);
+      throw new ConflictException(
+        `payment ${batchId} is in the wallet (${txid}): marked sent, not released`,
+      );
+    }
+    const error = `released by an operator: ${reason}`;
+    const actionId = await this.payments.transaction(async (manager) => {
+      if (!(await this.payments.markFailed(manager, payment.id, error))) {
+        throw new ConflictException(`payment ${batchId} was settled meanwhile`);
+      }
+      await this.payments.recordErrors(manager, network, payment.id, error, minerIds);
+      await this.ledger.insertRefunds(manager, payment.id, `refund: ${error}`);
+      await this.ledger.refreshBalances(manager, minerIds);
+      return record(
+        manager,
+        { status: 'intent', dispatchedAt: payment.dispatchedAt, total: baseToCoins(payment.total) },
+        { status: 'failed', refunded: baseToCoins(payment.total) },
+      );
+    });
+    this.logger.warn(`payment ${batchId} released by an operator (${reason}); hold given back`);
+    return { network, batchId, paymentId: payment.id, actionId };
   }
 
   /**
@@ -345,9 +457,8 @@ export class PayoutService {
   private async findInWallet(
     network: Network,
     intents: PaymentRow[],
+    sends: ReadonlyMap<string, WalletSend>,
   ): Promise<Map<number, string>> {
-    const oldest = Math.min(...intents.map((i) => i.createdAt.getTime())) / 1000;
-    const sends = await this.walletSends(network, oldest - MATCH_WINDOW_SECONDS);
     const claimed = await this.payments.claimedTxids(network);
     const found = new Map<number, string>();
     const byBatch = new Map<string, string>();

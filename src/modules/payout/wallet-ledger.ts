@@ -7,6 +7,8 @@ export interface WalletSend {
   comment: string;
   /** Address → amount received (after any fee subtracted from it). */
   outputs: Map<string, bigint>;
+  /** Address → its output's index in the transaction (the first pays a fee's remainder). */
+  vouts: Map<string, number>;
   paid: bigint;
   fee: bigint;
 }
@@ -41,6 +43,7 @@ export function sendsOf(transactions: readonly ListedTransaction[]): Map<string,
         time: tx.time,
         comment: tx.comment ?? '',
         outputs: new Map(),
+        vouts: new Map(),
         paid: 0n,
         fee: 0n,
       };
@@ -48,6 +51,9 @@ export function sendsOf(transactions: readonly ListedTransaction[]): Map<string,
     }
     const amount = -tx.amount;
     if (tx.address) send.outputs.set(tx.address, (send.outputs.get(tx.address) ?? 0n) + amount);
+    if (tx.address && tx.vout !== undefined && !send.vouts.has(tx.address)) {
+      send.vouts.set(tx.address, tx.vout);
+    }
     send.paid += amount;
     // Each send entry repeats the transaction's fee.
     if (tx.fee !== undefined) send.fee = -tx.fee;

@@ -30,6 +30,9 @@ import { AdminReportsService } from '../admin-reports.service';
 import { actionContext } from '../admin-request';
 import { DeadLettersService } from '../dead-letters.service';
 import { MinerAdminService } from '../miner-admin.service';
+import type { AdminActionKind } from '../entities/admin-action.entity';
+import { PayoutService } from '../../payout/payout.service';
+import { RecordAction, WalletClaimsService } from '../../payout/wallet-claims.service';
 import { auditJson, fundingJson, payoutPlanJson, shareoutPlanJson, toJson } from './admin-json';
 
 const NETWORK = { name: 'network', enum: ['main', 'test'] };
@@ -85,7 +88,100 @@ export class AdminApiController {
     private readonly trail: AdminActionRepository,
     private readonly reports: AdminReportsService,
     private readonly deadLetters: DeadLettersService,
+    private readonly payouts: PayoutService,
+    private readonly walletClaims: WalletClaimsService,
   ) {}
+
+  /** Writes the trail entry of a money action in that action's own transaction. */
+  private recorder(
+    request: FastifyRequest,
+    action: AdminActionKind,
+    network: string,
+    target: string,
+    reason: string,
+  ): RecordAction {
+    const who = actionContext(request);
+    return (manager, before, after) =>
+      this.trail.record({ ...who, action, network, target, reason, before, after }, manager);
+  }
+
+  @Post('payments/:network/:batchId/release')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Release a payment the wallet does not show: marked failed, its hold given back (only while the wallet still lists no such send; 409 when it does)',
+  })
+  @ApiParam(NETWORK)
+  @ApiParam({ name: 'batchId', description: 'the payment’s batch id (its wallet comment)' })
+  @ApiBody(REASON_BODY)
+  async releasePayment(
+    @Param('network') network: string,
+    @Param('batchId') batchId: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ): Promise<unknown> {
+    const net = requiredNetwork(this.config, network);
+    const reason = requiredReason(field(body, 'reason'));
+    return toJson(
+      await this.payouts.release(
+        net,
+        batchId,
+        reason,
+        this.recorder(request, 'payment.release', net, batchId, reason),
+      ),
+    );
+  }
+
+  @Post('wallet-sends/:network/:txid/attach')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Attach a wallet send no payment claims to the ledger: a sent payment, each recipient debited what left the wallet for it',
+  })
+  @ApiParam(NETWORK)
+  @ApiParam({ name: 'txid', description: 'the wallet transaction' })
+  @ApiBody(REASON_BODY)
+  async attachSend(
+    @Param('network') network: string,
+    @Param('txid') txid: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ): Promise<unknown> {
+    const net = requiredNetwork(this.config, network);
+    const reason = requiredReason(field(body, 'reason'));
+    return toJson(
+      await this.walletClaims.attach(
+        net,
+        txid,
+        this.recorder(request, 'wallet-send.attach', net, txid, reason),
+      ),
+    );
+  }
+
+  @Post('wallet-sends/:network/:txid/dismiss')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Dismiss a wallet send no payment claims as not the pool’s payout (payouts resume)',
+  })
+  @ApiParam(NETWORK)
+  @ApiParam({ name: 'txid', description: 'the wallet transaction' })
+  @ApiBody(REASON_BODY)
+  async dismissSend(
+    @Param('network') network: string,
+    @Param('txid') txid: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ): Promise<unknown> {
+    const net = requiredNetwork(this.config, network);
+    const reason = requiredReason(field(body, 'reason'));
+    return toJson(
+      await this.walletClaims.dismiss(
+        net,
+        txid,
+        this.recorder(request, 'wallet-send.dismiss', net, txid, reason),
+      ),
+    );
+  }
 
   @Get('miners')
   @ApiOperation({ summary: 'Search miners by address, GUID, worker name or email' })

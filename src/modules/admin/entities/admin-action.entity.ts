@@ -11,7 +11,10 @@ export type AdminActionKind =
   | 'report.audit'
   | 'report.funding'
   | 'dead-letter.requeue'
-  | 'dead-letter.discard';
+  | 'dead-letter.discard'
+  | 'payment.release'
+  | 'wallet-send.attach'
+  | 'wallet-send.dismiss';
 
 /** One entry of the console's audit trail (owned by the admin module). */
 @Entity('admin_action')

@@ -39,6 +39,13 @@ export class PaymentEntity {
   @CreatedAtColumn()
   createdAt: Date;
 
+  /**
+   * Stamped just before `sendmany`: from here the wallet may have sent it, so it is never refunded
+   * on absence alone — only found (sent) or released by an operator.
+   */
+  @Column({ name: 'dispatched_at', type: 'datetime', precision: 3, nullable: true })
+  dispatchedAt: Date | null;
+
   @Column({ name: 'sent_at', type: 'datetime', precision: 3, nullable: true })
   sentAt: Date | null;
 }
