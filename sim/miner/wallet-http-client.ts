@@ -126,7 +126,15 @@ export async function sendRaw(
           host: url.hostname,
           port,
           rejectUnauthorized: false,
-          localAddress: options.localAddress,
+          ...(options.localAddress
+            ? {
+                socket: net.connect({
+                  host: url.hostname,
+                  port,
+                  localAddress: options.localAddress,
+                }),
+              }
+            : {}),
           ...(options.sni && net.isIP(options.sni) === 0 ? { servername: options.sni } : {}),
         })
       : net.connect({ host: url.hostname, port, localAddress: options.localAddress });

@@ -9,8 +9,8 @@ export const ProtocolError = {
   workerIdMissing: 'WorkerID is missing',
   workerIdInvalid: (workerId: string) => `WorkerID ${workerId} is invalid`,
   minerDisabled: (address: string) => `Miner ${address} is disabled`,
-  minerSuspended: (address: string, until: Date, reason: string) =>
-    `Miner ${address} is suspended until ${until.toISOString()}: ${reason}`,
+  sourceSuspended: (source: string, until: Date, reason: string) =>
+    `Source ${source} is suspended until ${until.toISOString()}: ${reason}`,
   tooManyWorkers: (address: string, limit: number) =>
     `Miner ${address} has too many workers (limit ${limit})`,
   solutionMissing: 'Solution is missing',

@@ -2,6 +2,7 @@ import { JobLeaseEntity } from '../jobs/job-lease.entity';
 import { AdminActionEntity } from '../modules/admin/entities/admin-action.entity';
 import { BlockEntity } from '../modules/block/entities/block.entity';
 import { MinerEntity } from '../modules/mining/entities/miner.entity';
+import { SourceSuspensionEntity } from '../modules/mining/entities/source-suspension.entity';
 import { WorkEntity } from '../modules/mining/entities/work.entity';
 import { WorkerEntity } from '../modules/mining/entities/worker.entity';
 import { CreditReversalEntity } from '../modules/payout/entities/credit-reversal.entity';
@@ -29,4 +30,5 @@ export const ENTITIES = [
   CreditReversalEntity,
   PayoutSetAsideEntity,
   AdminActionEntity,
+  SourceSuspensionEntity,
 ];

@@ -8,6 +8,7 @@ import { JobLease1796000000004 } from './1796000000004-job-lease';
 import { ReversalsAndSetAsides1796000000005 } from './1796000000005-reversals-and-set-asides';
 import { AdminAction1796000000006 } from './1796000000006-admin-action';
 import { TimestampDefaults1796000000007 } from './1796000000007-timestamp-defaults';
+import { AbuseSources1796000000220 } from './1796000000220-abuse-sources';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ReversalsAndSetAsides1796000000005,
   AdminAction1796000000006,
   TimestampDefaults1796000000007,
+  AbuseSources1796000000220,
 ];

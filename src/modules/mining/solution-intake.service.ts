@@ -3,10 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Network } from '../../biblepay/network';
 import { errorBody, ProtocolError, solutionAcceptedBody } from '../../biblepay/pool-protocol';
 import { parseSolutionString } from '../../biblepay/solution-string';
-import { MinerRegistryService } from './miner-registry.service';
-import { activeSuspension } from './miner-suspension';
 import { SolutionPublisher } from './solution.publisher';
-import { parseWorkerId } from './worker-id';
+import { SourceGateService } from './source-gate.service';
 
 export interface SolutionRequest {
   network: Network;
@@ -19,14 +17,14 @@ export interface SolutionRequest {
 }
 
 /**
- * `solution`: shape-check the 16 fields, refuse a suspended miner, and queue the rest. Validation
+ * `solution`: shape-check the 16 fields, refuse a suspended source, and queue the rest. Validation
  * proper happens in the backend; `ok` means "the broker holds it", never less.
  */
 @Injectable()
 export class SolutionIntakeService {
   constructor(
     private readonly publisher: SolutionPublisher,
-    private readonly registry: MinerRegistryService,
+    private readonly sources: SourceGateService,
   ) {}
 
   async submit(req: SolutionRequest): Promise<string> {
@@ -34,16 +32,11 @@ export class SolutionIntakeService {
     if (raw === '') return errorBody(ProtocolError.solutionMissing);
     const parsed = parseSolutionString(raw);
     if (!parsed.ok) return errorBody(ProtocolError.invalidSolution);
-    const worker = parseWorkerId(req.minerHeader, req.network);
-    if (worker.ok) {
-      const address = worker.workerId.address;
-      const miner = await this.registry.lookup(req.network, address);
-      const suspension = miner && activeSuspension(miner);
-      if (suspension) {
-        return errorBody(
-          ProtocolError.minerSuspended(address, suspension.until, suspension.reason),
-        );
-      }
+    const suspension = await this.sources.suspensionOf(req.ip);
+    if (suspension) {
+      return errorBody(
+        ProtocolError.sourceSuspended(suspension.source, suspension.until, suspension.reason),
+      );
     }
 
     await this.publisher.publish(

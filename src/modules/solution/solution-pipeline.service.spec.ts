@@ -1,5 +1,5 @@
 import type { SolutionMessage } from '../../messaging/solution-message';
-import type { MinerSuspenderService } from './miner-suspender.service';
+import type { SourceSuspenderService } from './source-suspender.service';
 import { SolutionPipelineService } from './solution-pipeline.service';
 import type { SolutionRecorderService } from './solution-recorder.service';
 import { NodeUnavailableError } from './node-unavailable.error';
@@ -23,7 +23,7 @@ function pipeline(overrides: {
   return new SolutionPipelineService(
     validator as unknown as SolutionValidatorService,
     recorder as unknown as SolutionRecorderService,
-    suspender as unknown as MinerSuspenderService,
+    suspender as unknown as SourceSuspenderService,
   );
 }
 

@@ -17,6 +17,8 @@ import { RejectedStringBudget } from './rejected-string-budget';
 import { RejectReason } from './reject-reason';
 import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
 import { WorkRef, WorkRepository } from '../mining/work.repository';
+import { SourceSuspensionRepository } from '../mining/source-suspension.repository';
+import { sourceOf } from '../../server/client-source';
 import { NodeUnavailableError } from './node-unavailable.error';
 
 export type Verdict =
@@ -56,12 +58,14 @@ export class SolutionValidatorService {
     private readonly nodes: NodeClients,
     private readonly chain: ChainHistoryService,
     private readonly storedStrings: RejectedStringBudget,
+    private readonly sources: SourceSuspensionRepository,
     private readonly config: AppConfig,
   ) {}
 
   async validate(messages: readonly SolutionMessage[]): Promise<Verdict[]> {
     const now = new Date();
     const verdicts = new Array<Verdict | undefined>(messages.length);
+    const sources = messages.map((m) => sourceOf(m.ip));
     const reject: Reject = (i, reason, detail, c) => {
       const m = messages[i];
       verdicts[i] = {
@@ -72,6 +76,7 @@ export class SolutionValidatorService {
           workId: c?.work?.id ?? c?.fields?.workId ?? null,
           minerId: c?.work?.minerId ?? null,
           workerId: c?.work?.workerId ?? null,
+          source: sources[i],
           reason,
           detail,
           bibleHash: c?.fields?.bibleHash ?? null,
@@ -95,6 +100,10 @@ export class SolutionValidatorService {
       return result.fields;
     });
 
+    const suspendedSources = await this.sources.activeAmong(
+      sources.filter((s): s is string => s !== null),
+      now,
+    );
     const works = await this.works.findWorks([
       ...new Set(parsed.filter((f): f is SolutionFields => !!f).map((f) => f.workId)),
     ]);
@@ -118,11 +127,12 @@ export class SolutionValidatorService {
           work,
         });
       }
-      if (work.minerSuspendedUntil && work.minerSuspendedUntil > now) {
+      const suspendedUntil = sources[i] === null ? undefined : suspendedSources.get(sources[i]);
+      if (suspendedUntil) {
         return reject(
           i,
-          RejectReason.minerSuspended,
-          `until ${work.minerSuspendedUntil.toISOString()}`,
+          RejectReason.sourceSuspended,
+          `${sources[i]} until ${suspendedUntil.toISOString()}`,
           { fields, work },
         );
       }

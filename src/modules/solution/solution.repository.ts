@@ -26,6 +26,8 @@ export interface NewRejectedSolution {
   workId: string | null;
   minerId: number | null;
   workerId: number | null;
+  /** Where the share came from (IPv4 address, IPv6 /64; null: unknown): suspensions count by it. */
+  source: string | null;
   reason: string;
   detail: string | null;
   bibleHash: string | null;
@@ -62,23 +64,21 @@ export class SolutionRepository {
     return new Map(rows.map((r) => [Number(r.miner_id), Number(r.bytes ?? 0)]));
   }
 
-  /** Rejections per miner since `since`, leaving out the reasons an honest miner also gets. */
-  async recentRejections(
-    minerIds: readonly number[],
+  /** Rejections per source since `since`, leaving out the reasons an honest miner also gets. */
+  async recentRejectionsBySource(
+    sources: readonly string[],
     since: Date,
     exempt: readonly string[],
-  ): Promise<Map<number, { count: number; reasons: string }>> {
-    if (minerIds.length === 0) return new Map();
-    const rows: { miner_id: number; n: string | number; reasons: string }[] = await this.db.query(
-      `SELECT miner_id, COUNT(*) AS n, GROUP_CONCAT(DISTINCT reason ORDER BY reason SEPARATOR ', ') AS reasons
+  ): Promise<Map<string, { count: number; reasons: string }>> {
+    if (sources.length === 0) return new Map();
+    const rows: { source: string; n: string | number; reasons: string }[] = await this.db.query(
+      `SELECT source, COUNT(*) AS n, GROUP_CONCAT(DISTINCT reason ORDER BY reason SEPARATOR ', ') AS reasons
            FROM rejected_solution
-          WHERE miner_id IN (${placeholders(minerIds.length)}) AND inserted_at >= ?
-            AND reason NOT IN (${placeholders(exempt.length)}) GROUP BY miner_id`,
-      [...minerIds, since, ...exempt],
+          WHERE source IN (${placeholders(sources.length)}) AND inserted_at >= ?
+            AND reason NOT IN (${placeholders(exempt.length)}) GROUP BY source`,
+      [...sources, since, ...exempt],
     );
-    return new Map(
-      rows.map((r) => [Number(r.miner_id), { count: Number(r.n), reasons: r.reasons }]),
-    );
+    return new Map(rows.map((r) => [r.source, { count: Number(r.n), reasons: r.reasons }]));
   }
 
   async acceptedBibleHashes(hashes: readonly string[]): Promise<Set<string>> {
@@ -147,8 +147,8 @@ export class SolutionRepository {
   ): Promise<void> {
     await insertRows(
       manager,
-      `INSERT IGNORE INTO rejected_solution (message_id, network, work_id, miner_id, worker_id, reason, detail,
-         bible_hash, solution_string, inserted_at)`,
+      `INSERT IGNORE INTO rejected_solution (message_id, network, work_id, miner_id, worker_id, source, reason,
+         detail, bible_hash, solution_string, inserted_at)`,
       rows,
       (r) => [
         r.messageId,
@@ -156,6 +156,7 @@ export class SolutionRepository {
         r.workId,
         r.minerId,
         r.workerId,
+        r.source,
         r.reason,
         r.detail?.slice(0, 255) ?? null,
         r.bibleHash,
