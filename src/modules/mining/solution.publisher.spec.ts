@@ -44,13 +44,15 @@ describe('SolutionPublisher group commit', () => {
     const { publisher, published } = harness(3);
     const answers = [1, 2, 3, 4].map((n) => settled(publisher.publish(solution(n), `work-${n}`)));
     await nextTurn();
-    // batch max 3: the fourth travels in a message of its own
-    expect(published.map((p) => decodeSolutionMessages(p.content).length)).toEqual([3, 1]);
+    // batch max 3: the fourth waits for the next message, sent once the first one is confirmed
+    expect(published.map((p) => decodeSolutionMessages(p.content).length)).toEqual([3]);
     let answered = 0;
     void Promise.all(answers).then(() => (answered = 4));
     await nextTurn();
     expect(answered).toBe(0); // nobody hears `ok` before the broker confirmed
     published[0].settle();
+    await nextTurn();
+    expect(published.map((p) => decodeSolutionMessages(p.content).length)).toEqual([3, 1]);
     published[1].settle(new Error('channel closed'));
     expect(await Promise.all(answers)).toEqual([
       'ok',

@@ -32,6 +32,8 @@ export class SolutionPublisher implements OnModuleDestroy {
   private readonly returned = new Set<string>();
   /** Per queue shard, the solutions waiting for the end of this event-loop turn to go as one group. */
   private readonly waiting = new Map<number, Waiting[]>();
+  /** Per queue shard, groups sent and not yet confirmed. */
+  private readonly sending = new Map<number, number>();
   private flushScheduled = false;
 
   constructor(
@@ -57,8 +59,9 @@ export class SolutionPublisher implements OnModuleDestroy {
 
   /**
    * Resolves once the broker holds the solution. With SOLUTION_PUBLISH_BATCH_MAX > 1 the solutions
-   * that arrive in the same turn of the event loop travel in one message (group commit): no wait
-   * is added, yet under load one confirm answers many wallets. With SOLUTION_QUEUE_SHARDS > 1 the
+   * that arrive in the same turn of the event loop — or while the shard's previous group waits for
+   * its confirm — travel in one message (group commit): an idle pool adds no wait, and under load
+   * one confirm answers many wallets. With SOLUTION_QUEUE_SHARDS > 1 the
    * work id picks the queue (one group per queue).
    */
   publish(message: SolutionMessage, workId: string): Promise<void> {
@@ -76,21 +79,31 @@ export class SolutionPublisher implements OnModuleDestroy {
     });
   }
 
-  private flushAll(): void {
+  private flushAll(force = false): void {
     this.flushScheduled = false;
-    for (const [shard, waiting] of this.waiting) this.flush(shard, waiting);
+    for (const [shard, waiting] of this.waiting) {
+      // A group still unconfirmed on this shard sends the next one when its confirm comes.
+      if (force || (this.sending.get(shard) ?? 0) === 0) this.flush(shard, waiting);
+    }
   }
 
   private flush(shard: number, waiting: Waiting[]): void {
     while (waiting.length > 0) {
       const group = waiting.splice(0, this.config.publishBatchMax);
+      this.sending.set(shard, (this.sending.get(shard) ?? 0) + 1);
       this.send(
         shard,
         group.map((w) => w.message),
-      ).then(
-        () => group.forEach((w) => w.resolve()),
-        (error: Error) => group.forEach((w) => w.reject(error)),
-      );
+      )
+        .then(
+          () => group.forEach((w) => w.resolve()),
+          (error: Error) => group.forEach((w) => w.reject(error)),
+        )
+        .finally(() => {
+          this.sending.set(shard, (this.sending.get(shard) ?? 1) - 1);
+          const next = this.waiting.get(shard);
+          if (next && next.length > 0 && this.sending.get(shard) === 0) this.flush(shard, next);
+        });
     }
   }
 
@@ -124,7 +137,7 @@ export class SolutionPublisher implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.flushAll();
+    this.flushAll(true);
     await this.channel.close();
   }
 }
