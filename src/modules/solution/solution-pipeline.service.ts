@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { SolutionBatch, SolutionBatchOutcome } from '../../messaging/solution-batch';
+import { isTransientDatabaseError } from '../../database/transient-error';
 import { SourceSuspenderService } from './source-suspender.service';
 import { SolutionRecorderService } from './solution-recorder.service';
 import { NodeUnavailableError } from './node-unavailable.error';
@@ -32,7 +33,7 @@ export class SolutionPipelineService {
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       if (error instanceof NodeUnavailableError) return { status: 'node_unavailable', message };
-      return { status: 'failed', message };
+      return { status: 'failed', message, transient: isTransientDatabaseError(error) };
     }
   }
 }
