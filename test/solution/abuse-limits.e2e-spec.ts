@@ -91,6 +91,18 @@ describe('abuse limits: workers per miner, stored rejection bytes, suspension', 
 
   it('stores rejected solution strings up to the per-miner hourly budget, then the reason only', async () => {
     const address = randomAddress('main');
+    // Strings are kept only for a miner with an accepted share.
+    await share(`${address}/w0`, 'none', undefined, '127.0.0.5');
+    await eventually(
+      async () => {
+        const [[row]] = await db.query<mysql.RowDataPacket[]>(
+          'SELECT last_accepted_solution_at AS at FROM miner WHERE address = ?',
+          [address],
+        );
+        return row?.at as Date | null;
+      },
+      (at) => at !== null,
+    );
     // From a source of its own: the run's other bad shares from 127.0.0.1 must not add up to a suspension.
     for (let i = 0; i < 4; i++) await share(`${address}/w0`, 'bad-biblehash', 8000, '127.0.0.5');
     const rows = await rejectionsOf(address, 4);

@@ -27,6 +27,8 @@ export interface WorkRef {
   workerId: number;
   minerGuid: string;
   hashTarget: string;
+  /** The work's miner has had an accepted share: only then are its rejected shares' strings kept. */
+  minerHasAcceptedShare: boolean;
 }
 
 /** Every query on `work` (owned by the mining module; the backend reaches it via MinerStoreModule). */
@@ -66,8 +68,10 @@ export class WorkRepository {
       worker_id: number;
       guid: string;
       hash_target: string;
+      accepted: number | string | null;
     }[] = await this.db.query(
-      `SELECT w.id, w.network, w.miner_id, w.worker_id, m.guid, w.hash_target
+      `SELECT w.id, w.network, w.miner_id, w.worker_id, m.guid, w.hash_target,
+              m.last_accepted_solution_at IS NOT NULL AS accepted
          FROM work w JOIN miner m ON m.id = w.miner_id WHERE w.id IN (${placeholders(ids.length)})`,
       [...ids],
     );
@@ -81,6 +85,7 @@ export class WorkRepository {
           workerId: Number(r.worker_id),
           minerGuid: r.guid,
           hashTarget: r.hash_target,
+          minerHasAcceptedShare: Number(r.accepted) === 1,
         },
       ]),
     );

@@ -33,6 +33,7 @@ const work = (overrides: Partial<WorkRef> = {}): WorkRef => ({
   workerId: 2,
   minerGuid: GUID,
   hashTarget: EASY,
+  minerHasAcceptedShare: true,
   ...overrides,
 });
 

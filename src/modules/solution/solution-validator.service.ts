@@ -66,21 +66,25 @@ export class SolutionValidatorService {
     const now = new Date();
     const verdicts = new Array<Verdict | undefined>(messages.length);
     const sources = messages.map((m) => sourceOf(m.ip));
+    const keepStrings = this.config.cleanup.rejectedSolutionStringHours > 0;
     const reject: Reject = (i, reason, detail, c) => {
       const m = messages[i];
+      // An id longer than the column (the shape check allows 64 characters) is kept in the detail only.
+      const workId = c?.work?.id ?? c?.fields?.workId ?? null;
       verdicts[i] = {
         kind: 'rejected',
         row: {
           messageId: m.id,
           network: m.network,
-          workId: c?.work?.id ?? c?.fields?.workId ?? null,
+          workId: workId !== null && workId.length <= 36 ? workId : null,
           minerId: c?.work?.minerId ?? null,
           workerId: c?.work?.workerId ?? null,
           source: sources[i],
           reason,
           detail,
           bibleHash: c?.fields?.bibleHash ?? null,
-          solutionString: this.config.cleanup.rejectedSolutionStringHours > 0 ? m.solution : null,
+          // Only a miner with an accepted share keeps the string (RejectedStringBudget bounds it).
+          solutionString: keepStrings && c?.work?.minerHasAcceptedShare ? m.solution : null,
           insertedAt: now,
         },
       };
@@ -175,7 +179,7 @@ export class SolutionValidatorService {
       await this.checkWithNode(network, group, reject, now, verdicts);
     }
     const final = verdicts.map((v): Verdict => v ?? { kind: 'recorded' });
-    await this.storedStrings.limit(final, messages, now);
+    await this.storedStrings.limit(final, now);
     return final;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { insertRows } from '../../database/multi-row-insert';
+import { insertRows, insertRowsBounded } from '../../database/multi-row-insert';
 
 export interface NewSolution {
   messageId: string;
@@ -47,6 +47,33 @@ export class SolutionRepository {
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
+  }
+
+  /** Bytes of solution strings stored with each source's rejections since `since`. */
+  async storedRejectedBytesBySource(
+    sources: readonly string[],
+    since: Date,
+  ): Promise<Map<string, number>> {
+    if (sources.length === 0) return new Map();
+    const rows: { source: string; bytes: string | number | null }[] = await this.db.query(
+      `SELECT source, SUM(LENGTH(solution_string)) AS bytes FROM rejected_solution
+        WHERE source IN (${placeholders(sources.length)}) AND inserted_at >= ?
+          AND solution_string IS NOT NULL GROUP BY source`,
+      [...sources, since],
+    );
+    return new Map(rows.map((r) => [r.source, Number(r.bytes ?? 0)]));
+  }
+
+  /** Bytes of solution strings stored with all rejections of these networks since `since`. */
+  async storedRejectedBytesTotal(networks: readonly string[], since: Date): Promise<number> {
+    if (networks.length === 0) return 0;
+    const [row]: { bytes: string | number | null }[] = await this.db.query(
+      `SELECT SUM(LENGTH(solution_string)) AS bytes FROM rejected_solution
+        WHERE network IN (${placeholders(networks.length)}) AND inserted_at >= ?
+          AND solution_string IS NOT NULL`,
+      [...networks, since],
+    );
+    return Number(row?.bytes ?? 0);
   }
 
   /** Bytes of solution strings stored with each miner's rejections since `since`. */
@@ -141,11 +168,12 @@ export class SolutionRepository {
     );
   }
 
+  /** In statements of at most 4 MiB each: stored solution strings may be large. */
   async insertRejected(
     manager: EntityManager,
     rows: readonly NewRejectedSolution[],
   ): Promise<void> {
-    await insertRows(
+    await insertRowsBounded(
       manager,
       `INSERT IGNORE INTO rejected_solution (message_id, network, work_id, miner_id, worker_id, source, reason,
          detail, bible_hash, solution_string, inserted_at)`,
