@@ -57,5 +57,13 @@ export function errorBody(message: string): string {
   return `<RESPONSE>${safe}</RESPONSE><ERROR>${safe}</ERROR><EOF>${Terminator.error}`;
 }
 
+/**
+ * Longest `Solution` header taken (characters): 16 fields with the block and coinbase hex — a pool
+ * miner's block is a few kilobytes; the rest of the 128 KiB of headers is the other headers' room.
+ */
+export const SOLUTION_HEADER_MAX_LENGTH = 120 * 1024;
+/** The alphabet of a `Solution` header: hex, decimal, UUIDs, the commas between and spaces. */
+export const SOLUTION_HEADER_ALPHABET = /^[0-9A-Za-z, -]*$/;
+
 /** The one URL wallets post to. */
 export const ACTION_PATH = '/Action.aspx';
