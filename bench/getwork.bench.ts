@@ -6,6 +6,7 @@ import mysql from 'mysql2/promise';
 import { randomAddress } from '../src/biblepay/address';
 import { childRssMb, createBenchEnv, rssMb } from './support/bench-env';
 import {
+  GroupProbe,
   keepAliveLoad,
   loadThreeWays,
   reportModes,
@@ -17,6 +18,12 @@ const KEEP_ALIVE_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 120_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const MINERS = 1000;
 const WORKERS = 3;
+/** The work writer's group commit: rows per INSERT, INSERTs (= MariaDB commits) per second. */
+const PROBE: GroupProbe = {
+  metric: 'purepool_work_insert_rows',
+  perGroup: 'rows_per_insert',
+  perSecond: 'commits_per_sec',
+};
 
 async function main(): Promise<void> {
   const env = await createBenchEnv('getwork');
@@ -49,20 +56,25 @@ async function main(): Promise<void> {
       return Number(row.n);
     };
     const before = await workRows();
-    const modes = await loadThreeWays(frontends, CONNECTIONS, KEEP_ALIVE_REQUESTS, load);
+    const modes = await loadThreeWays(frontends, CONNECTIONS, KEEP_ALIVE_REQUESTS, load, PROBE);
     const written = (await workRows()) - before;
     const [[workers]] = await db.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM worker');
     await db.end();
     const successes = Object.values(modes).reduce((sum, m) => sum + m.successes, 0);
-    reportModes('getwork', modes, {
-      rss_mb_frontend: rssMb(frontends.plain.child.pid),
-      rss_mb_frontend_tls: rssMb(frontends.secure.child.pid),
-      frontend_processes: Number(processes),
-      rss_mb_frontend_worker: childRssMb(frontends.plain.child.pid),
-      work_rows: written,
-      work_rows_match: written === successes,
-      workers: Number(workers.n),
-    });
+    reportModes(
+      'getwork',
+      modes,
+      {
+        rss_mb_frontend: rssMb(frontends.plain.child.pid),
+        rss_mb_frontend_tls: rssMb(frontends.secure.child.pid),
+        frontend_processes: Number(processes),
+        rss_mb_frontend_worker: childRssMb(frontends.plain.child.pid),
+        work_rows: written,
+        work_rows_match: written === successes,
+        workers: Number(workers.n),
+      },
+      PROBE,
+    );
   } finally {
     await frontends.stop();
     await env.teardown();

@@ -9,6 +9,7 @@ import { decodeSolutionMessages } from '../src/messaging/solution-message';
 import { wellFormedSolution } from '../test/support/solutions';
 import { childRssMb, createBenchEnv, rssMb } from './support/bench-env';
 import {
+  GroupProbe,
   keepAliveLoad,
   loadThreeWays,
   reportModes,
@@ -18,6 +19,12 @@ import {
 
 const KEEP_ALIVE_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 150_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+/** The publisher's group commit: solutions per broker message, confirmed messages per second. */
+const PROBE: GroupProbe = {
+  metric: 'purepool_solution_publish_size',
+  perGroup: 'solutions_per_publish',
+  perSecond: 'publishes_per_sec',
+};
 
 async function main(): Promise<void> {
   const env = await createBenchEnv('intake');
@@ -44,7 +51,7 @@ async function main(): Promise<void> {
     const queues = solutionQueueNames(env.setup.solutionQueue.shards);
     await keepAliveLoad(frontends.plain.url, CONNECTIONS, 5000, load); // warm-up
     for (const queue of queues) await channel.purgeQueue(queue);
-    const modes = await loadThreeWays(frontends, CONNECTIONS, KEEP_ALIVE_REQUESTS, load);
+    const modes = await loadThreeWays(frontends, CONNECTIONS, KEEP_ALIVE_REQUESTS, load, PROBE);
     let queuedMessages = 0;
     let queued = 0;
     for (const queue of queues) {
@@ -53,20 +60,25 @@ async function main(): Promise<void> {
       queued += await takeQueuedSolutions(channel, queue, messages);
     }
     const ok = Object.values(modes).reduce((sum, m) => sum + m.successes, 0);
-    reportModes('intake', modes, {
-      queue_type: env.setup.solutionQueue.type,
-      queue_shards: queues.length,
-      rss_mb_frontend: rssMb(frontends.plain.child.pid),
-      rss_mb_frontend_tls: rssMb(frontends.secure.child.pid),
-      frontend_processes: Number(workers),
-      rss_mb_frontend_worker: childRssMb(frontends.plain.child.pid),
-      ok_answers: ok,
-      queued_messages: queuedMessages,
-      queued_solutions: queued,
-      solutions_per_message: Math.round((queued / Math.max(1, queuedMessages)) * 10) / 10,
-      publish_batch_max: Number(process.env.SOLUTION_PUBLISH_BATCH_MAX ?? 64),
-      queued_matches_ok: queued === ok,
-    });
+    reportModes(
+      'intake',
+      modes,
+      {
+        queue_type: env.setup.solutionQueue.type,
+        queue_shards: queues.length,
+        rss_mb_frontend: rssMb(frontends.plain.child.pid),
+        rss_mb_frontend_tls: rssMb(frontends.secure.child.pid),
+        frontend_processes: Number(workers),
+        rss_mb_frontend_worker: childRssMb(frontends.plain.child.pid),
+        ok_answers: ok,
+        queued_messages: queuedMessages,
+        queued_solutions: queued,
+        solutions_per_message: Math.round((queued / Math.max(1, queuedMessages)) * 10) / 10,
+        publish_batch_max: Number(process.env.SOLUTION_PUBLISH_BATCH_MAX ?? 64),
+        queued_matches_ok: queued === ok,
+      },
+      PROBE,
+    );
     for (const queue of queues) await channel.purgeQueue(queue);
   } finally {
     await broker.close();

@@ -53,16 +53,28 @@ export async function createBenchEnv(name: string): Promise<BenchEnv> {
   await provisionDatabase(setup, quiet);
   const brokerAdmin = brokerAdminFor(process.env.RABBITMQ_MANAGEMENT_URL);
   await provisionBroker(setup, brokerAdmin, quiet);
+  let tornDown = false;
+  const teardown = async (): Promise<void> => {
+    if (tornDown || process.env.KEEP_BENCH_DATA === '1') return;
+    tornDown = true;
+    await dropDatabase(setup);
+    await dropBroker(setup, brokerAdmin);
+  };
+  // Stopped from outside (bench:compare's cleanup, Ctrl-C): drop the database and vhost, then exit;
+  // the role processes are killed on exit (test/support/role-process.ts).
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      teardown()
+        .catch((error: unknown) => console.error(error))
+        .finally(() => process.exit(130));
+    });
+  }
   return {
     id,
     setup,
     urls,
     poolAddress: { main: randomAddress('main'), test: randomAddress('test') },
-    teardown: async () => {
-      if (process.env.KEEP_BENCH_DATA === '1') return;
-      await dropDatabase(setup);
-      await dropBroker(setup, brokerAdmin);
-    },
+    teardown,
   };
 }
 

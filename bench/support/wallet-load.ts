@@ -1,10 +1,12 @@
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { BenchEnv, RoleProcess, startRoleProcess } from './bench-env';
-import { endedPromptly } from '../../sim/miner/answer-readers';
+import { endedPromptly, ReaderKind } from '../../sim/miner/answer-readers';
 import { walletRequest } from '../../sim/miner/wallet-http-client';
 
 /**
@@ -29,6 +31,74 @@ export interface ModeFigures {
   error_answers: number;
   /** Connection failures, non-2xx, and answers a wallet reader only finished by close or timeout. */
   transport_errors: number;
+  /** The frontend's group commit during this mode (see `GroupProbe`), null when it exports none. */
+  [group: string]: number | null;
+}
+
+/**
+ * How well the loaded frontend's group commit grouped during a mode, read from a histogram on its
+ * `/metrics` (`_sum` units over `_count` statements): e.g. rows per work INSERT and INSERTs (each
+ * one commit) per second. Builds that do not export the histogram report null.
+ */
+export interface GroupProbe {
+  /** Histogram name, e.g. `purepool_work_insert_rows`. */
+  metric: string;
+  /** Key of units per statement in the mode's figures, e.g. `rows_per_insert`. */
+  perGroup: string;
+  /** Key of statements per second, e.g. `commits_per_sec`. */
+  perSecond: string;
+}
+
+async function scrapeHistogram(
+  url: string,
+  metric: string,
+): Promise<{ sum: number; count: number } | null> {
+  try {
+    const text = await getText(`${url}/metrics`);
+    const value = (name: string): number | null => {
+      const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+      return match ? Number(match[1]) : null;
+    };
+    const sum = value(`${metric}_sum`);
+    const count = value(`${metric}_count`);
+    return sum === null || count === null ? null : { sum, count };
+  } catch {
+    return null;
+  }
+}
+
+/** A GET's body, accepting the self-signed certificate of the bench's TLS frontend. */
+function getText(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const get = url.startsWith('https:') ? https.get : http.get;
+    get(url, { rejectUnauthorized: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve(text));
+    }).on('error', reject);
+  });
+}
+
+/** Runs `run` and adds the probe's figures for it. */
+async function probed(
+  url: string,
+  probe: GroupProbe | undefined,
+  run: () => Promise<ModeFigures>,
+): Promise<ModeFigures> {
+  if (!probe) return run();
+  const before = await scrapeHistogram(url, probe.metric);
+  const figures = await run();
+  const after = await scrapeHistogram(url, probe.metric);
+  if (!before || !after || after.count === before.count) {
+    return { ...figures, [probe.perGroup]: null, [probe.perSecond]: null };
+  }
+  const groups = after.count - before.count;
+  return {
+    ...figures,
+    [probe.perGroup]: Math.round(((after.sum - before.sum) / groups) * 100) / 100,
+    [probe.perSecond]: Math.round(groups / figures.duration_s),
+  };
 }
 
 export interface WalletCall {
@@ -88,6 +158,15 @@ export async function keepAliveLoad(
   };
 }
 
+/**
+ * The reader of the plain new-connection mode: the classic wallet's (`http`, default), or with
+ * BENCH_NEW_CONNECTION_READER=https the HTTPS reader over plain TCP, which also stops by
+ * Content-Length — bench:compare uses it, since builds before the terminators (f3093f8) answer
+ * getwork with no line the classic reader stops on.
+ */
+const PLAIN_READER: ReaderKind =
+  process.env.BENCH_NEW_CONNECTION_READER === 'https' ? 'https' : 'http';
+
 /** One new connection (TLS when the URL is https) per request, read as the wallet reads it. */
 export async function connectionPerRequestLoad(
   url: string,
@@ -113,7 +192,7 @@ export async function connectionPerRequestLoad(
           miner: call.miner,
           solution: call.solution,
           threadId: call.threadId,
-          reader: secure ? 'https' : 'http',
+          reader: secure ? 'https' : PLAIN_READER,
           ...(secure ? { evo: { sessionId: `bench${i % 1000}`, sni: 'localhost' } } : {}),
         });
         latencies.push(answer.elapsedMs);
@@ -199,27 +278,34 @@ export async function startLoadFrontends(
 
 /**
  * The three ways one after the other, each a fixed request count (not a duration) so every answer
- * is read: `keepAlive` requests (BENCH_REQUESTS), BENCH_CONNECT_REQUESTS new connections,
- * BENCH_TLS_REQUESTS new TLS connections.
+ * is read: BENCH_CONNECT_REQUESTS new connections (first: what wallets do), `keepAlive` requests
+ * (BENCH_REQUESTS), BENCH_TLS_REQUESTS new TLS connections. BENCH_MODES (comma list of
+ * new_connection, keep_alive, new_tls_connection) runs only some of them.
  */
 export async function loadThreeWays(
   frontends: LoadFrontends,
   connections: number,
   keepAlive: number,
   load: WalletLoad,
-): Promise<Record<LoadMode, ModeFigures>> {
+  probe?: GroupProbe,
+): Promise<Partial<Record<LoadMode, ModeFigures>>> {
   const connect = Number(process.env.BENCH_CONNECT_REQUESTS ?? 30_000);
   const tls = Number(process.env.BENCH_TLS_REQUESTS ?? 15_000);
-  return {
-    keep_alive: await keepAliveLoad(frontends.plain.url, connections, keepAlive, load),
-    new_connection: await connectionPerRequestLoad(frontends.plain.url, connections, connect, load),
-    new_tls_connection: await connectionPerRequestLoad(
-      frontends.secure.url,
-      connections,
-      tls,
-      load,
-    ),
-  };
+  const wanted = new Set(
+    (process.env.BENCH_MODES ?? 'new_connection,keep_alive,new_tls_connection').split(','),
+  );
+  const plain = frontends.plain.url;
+  const secure = frontends.secure.url;
+  const runs: [LoadMode, string, () => Promise<ModeFigures>][] = [
+    ['new_connection', plain, () => connectionPerRequestLoad(plain, connections, connect, load)],
+    ['keep_alive', plain, () => keepAliveLoad(plain, connections, keepAlive, load)],
+    ['new_tls_connection', secure, () => connectionPerRequestLoad(secure, connections, tls, load)],
+  ];
+  const modes: Partial<Record<LoadMode, ModeFigures>> = {};
+  for (const [mode, url, run] of runs) {
+    if (wanted.has(mode)) modes[mode] = await probed(url, probe, run);
+  }
+  return modes;
 }
 
 /**
@@ -264,11 +350,13 @@ const MODE_LABELS: Record<LoadMode, string> = {
 /** The three modes side by side for people, then one JSON line carrying them all (last line). */
 export function reportModes(
   name: string,
-  modes: Record<LoadMode, ModeFigures>,
+  modes: Partial<Record<LoadMode, ModeFigures>>,
   checks: Record<string, number | string | boolean>,
+  probe?: GroupProbe,
 ): void {
+  const extra = probe ? [probe.perGroup, probe.perSecond] : [];
   const rows = (Object.keys(modes) as LoadMode[]).map((mode) => {
-    const f = modes[mode];
+    const f = modes[mode]!;
     return [
       MODE_LABELS[mode],
       String(f.requests_per_sec),
@@ -276,9 +364,10 @@ export function reportModes(
       String(f.p99_ms),
       String(f.requests),
       String(f.error_answers + f.transport_errors),
+      ...extra.map((key) => String(f[key] ?? '-')),
     ];
   });
-  const table = [['mode', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'errors'], ...rows];
+  const table = [['mode', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'errors', ...extra], ...rows];
   const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
   console.log(`\n${name}`);
   for (const row of table) {

@@ -23,6 +23,16 @@ describe('BiblePay addresses', () => {
     expect(isValidAddress('main', '')).toBe(false);
   });
 
+  it('answers the same the second time (checked addresses are remembered): network, checksum', () => {
+    const main = randomAddress('main');
+    const flipped = main.slice(0, -1) + (main.endsWith('1') ? '2' : '1');
+    for (let round = 0; round < 2; round++) {
+      expect(isValidAddress('main', main)).toBe(true);
+      expect(isValidAddress('test', main)).toBe(false);
+      expect(isValidAddress('main', flipped)).toBe(false);
+    }
+  });
+
   it('rejects a payload of the right version but the wrong size', () => {
     const payload = new Uint8Array(22);
     payload[0] = 25;

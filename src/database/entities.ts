@@ -1,5 +1,6 @@
 import { JobLeaseEntity } from '../jobs/job-lease.entity';
 import { AdminActionEntity } from '../modules/admin/entities/admin-action.entity';
+import { AdminSpentTokenEntity } from '../modules/admin/entities/admin-spent-token.entity';
 import { BlockEntity } from '../modules/block/entities/block.entity';
 import { MinerEntity } from '../modules/mining/entities/miner.entity';
 import { SourceSuspensionEntity } from '../modules/mining/entities/source-suspension.entity';
@@ -30,5 +31,6 @@ export const ENTITIES = [
   CreditReversalEntity,
   PayoutSetAsideEntity,
   AdminActionEntity,
+  AdminSpentTokenEntity,
   SourceSuspensionEntity,
 ];

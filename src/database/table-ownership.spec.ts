@@ -18,6 +18,7 @@ const OWNERS: Record<string, string> = {
   payout_set_aside: 'src/modules/payout',
   job_lease: 'src/jobs',
   admin_action: 'src/modules/admin',
+  admin_spent_token: 'src/modules/admin',
 };
 
 /**

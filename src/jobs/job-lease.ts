@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
+import { causalRead } from '../database/causal-read';
 
 /** The job's lease ended (expired, or taken over) before an irreversible step: stop. */
 export class LeaseLostError extends Error {}
@@ -108,7 +109,9 @@ async function renew(db: DataSource, name: string, owner: string, ttlMs: number)
 }
 
 async function holds(db: DataSource, name: string, owner: string, marginMs: number) {
-  const rows: { n: number | string }[] = await db.query(
+  // Causal: on Galera, a takeover committed on another node must be seen before a sendmany.
+  const rows: { n: number | string }[] = await causalRead(
+    db,
     `SELECT COUNT(*) AS n FROM job_lease
       WHERE name = ? AND owner = ? AND expires_at > ${expiresIn(marginMs)}`,
     [name, owner],

@@ -4,7 +4,7 @@ import { writeProtocolAnswer } from '../biblepay/protocol-answer';
 
 /**
  * While the server drains (graceful shutdown), a request that still arrives on an open connection
- * is refused with 503 and `Connection: close` — for a wallet in the protocol's own error format
+ * is refused with 503 and `Connection: close` (the server closes it) — for a wallet in the protocol's own error format
  * with its terminator, so it stops reading at once and retries elsewhere. Replaces Fastify's
  * `return503OnClosing`, whose JSON body a plain-HTTP wallet would wait on.
  */
@@ -19,7 +19,10 @@ export function refuseWhileClosing(fastify: FastifyInstance): void {
     const query = request.url.indexOf('?');
     const path = query < 0 ? request.url : request.url.slice(0, query);
     if (path === ACTION_PATH) {
-      return writeProtocolAnswer(reply, errorBody(ProtocolError.unavailable), { statusCode: 503 });
+      return writeProtocolAnswer(reply, errorBody(ProtocolError.unavailable), {
+        statusCode: 503,
+        close: true,
+      });
     }
     void reply.code(503).header('Connection', 'close').send({
       statusCode: 503,

@@ -138,12 +138,15 @@ describe('operator console pages: session, CSRF, confirmation, in Chromium', () 
 
     const asked = await post(`${minerUrl}/disable`, { reason: 'spam', _csrf: csrf! }, { cookie });
     expect(asked.status).toBe(200);
-    expect(await asked.text()).toContain(`Disable miner ${address}?`);
+    const confirmation = await asked.text();
+    expect(confirmation).toContain(`Disable miner ${address}?`);
     expect(await disabled(address)).toBe(false);
+    const once = /name="_once" value="([^"]+)"/.exec(confirmation)?.[1];
+    expect(once).toMatch(/^[\w-]{22}$/);
 
     const done = await post(
       `${minerUrl}/disable`,
-      { reason: 'spam', _csrf: csrf!, confirm: 'yes' },
+      { reason: 'spam', _csrf: csrf!, _once: once!, confirm: 'yes' },
       { cookie },
     );
     expect(done.status).toBe(303);
@@ -151,6 +154,59 @@ describe('operator console pages: session, CSRF, confirmation, in Chromium', () 
 
     const out = await post('/admin/logout', { _csrf: csrf! }, { cookie });
     expect(out.headers.get('set-cookie')).toMatch(/^pp_admin=; .*Max-Age=0/);
+  });
+
+  it('books a confirmed change once: the same form sent again changes nothing, a form without its nonce is refused', async () => {
+    const cookie = await signIn();
+    const { address } = await store.factories.miner({ network: 'main' });
+    const minerUrl = `/admin/miners/main/${address}`;
+    const page = await (await fetch(`${backend.url}${minerUrl}`, { headers: { cookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+    const adjustments = async (): Promise<number> => {
+      const [[row]] = await db.query<mysql.RowDataPacket[]>(
+        `SELECT COUNT(*) AS n FROM ledger_entry l JOIN miner m ON m.id = l.miner_id
+          WHERE m.address = ? AND l.category = 'adjustment'`,
+        [address],
+      );
+      return Number(row.n);
+    };
+    const before = await adjustments();
+    const form = { amount: '0.5', reason: 'goodwill', _csrf: csrf };
+    const asked = await (await post(`${minerUrl}/adjustments`, form, { cookie })).text();
+    const once = /name="_once" value="([^"]+)"/.exec(asked)![1];
+
+    const first = await post(
+      `${minerUrl}/adjustments`,
+      { ...form, _once: once, confirm: 'yes' },
+      { cookie },
+    );
+    expect(first.status).toBe(303);
+    const again = await post(
+      `${minerUrl}/adjustments`,
+      { ...form, _once: once, confirm: 'yes' },
+      { cookie },
+    );
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('already made');
+    const bare = await post(`${minerUrl}/adjustments`, { ...form, confirm: 'yes' }, { cookie });
+    expect(bare.status).toBe(400);
+    expect(await adjustments()).toBe(before + 1);
+  });
+
+  it('signs out on the server: a copy of the cookie taken before sign-out opens nothing afterwards', async () => {
+    const cookie = await signIn();
+    const copy = cookie;
+    const page = await (await fetch(`${backend.url}/admin`, { headers: { cookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+    const out = await post('/admin/logout', { _csrf: csrf }, { cookie });
+    expect(out.status).toBe(303);
+    for (const route of ['/admin', '/admin/problems', '/admin/api/miners?q=x']) {
+      const response = await fetch(`${backend.url}${route}`, { headers: { cookie: copy } });
+      expect({ route, status: response.status }).toEqual({ route, status: 401 });
+    }
+    // A new sign-in opens a new session.
+    const fresh = await signIn();
+    expect((await fetch(`${backend.url}/admin`, { headers: { cookie: fresh } })).status).toBe(200);
   });
 
   async function openPage(): Promise<Page> {
@@ -209,7 +265,8 @@ describe('operator console pages: session, CSRF, confirmation, in Chromium', () 
 
     await page.click('a:has-text("Reports & dry runs")');
     await page.click('button:has-text("Run the audit")');
-    expect(await page.innerText('section.report')).toContain('Manual adjustments: 1');
+    // this one and the resubmission test's (booked once, though its form was sent twice)
+    expect(await page.innerText('section.report')).toContain('Manual adjustments: 2');
     await page.click('a:has-text("Open problems")');
     expect(await page.textContent('h1')).toBe('Open problems');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-problems.png'), fullPage: true });

@@ -100,7 +100,7 @@ describe('every answer finishes promptly in both wallet readers', () => {
   const errorOf = (res: WalletResponse): string => extractTag(res.raw, 'ERROR');
 
   describe.each(transports)('$name', (transport) => {
-    it('getwork: work, terminators, Connection: close, Content-Length last, one write', async () => {
+    it('getwork: work, terminators, Connection: keep-alive, Content-Length last, one write', async () => {
       const res = await ask(transport, {
         action: 'readytomine2',
         miner: `${randomAddress('main')}/rig`,
@@ -227,13 +227,13 @@ describe('every answer finishes promptly in both wallet readers', () => {
 });
 
 /**
- * Headers with `Connection: close` and `Content-Length` last, all in one read. The plain-HTTP reader
+ * Headers with `Connection: keep-alive` (the wallet closes) and `Content-Length` last, all in one read. The plain-HTTP reader
  * stops inside the last line (at the line-ending `<EOF>` or CR), so it holds a prefix of the body.
  */
 function expectWellFormed(res: WalletResponse): void {
   const head = res.raw.slice(0, res.raw.indexOf('\r\n\r\n'));
   const headers = head.split('\r\n').slice(1);
-  expect(headers).toContain('Connection: close');
+  expect(headers).toContain('Connection: keep-alive');
   const last = /^Content-Length: (\d+)$/.exec(headers[headers.length - 1]);
   expect(last).not.toBeNull();
   const held = Buffer.byteLength(res.body);

@@ -147,6 +147,7 @@ export class Factories {
       blockId: number | null;
       prevHeight: number;
       hashTarget: string;
+      blockHash: string;
     }> = {},
   ): Promise<void> {
     const count = o.count ?? 1;
@@ -163,7 +164,7 @@ export class Factories {
       randomUUID(),
       miner.id,
       worker.id,
-      randomHash(),
+      o.blockHash ?? randomHash(),
       o.prevHeight ?? 1000,
       randomHash(),
       o.hashTarget ?? DEFAULT_HASH_TARGET,

@@ -4,7 +4,11 @@ import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 
-const ROOT = path.join(__dirname, '..', '..');
+/**
+ * The tree whose build runs: this one, or with BENCH_APP_DIR another checkout (bench:compare runs
+ * an older ref's build from a temporary worktree against this tree's load generator).
+ */
+const ROOT = process.env.BENCH_APP_DIR ?? path.join(__dirname, '..', '..');
 
 /** Every role process still running: killed when the test or bench process exits, whatever happened. */
 const running = new Set<ChildProcess>();

@@ -8,6 +8,8 @@ import { JobLease1796000000004 } from './1796000000004-job-lease';
 import { ReversalsAndSetAsides1796000000005 } from './1796000000005-reversals-and-set-asides';
 import { AdminAction1796000000006 } from './1796000000006-admin-action';
 import { TimestampDefaults1796000000007 } from './1796000000007-timestamp-defaults';
+import { AdminSpentToken1796000000010 } from './1796000000010-admin-spent-token';
+import { SolutionBlockHash1796000000011 } from './1796000000011-solution-block-hash';
 import { AbuseSources1796000000220 } from './1796000000220-abuse-sources';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
@@ -22,5 +24,7 @@ export const MIGRATIONS = [
   ReversalsAndSetAsides1796000000005,
   AdminAction1796000000006,
   TimestampDefaults1796000000007,
+  AdminSpentToken1796000000010,
+  SolutionBlockHash1796000000011,
   AbuseSources1796000000220,
 ];

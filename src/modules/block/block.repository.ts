@@ -24,6 +24,8 @@ export interface PoolBlock {
   height: number;
   hash: string;
   chainTime: Date;
+  /** When the pool first stored the block (the chain walker's `created_at`). */
+  firstSeenAt: Date;
   subsidy: bigint;
   status: BlockStatus;
   roundAssigned: boolean;
@@ -35,6 +37,7 @@ interface RawPoolBlock {
   height: number;
   hash: string;
   chain_time: Date;
+  created_at: Date;
   subsidy: string | number;
   status: BlockStatus;
   round_assigned: number;
@@ -46,12 +49,14 @@ const toPoolBlock = (r: RawPoolBlock): PoolBlock => ({
   height: Number(r.height),
   hash: r.hash,
   chainTime: r.chain_time,
+  firstSeenAt: r.created_at,
   subsidy: BigInt(r.subsidy),
   status: r.status,
   roundAssigned: Boolean(r.round_assigned),
 });
 
-const POOL_BLOCK_COLUMNS = 'id, network, height, hash, chain_time, subsidy, status, round_assigned';
+const POOL_BLOCK_COLUMNS =
+  'id, network, height, hash, chain_time, created_at, subsidy, status, round_assigned';
 
 /** Every query on `block`. */
 @Injectable()
@@ -261,8 +266,16 @@ export class BlockRepository {
     return (result.affectedRows ?? 0) > 0;
   }
 
-  async markRoundAssigned(manager: EntityManager, blockId: number): Promise<void> {
-    await manager.query('UPDATE block SET round_assigned = 1 WHERE id = ?', [blockId]);
+  /**
+   * Marks a pending pool block's round fixed (locking its row); false when it was fixed already or
+   * the block is no longer pending — another run got there first, and nothing may be assigned.
+   */
+  async markRoundAssigned(manager: EntityManager, blockId: number): Promise<boolean> {
+    const result: { affectedRows?: number } = await manager.query(
+      "UPDATE block SET round_assigned = 1 WHERE id = ? AND round_assigned = 0 AND status = 'pending'",
+      [blockId],
+    );
+    return (result.affectedRows ?? 0) === 1;
   }
 
   async markShared(

@@ -20,6 +20,7 @@ const block = (height: number, hash = HASH): PoolBlock => ({
   height,
   hash,
   chainTime: new Date('2026-12-05T00:00:00Z'),
+  firstSeenAt: new Date('2026-12-05T00:00:05Z'),
   subsidy: 1n,
   status: 'pending',
   roundAssigned: false,
@@ -48,6 +49,7 @@ function keeper(tip: number, chain: (height: number) => string, backlog?: Soluti
   blocks.transaction.mockImplementation(((work: (m: EntityManager) => unknown) =>
     work({} as EntityManager)) as never);
   blocks.transition.mockResolvedValue(true);
+  blocks.markRoundAssigned.mockResolvedValue(true);
   return t;
 }
 
@@ -55,15 +57,31 @@ describe('RoundKeeperService (maturity, rounds, orphans) with its repositories m
   it('fixes a round at maturity once the backlog has drained, then marks the block mature', async () => {
     const t = keeper(109, () => HASH, { drained: () => Promise.resolve(true) });
     t.mock(BlockRepository).openPoolBlocks.mockResolvedValue([block(100)]);
+    const end = new Date('2026-12-05T00:00:03.123Z');
+    t.mock(RoundRepository).roundEnd.mockResolvedValue(end);
     const result = await t.sut.update('main');
     expect(result).toMatchObject({ assigned: 1, matured: 1, waiting: 0 });
+    // the round ends where the pool saw the block (RoundRepository.roundEnd), not at its header time
+    expect(t.mock(RoundRepository).roundEnd).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 100, hash: HASH }),
+      expect.anything(),
+    );
     expect(t.mock(RoundRepository).assignRound).toHaveBeenCalledWith(
       expect.anything(),
       'main',
       100,
-      expect.any(Date),
+      end,
     );
     expect(t.mock(BlockRepository).transition).toHaveBeenCalledWith(100, 'pending', 'mature', 10);
+  });
+
+  it('assigns nothing when another run fixed the round first (the mark is conditional)', async () => {
+    const t = keeper(109, () => HASH, { drained: () => Promise.resolve(true) });
+    t.mock(BlockRepository).openPoolBlocks.mockResolvedValue([block(100)]);
+    t.mock(BlockRepository).markRoundAssigned.mockResolvedValue(false);
+    expect(await t.sut.update('main')).toMatchObject({ assigned: 0, matured: 0 });
+    expect(t.mock(RoundRepository).assignRound).not.toHaveBeenCalled();
+    expect(t.mock(BlockRepository).transition).not.toHaveBeenCalled();
   });
 
   it('lets a mature round wait while shares are still queued', async () => {

@@ -69,10 +69,17 @@ export class RoundKeeperService {
             result.waiting++;
             continue;
           }
-          await this.blocks.transaction(async (manager) => {
-            await this.rounds.assignRound(manager, network, block.id, roundEnd(block));
-            await this.blocks.markRoundAssigned(manager, block.id);
+          const assigned = await this.blocks.transaction(async (manager) => {
+            // The mark first: it locks the block row, so two runs never assign one round twice.
+            if (!(await this.blocks.markRoundAssigned(manager, block.id))) return false;
+            const upTo = await this.rounds.roundEnd(block, manager);
+            await this.rounds.assignRound(manager, network, block.id, upTo);
+            return true;
           });
+          if (!assigned) {
+            this.logger.warn(`${network}: block ${block.height} changed meanwhile; left as it is`);
+            continue;
+          }
           block.roundAssigned = true;
           result.assigned++;
         }
@@ -175,12 +182,4 @@ export class RoundKeeperService {
       `${network}: pool block ${block.height} (${block.hash}) orphaned; its shares move to ${next ? `block ${next.height}` : 'the next pool block'}`,
     );
   }
-}
-
-/**
- * A block's round ends at its chain time. Chain times have whole-second precision, so shares
- * accepted within the block's second count as before it: the share that found the block is in.
- */
-export function roundEnd(block: PoolBlock): Date {
-  return new Date(block.chainTime.getTime() + 999);
 }

@@ -17,6 +17,7 @@ const block = (id: number, subsidy: string): PoolBlock => ({
   height: 1000 + id,
   hash: 'ab'.repeat(32),
   chainTime: new Date('2026-12-05T00:00:00Z'),
+  firstSeenAt: new Date('2026-12-05T00:00:05Z'),
   subsidy: parseCoins(subsidy),
   status: 'mature',
   roundAssigned: true,

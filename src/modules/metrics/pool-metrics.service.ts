@@ -12,6 +12,8 @@ type ActionLabel = (typeof ACTIONS)[number] | 'unknown';
 const REQUEST_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 ];
+/** Rows per work INSERT, solutions per broker message: how well a group commit groups. */
+const GROUP_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 const RPC_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
@@ -39,6 +41,18 @@ export class PoolMetricsService {
     name: 'purepool_intake_seconds',
     help: 'Time to answer a solution submission (until the broker confirmed it).',
     buckets: REQUEST_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly workInsertRows = new Histogram({
+    name: 'purepool_work_insert_rows',
+    help: 'Work rows per INSERT of the frontend group commit (_count: INSERTs, each one commit).',
+    buckets: GROUP_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly solutionPublishSize = new Histogram({
+    name: 'purepool_solution_publish_size',
+    help: 'Solutions per broker message of the frontend group commit (_count: confirmed publishes).',
+    buckets: GROUP_BUCKETS,
     registers: [this.registry],
   });
   private readonly solutions = new Counter({
@@ -132,6 +146,16 @@ export class PoolMetricsService {
       if (outcome === 'ok') return this.intakeOk.inc();
     }
     this.actionRequests.inc({ action, outcome });
+  }
+
+  /** One work INSERT of `rows` rows committed (the frontend's group commit). */
+  workInserted(rows: number): void {
+    this.workInsertRows.observe(rows);
+  }
+
+  /** One broker message carrying `solutions` solutions confirmed. */
+  solutionsPublished(solutions: number): void {
+    this.solutionPublishSize.observe(solutions);
   }
 
   solutionsRecorded(network: string, result: 'accepted' | 'rejected', reason = '', n = 1): void {

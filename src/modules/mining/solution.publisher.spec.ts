@@ -44,7 +44,7 @@ describe('SolutionPublisher group commit', () => {
     const { publisher, published } = harness(3);
     const answers = [1, 2, 3, 4].map((n) => settled(publisher.publish(solution(n), `work-${n}`)));
     await nextTurn();
-    // batch max 3: the fourth waits for the next message, sent once the first one is confirmed
+    // batch max 3: a full group goes at once; the fourth waits for its confirm, then goes alone
     expect(published.map((p) => decodeSolutionMessages(p.content).length)).toEqual([3]);
     let answered = 0;
     void Promise.all(answers).then(() => (answered = 4));
@@ -60,6 +60,21 @@ describe('SolutionPublisher group commit', () => {
       'ok',
       'PublishError: broker did not confirm: channel closed',
     ]);
+  });
+
+  it('groups wallets arriving one per event-loop turn: while a group awaits its confirm the next ones gather', async () => {
+    const { publisher, published } = harness(64);
+    const answers: Promise<string>[] = [];
+    for (let n = 0; n < 6; n++) {
+      answers.push(settled(publisher.publish(solution(n), `work-${n}`)));
+      await nextTurn();
+    }
+    expect(published.map((p) => decodeSolutionMessages(p.content).length)).toEqual([1]);
+    published[0].settle();
+    await nextTurn();
+    expect(published.map((p) => decodeSolutionMessages(p.content).length)).toEqual([1, 5]);
+    published[1].settle();
+    expect(await Promise.all(answers)).toEqual(Array<string>(6).fill('ok'));
   });
 
   it('with SOLUTION_PUBLISH_BATCH_MAX=1 sends each solution as its own v1 message', async () => {

@@ -19,12 +19,18 @@ const row = (id: string): NewWork => ({
 class SlowRepository {
   batches: string[][] = [];
   fail = false;
+  inFlight = 0;
+  maxInFlight = 0;
   async insertMany(rows: readonly NewWork[]): Promise<void> {
     this.batches.push(rows.map((r) => r.id));
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     await new Promise((r) => setTimeout(r, 5));
+    this.inFlight--;
     if (this.fail) throw new Error('db down');
   }
 }
+
+const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('WorkWriterService (group commit of work rows)', () => {
   const config = { workBatchMax: 100 } as AppConfig;
@@ -38,6 +44,22 @@ describe('WorkWriterService (group commit of work rows)', () => {
     );
     expect(repo.batches.length).toBeLessThan(300);
     expect(Math.max(...repo.batches.map((b) => b.length))).toBeLessThanOrEqual(100);
+  });
+
+  it('groups wallets arriving one per event-loop turn: one INSERT in flight, the rest wait and go together', async () => {
+    const repo = new SlowRepository();
+    const writer = new WorkWriterService(repo as unknown as WorkRepository, config);
+    const writes: Promise<void>[] = [];
+    // 40 getworks, each in a turn of its own (new connections arrive one by one), while INSERTs take 5 ms
+    for (let i = 0; i < 40; i++) {
+      writes.push(writer.write(row(String(i))));
+      await nextTurn();
+    }
+    await Promise.all(writes);
+    expect(repo.batches.flat()).toHaveLength(40);
+    expect(repo.maxInFlight).toBe(1);
+    // the first goes alone, the others ride in the few INSERTs that follow
+    expect(repo.batches.length).toBeLessThanOrEqual(10);
   });
 
   it('rejects every caller of a failed batch so no getwork is answered without its row', async () => {

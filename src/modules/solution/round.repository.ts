@@ -13,7 +13,7 @@ export class RoundRepository {
 
   /**
    * A pool block's round: every unassigned accepted share of its network that the pool received up
-   * to the block's chain time (not when it was validated: a backlog must not move shares).
+   * to the round's end (roundEnd: not when a share was validated, a backlog must not move shares).
    */
   async assignRound(
     manager: EntityManager,
@@ -26,6 +26,26 @@ export class RoundRepository {
       [blockId, network, upTo],
     );
     return result.affectedRows ?? 0;
+  }
+
+  /**
+   * Where a pool block's round ends, by what the pool saw: when it received the share that found
+   * the block (the solution whose block hash is the block's). Without one (the block came from a
+   * share the pool never got), when the pool first saw the block — or the end of the block's own
+   * second, if that is earlier (a walker catching up after downtime must not stretch the round).
+   * Never the header time alone: the finder's wallet writes it, up to two hours ahead.
+   */
+  async roundEnd(
+    block: { network: string; hash: string; chainTime: Date; firstSeenAt: Date },
+    manager: EntityManager | DataSource = this.db,
+  ): Promise<Date> {
+    const rows: { at: Date | null }[] = await manager.query(
+      'SELECT MIN(received_at) AS at FROM solution WHERE block_hash = ? AND network = ?',
+      [block.hash, block.network],
+    );
+    const found = rows[0]?.at;
+    if (found) return found;
+    return new Date(Math.min(block.firstSeenAt.getTime(), block.chainTime.getTime() + 999));
   }
 
   /** Moves an orphaned block's shares to another round (or back to unassigned: null). */

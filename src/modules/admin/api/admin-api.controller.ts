@@ -277,21 +277,10 @@ export class AdminApiController {
     body: unknown,
     request: FastifyRequest,
   ): Promise<unknown> {
+    const who = actionContext(request);
     const reason = field(body, 'reason');
-    const letter =
-      what === 'requeue'
-        ? await this.deadLetters.requeue(key)
-        : await this.deadLetters.discard(key);
-    const actionId = await this.trail.record({
-      ...actionContext(request),
-      action: what === 'requeue' ? 'dead-letter.requeue' : 'dead-letter.discard',
-      network: letter.network,
-      target: key,
-      reason: typeof reason === 'string' && reason.trim() ? reason.trim() : null,
-      before: { queue: 'dead-letter', ...letter },
-      after: { queue: what === 'requeue' ? 'solution' : 'discarded' },
-    });
-    return toJson({ ...letter, actionId });
+    const text = typeof reason === 'string' && reason.trim() ? reason.trim() : null;
+    return toJson(await this.deadLetters.resolve(what, key, text, who));
   }
 
   @Post('reports/audit')

@@ -22,6 +22,8 @@ describe('AdminCredentials (console tokens and session cookies)', () => {
     expect(credentials.readSession(session.value)).toEqual({
       label: 'bob.ops',
       csrf: session.csrf,
+      nonce: session.value.split('.')[2],
+      expiresAt: new Date(1_060_000),
     });
     expect(session.maxAgeSeconds).toBe(60);
 

@@ -5,6 +5,9 @@ export interface AdminSession {
   label: string;
   /** The form token of this session (CSRF): derived from its nonce, never stored. */
   csrf: string;
+  /** The session's own random part: what sign-out spends (admin_spent_token). */
+  nonce: string;
+  expiresAt: Date;
 }
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -26,7 +29,7 @@ export class AdminCredentials {
 
   constructor(
     tokens: readonly AdminToken[],
-    private readonly sessionMs: number,
+    readonly sessionMs: number,
     private readonly now: () => number = Date.now,
   ) {
     this.tokens = tokens.map((t) => ({
@@ -68,7 +71,12 @@ export class AdminCredentials {
     const token = this.tokens.find((t) => t.label === label);
     if (!token || !/^\d+$/.test(expiresPart) || Number(expiresPart) < this.now()) return null;
     if (!sameSecret(signature, mac(token.key, `${labelPart}.${expiresPart}.${nonce}`))) return null;
-    return { label, csrf: mac(token.key, `csrf:${nonce}`) };
+    return {
+      label,
+      csrf: mac(token.key, `csrf:${nonce}`),
+      nonce,
+      expiresAt: new Date(Number(expiresPart)),
+    };
   }
 }
 

@@ -1,10 +1,22 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
 import { allowListOf, type AdminConfig } from '../../../config/admin-config';
 import { clientKey, SlidingWindowLimiter } from '../../../server/rate-limiter';
 import { Html } from '../../web/views/html';
 import { ADMIN_CSP } from '../views/admin-layout';
 import { adminMessagePage, loginPage } from '../views/login-page';
-import { AdminCredentials, adminCredentialsFor, sameSecret } from './admin-credentials';
+import type { SpentTokenKind } from '../entities/admin-spent-token.entity';
+import {
+  AdminCredentials,
+  adminCredentialsFor,
+  AdminSession,
+  sameSecret,
+} from './admin-credentials';
 
 export const ADMIN_PREFIX = '/admin';
 export const ADMIN_API_PREFIX = '/admin/api';
@@ -26,17 +38,20 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
-}
-
 function isConsolePath(path: string): boolean {
   return path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`);
 }
 
-function isApiPath(path: string): boolean {
-  return path === ADMIN_API_PREFIX || path.startsWith(`${ADMIN_API_PREFIX}/`);
+/**
+ * The route a request was matched to, as registered (`/admin/api/miners/:network/:address`) —
+ * never the URL text, which may spell the same route in many ways (`/%61dmin/…`, absolute form).
+ */
+function routeOf(request: FastifyRequest): string {
+  return request.routeOptions.url ?? '';
+}
+
+function isApiRoute(route: string): boolean {
+  return route === ADMIN_API_PREFIX || route.startsWith(`${ADMIN_API_PREFIX}/`);
 }
 
 export function readCookie(request: FastifyRequest, name: string): string | undefined {
@@ -68,7 +83,7 @@ function refuse(
   message: string,
   page: () => Html,
 ): void {
-  if (isApiPath(pathOf(request.url))) {
+  if (isApiRoute(routeOf(request))) {
     if (status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="purepool-admin"');
     void reply
       .code(status)
@@ -86,31 +101,51 @@ const ERROR_NAMES: Record<number, string> = {
 };
 
 /**
- * Everything under `/admin` passes this gate, in Fastify hooks that run before routing reaches
- * Nest (the OpenAPI pages included): the allow-list first (ADMIN_ALLOW_IPS, against `request.ip`,
- * which honours TRUST_PROXY), then a bearer token or a signed session cookie, both compared in
- * constant time. Only the sign-in page is open. Wrong credentials get 401 — a JSON body on the API,
- * the sign-in page elsewhere — and never data; past ADMIN_LOGIN_FAILURES_PER_MINUTE failures an IP
- * gets 429 even for a right token. A form sent with a session cookie must carry the session's form
- * token (CSRF) and, when the browser says where it comes from, come from this host; the API
- * changes nothing for a cookie (a bearer token is needed, which no other site can send).
+ * Every route under `/admin` (pages, API, the OpenAPI document and its assets) gets this gate as
+ * its own hooks when it is registered, so whatever reaches a console handler has passed it, however
+ * the path was spelled: the router decodes and normalises the URL before it matches a route, so the
+ * gate must never read the URL text itself. The allow-list comes first (ADMIN_ALLOW_IPS, against
+ * `request.ip`, which honours TRUST_PROXY), then a bearer token or a signed session cookie, both
+ * compared in constant time. Only the sign-in page is open. Wrong credentials get 401 — a JSON body
+ * on the API, the sign-in page elsewhere — and never data; past ADMIN_LOGIN_FAILURES_PER_MINUTE
+ * failures an IP gets 429 even for a right token. A form sent with a session cookie must carry the
+ * session's form token (CSRF) and, when the browser says where it comes from, come from this host;
+ * the API changes nothing for a cookie (a bearer token is needed, which no other site can send).
  */
 export function installAdminGate(fastify: FastifyInstance, config: AdminConfig): AdminGate {
   const gate = adminGateFor(config);
-  fastify.addHook('onRequest', (request, reply, done) => {
-    if (!isConsolePath(pathOf(request.url))) return done();
-    if (gate.admit(request, reply)) done();
-  });
-  fastify.addHook('preHandler', (request, reply, done) => {
-    if (!isConsolePath(pathOf(request.url))) return done();
+  const admit: onRequestAsyncHookHandler = async (request, reply) => {
+    if (!(await gate.admit(request, reply))) return reply;
+  };
+  const checkForm: preHandlerHookHandler = (request, reply, done) => {
     if (gate.checkForm(request, reply)) done();
+  };
+  fastify.addHook('onRoute', (route) => {
+    if (!isConsolePath(route.url)) return;
+    route.onRequest = withFirst(admit, route.onRequest);
+    route.preHandler = withFirst(checkForm, route.preHandler);
   });
   return gate;
+}
+
+/** `hook` ahead of a route's own hooks, once (a HEAD route is registered from its GET's options). */
+function withFirst<T>(hook: T, hooks: T | T[] | undefined): T[] {
+  const list = hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+  return list.includes(hook) ? list : [hook, ...list];
+}
+
+/** Console tokens that may not be used again: signed-out sessions, used confirmation forms. */
+export interface SpentTokens {
+  isSpent(kind: SpentTokenKind, token: string): Promise<boolean>;
+  /** True when this call spent it, false when it had been spent before. */
+  spend(kind: SpentTokenKind, token: string, expiresAt: Date): Promise<boolean>;
 }
 
 export class AdminGate {
   private readonly allowList;
   private readonly failures: SlidingWindowLimiter;
+  /** Set by the admin module once the database is there; sessions are refused until then. */
+  private spent: SpentTokens | null = null;
 
   constructor(
     readonly credentials: AdminCredentials,
@@ -118,6 +153,32 @@ export class AdminGate {
   ) {
     this.allowList = config.allowIps ? allowListOf(config.allowIps) : null;
     this.failures = new SlidingWindowLimiter(config.loginFailuresPerMinute);
+  }
+
+  useSpentTokens(spent: SpentTokens): void {
+    this.spent = spent;
+  }
+
+  /** The session a request's cookie proves, unless it was signed out (on any backend). */
+  async sessionOf(request: FastifyRequest): Promise<AdminSession | null> {
+    const session = this.credentials.readSession(readCookie(request, SESSION_COOKIE));
+    if (!session || !this.spent) return null;
+    return (await this.spent.isSpent('session', session.nonce)) ? null : session;
+  }
+
+  /** Ends a session for good: its cookie is refused from now on, wherever it was copied. */
+  async signOut(session: AdminSession): Promise<void> {
+    await this.spent?.spend('session', session.nonce, session.expiresAt);
+  }
+
+  /**
+   * Spends a confirmation form's one-time nonce: true the first time, false when the same form
+   * was sent before (the change is not made twice). Forms live as long as a session could.
+   */
+  async spendForm(nonce: string): Promise<boolean> {
+    if (!this.spent) return false;
+    const expiresAt = new Date(Date.now() + this.credentials.sessionMs);
+    return this.spent.spend('form', nonce, expiresAt);
   }
 
   /** Whether this IP may try a credential now (counts nothing). */
@@ -131,15 +192,15 @@ export class AdminGate {
   }
 
   /** onRequest: allow-list and authentication. False when it has answered already. */
-  admit(request: FastifyRequest, reply: FastifyReply): boolean {
-    const path = pathOf(request.url);
+  async admit(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    const route = routeOf(request);
     if (this.allowList && !this.allowed(request.ip)) {
       refuse(request, reply, 403, 'the console is not open to this address', () =>
         adminMessagePage('Not allowed', 'The console is not open to this address.'),
       );
       return false;
     }
-    if (path === `${ADMIN_PREFIX}/login`) return true;
+    if (route === `${ADMIN_PREFIX}/login`) return true;
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -164,9 +225,9 @@ export class AdminGate {
       request.admin = { actor: label, via: 'bearer' };
       return true;
     }
-    const session = this.credentials.readSession(readCookie(request, SESSION_COOKIE));
+    const session = await this.sessionOf(request);
     if (session) {
-      if (isApiPath(path) && !SAFE_METHODS.has(request.method)) {
+      if (isApiRoute(route) && !SAFE_METHODS.has(request.method)) {
         refuse(request, reply, 403, 'API changes need Authorization: Bearer <token>', () =>
           adminMessagePage('Not allowed', 'API changes need a bearer token.'),
         );

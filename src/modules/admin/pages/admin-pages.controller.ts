@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { baseToCoins } from '../../../biblepay/amount';
 import { Network } from '../../../biblepay/network';
 import { AppConfig } from '../../../config/app-config';
@@ -23,13 +24,7 @@ import { AdminReadModel } from '../admin-read-model';
 import { AdminReportsService } from '../admin-reports.service';
 import { actionContext } from '../admin-request';
 import { poolBlockAt } from '../api/admin-api.controller';
-import {
-  adminGateFor,
-  formField,
-  readCookie,
-  SESSION_COOKIE,
-  sendConsolePage,
-} from '../auth/admin-gate';
+import { adminGateFor, formField, SESSION_COOKIE, sendConsolePage } from '../auth/admin-gate';
 import { DeadLettersService } from '../dead-letters.service';
 import { MinerAdminService } from '../miner-admin.service';
 import type { AdminFrame } from '../views/admin-layout';
@@ -48,7 +43,7 @@ import {
   searchPage,
 } from '../views/admin-pages';
 import { loginPage } from '../views/login-page';
-import { AdminPageExceptionFilter } from './admin-page-exception.filter';
+import { AdminPageExceptionFilter, AlreadyDoneException } from './admin-page-exception.filter';
 
 const minerPath = (network: string, address: string): string =>
   `/admin/miners/${encodeURIComponent(network)}/${encodeURIComponent(address)}`;
@@ -74,9 +69,8 @@ export class AdminPagesController {
   ) {}
 
   @Get('login')
-  login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
-    const session = this.gate().credentials.readSession(readCookie(request, SESSION_COOKIE));
-    if (session) return void reply.redirect('/admin', 303);
+  async login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (await this.gate().sessionOf(request)) return void reply.redirect('/admin', 303);
     sendConsolePage(reply, 200, loginPage());
   }
 
@@ -106,8 +100,11 @@ export class AdminPagesController {
       .redirect('/admin', 303);
   }
 
+  /** Ends the session on the server too: a copy of the cookie is refused from now on. */
   @Post('logout')
-  signOut(@Res() reply: FastifyReply): void {
+  async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const session = await this.gate().sessionOf(request);
+    if (session) await this.gate().signOut(session);
     void reply
       .header('Set-Cookie', `${SESSION_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0`)
       .redirect('/admin/login', 303);
@@ -217,13 +214,16 @@ export class AdminPagesController {
           ],
           action: `${path}/${disabled ? 'disable' : 'enable'}`,
           fields: { reason },
+          once: formNonce(),
           confirmLabel: `${verb} miner`,
           cancelHref: path,
           danger: disabled,
         }),
       );
     }
-    await this.miners.setDisabled(ref, disabled, reason, actionContext(request));
+    const who = actionContext(request);
+    await this.spendConfirmation(request);
+    await this.miners.setDisabled(ref, disabled, reason, who);
     void reply.redirect(path, 303);
   }
 
@@ -257,12 +257,15 @@ export class AdminPagesController {
           ],
           action: `${path}/adjustments`,
           fields: { amount: baseToCoins(amount), reason },
+          once: formNonce(),
           confirmLabel: 'Book the adjustment',
           cancelHref: path,
         }),
       );
     }
-    await this.miners.adjust(ref, amount, reason, actionContext(request));
+    const who = actionContext(request);
+    await this.spendConfirmation(request);
+    await this.miners.adjust(ref, amount, reason, who);
     void reply.redirect(path, 303);
   }
 
@@ -365,13 +368,16 @@ export class AdminPagesController {
           ],
           action: `/admin/dead-letters/${what}`,
           fields: { key },
+          once: formNonce(),
           confirmLabel: `${verb} it`,
           cancelHref: '/admin/problems',
           danger: what === 'discard',
         }),
       );
     }
-    await this.deadLetters.resolve(what, key, null, actionContext(request));
+    const who = actionContext(request);
+    await this.spendConfirmation(request);
+    await this.deadLetters.resolve(what, key, null, who);
     void reply.redirect('/admin/problems', 303);
   }
 
@@ -425,6 +431,23 @@ export class AdminPagesController {
     );
   }
 
+  /**
+   * A confirmed change goes ahead once: the form's nonce is spent before anything is changed, so
+   * the same form sent again (a double click, the browser's back button, a replayed request) is
+   * answered "already done".
+   */
+  private async spendConfirmation(request: FastifyRequest): Promise<void> {
+    const nonce = formField(request.body, '_once') ?? '';
+    if (!/^[\w-]{22}$/.test(nonce)) {
+      throw new BadRequestException('This form is out of date: open the page again.');
+    }
+    if (!(await this.gate().spendForm(nonce))) {
+      throw new AlreadyDoneException(
+        'This change was already made: the same form was sent twice, and nothing was changed again.',
+      );
+    }
+  }
+
   private gate() {
     if (!this.config.admin) throw new NotFoundException('The console is off.');
     return adminGateFor(this.config.admin);
@@ -437,6 +460,11 @@ export class AdminPagesController {
   private networkOrDefault(value: unknown): Network {
     return value === undefined ? this.config.networks[0] : requiredNetwork(this.config, value);
   }
+}
+
+/** A confirmation form's one-time nonce (see AdminGate.spendForm). */
+function formNonce(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 function confirmed(request: FastifyRequest): boolean {

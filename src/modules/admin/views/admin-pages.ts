@@ -368,6 +368,8 @@ export interface Confirmation {
   changes: [string, string, string][];
   action: string;
   fields: Record<string, string>;
+  /** This form's one-time nonce: a second send of the same form changes nothing. */
+  once: string;
   confirmLabel: string;
   cancelHref: string;
   danger?: boolean;
@@ -395,6 +397,7 @@ export function confirmPage(frame: AdminFrame, c: Confirmation): Html {
         ${Object.entries(c.fields).map(
           ([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`,
         )}
+        <input type="hidden" name="_once" value="${c.once}" />
         <input type="hidden" name="confirm" value="yes" />
         <button class="${c.danger ? 'danger' : ''}" type="submit">${c.confirmLabel}</button>
         <a href="${c.cancelHref}">Cancel</a>

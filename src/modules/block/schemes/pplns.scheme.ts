@@ -12,10 +12,10 @@ export class PplnsScheme implements PayoutScheme {
     private readonly windowShares: number,
   ) {}
 
-  weights(block: PoolBlock): Promise<Map<number, bigint>> {
+  async weights(block: PoolBlock): Promise<Map<number, bigint>> {
     return this.rounds.lastNWeights(
       block.network,
-      block.chainTime,
+      await this.rounds.roundEnd(block),
       BigInt(this.windowShares) * SHARE_WEIGHT_SCALE,
     );
   }

@@ -9,6 +9,7 @@ import { bigintTransformer, idTransformer } from '../../../database/bigint.trans
 @Index('ix_solution_network_received', ['network', 'receivedAt'])
 @Index('ix_solution_block', ['blockId'])
 @Index('ix_solution_miner_inserted', ['minerId', 'insertedAt'])
+@Index('ix_solution_block_hash', ['blockHash'])
 export class SolutionEntity {
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: number;
