@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { sourceOf } from '../../server/client-source';
 import { SourceSuspension, SourceSuspensionRepository } from './source-suspension.repository';
@@ -10,6 +10,7 @@ import { SourceSuspension, SourceSuspensionRepository } from './source-suspensio
  */
 @Injectable()
 export class SourceGateService {
+  private readonly logger = new Logger(SourceGateService.name);
   private suspended = new Map<string, SourceSuspension>();
   private expiresAt = 0;
   private loading: Promise<void> | null = null;
@@ -29,13 +30,23 @@ export class SourceGateService {
     return suspension && suspension.until.getTime() > now ? suspension : null;
   }
 
+  /**
+   * A database that does not answer keeps the last list in force (retried after a second): the
+   * solution intake needs only the broker, and must not stop with the database.
+   */
   private reload(): Promise<void> {
     this.loading ??= this.repository
       .active(new Date())
-      .then((rows) => {
-        this.suspended = new Map(rows.map((r) => [r.source, r]));
-        this.expiresAt = Date.now() + this.config.minerCacheSeconds * 1000;
-      })
+      .then(
+        (rows) => {
+          this.suspended = new Map(rows.map((r) => [r.source, r]));
+          this.expiresAt = Date.now() + this.config.minerCacheSeconds * 1000;
+        },
+        (error: Error) => {
+          this.logger.warn(`reading source suspensions: ${error.message}`);
+          this.expiresAt = Date.now() + 1000;
+        },
+      )
       .finally(() => {
         this.loading = null;
       });
