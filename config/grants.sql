@@ -7,4 +7,5 @@ GRANT SELECT ON `purepool`.* TO 'purepool_frontend'@'%';
 GRANT INSERT ON `purepool`.`miner` TO 'purepool_frontend'@'%';
 GRANT INSERT ON `purepool`.`worker` TO 'purepool_frontend'@'%';
 GRANT INSERT ON `purepool`.`work` TO 'purepool_frontend'@'%';
+GRANT UPDATE (`name`, `created_at`) ON `purepool`.`worker` TO 'purepool_frontend'@'%';
 GRANT SELECT, INSERT, UPDATE, DELETE, CREATE TEMPORARY TABLES, LOCK TABLES ON `purepool`.* TO 'purepool_backend'@'%';

@@ -321,6 +321,7 @@ export async function requestWork(request: {
   threadId?: number;
   timeoutMs?: number;
   reader?: ReaderKind;
+  localAddress?: string;
 }): Promise<PoolWork> {
   const answer = await walletRequest({
     reader: request.reader,
@@ -330,6 +331,7 @@ export async function requestWork(request: {
     miner: request.workerId,
     threadId: request.threadId ?? 0,
     timeoutMs: request.timeoutMs,
+    localAddress: request.localAddress,
   });
   const outcome = readGetworkAnswer(promptOrThrow(answer).raw, request.network);
   if (!outcome.ok) throw new PoolRefusedError(outcome.error);
@@ -345,6 +347,7 @@ export async function submitCrafted(request: {
   threadId?: number;
   timeoutMs?: number;
   reader?: ReaderKind;
+  localAddress?: string;
 }): Promise<SolutionOutcome[]> {
   const outcomes: SolutionOutcome[] = [];
   for (let i = 0; i < request.crafted.sends; i++) {
@@ -357,6 +360,7 @@ export async function submitCrafted(request: {
       threadId: request.threadId ?? 0,
       timeoutMs: request.timeoutMs,
       reader: request.reader,
+      localAddress: request.localAddress,
     });
     outcomes.push(readSolutionAnswer(promptOrThrow(reply).raw));
   }
@@ -385,6 +389,8 @@ export async function mineOneShare(
     misbehaviour?: Misbehaviour;
     timeoutMs?: number;
     reader?: ReaderKind;
+    /** Local address to connect from (another source than 127.0.0.1 on loopback). */
+    localAddress?: string;
   } & Pick<Partial<CraftOptions>, 'threadId' | 'blockBytes' | 'walletVersion' | 'maxHashes'>,
 ): Promise<OneShare> {
   const workerId = request.workerId ?? `${randomAddress(request.network)}/w0`;

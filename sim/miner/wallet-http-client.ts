@@ -30,6 +30,8 @@ export interface WalletRequest {
    * headers, and the HTTPS reader's 45,000-byte limit.
    */
   evo?: { sessionId: string; workerId2?: string; sni?: string };
+  /** Local address the connection is made from (tests: 127.0.0.2 is another source than 127.0.0.1). */
+  localAddress?: string;
 }
 
 export interface WalletResponse {
@@ -87,6 +89,7 @@ export async function walletRequest(req: WalletRequest): Promise<WalletResponse>
     reader: req.reader,
     evo: req.evo !== undefined,
     sni: req.evo ? (req.evo.sni ?? url.hostname) : undefined,
+    localAddress: req.localAddress,
   });
 }
 
@@ -96,6 +99,8 @@ export interface SendOptions {
   evo?: boolean;
   /** Server name sent in the TLS handshake; none by default (classic wallets sent none). */
   sni?: string;
+  /** Local address to connect from. */
+  localAddress?: string;
 }
 
 /**
@@ -121,9 +126,18 @@ export async function sendRaw(
           host: url.hostname,
           port,
           rejectUnauthorized: false,
+          ...(options.localAddress
+            ? {
+                socket: net.connect({
+                  host: url.hostname,
+                  port,
+                  localAddress: options.localAddress,
+                }),
+              }
+            : {}),
           ...(options.sni && net.isIP(options.sni) === 0 ? { servername: options.sni } : {}),
         })
-      : net.connect({ host: url.hostname, port });
+      : net.connect({ host: url.hostname, port, localAddress: options.localAddress });
     let connected = false;
     let settled = false;
     let reads = 0;

@@ -9,8 +9,8 @@ export const ProtocolError = {
   workerIdMissing: 'WorkerID is missing',
   workerIdInvalid: (workerId: string) => `WorkerID ${workerId} is invalid`,
   minerDisabled: (address: string) => `Miner ${address} is disabled`,
-  minerSuspended: (address: string, until: Date, reason: string) =>
-    `Miner ${address} is suspended until ${until.toISOString()}: ${reason}`,
+  sourceSuspended: (source: string, until: Date, reason: string) =>
+    `Source ${source} is suspended until ${until.toISOString()}: ${reason}`,
   tooManyWorkers: (address: string, limit: number) =>
     `Miner ${address} has too many workers (limit ${limit})`,
   solutionMissing: 'Solution is missing',
@@ -56,6 +56,14 @@ export function errorBody(message: string): string {
   const safe = message.replace(/[<>\r\n]/g, '');
   return `<RESPONSE>${safe}</RESPONSE><ERROR>${safe}</ERROR><EOF>${Terminator.error}`;
 }
+
+/**
+ * Longest `Solution` header taken (characters): 16 fields with the block and coinbase hex — a pool
+ * miner's block is a few kilobytes; the rest of the 128 KiB of headers is the other headers' room.
+ */
+export const SOLUTION_HEADER_MAX_LENGTH = 120 * 1024;
+/** The alphabet of a `Solution` header: hex, decimal, UUIDs, the commas between and spaces. */
+export const SOLUTION_HEADER_ALPHABET = /^[0-9A-Za-z, -]*$/;
 
 /** The one URL wallets post to. */
 export const ACTION_PATH = '/Action.aspx';

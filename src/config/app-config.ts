@@ -62,11 +62,20 @@ export class AppConfig {
   readonly minerCacheSeconds: number;
   /** Miners a frontend keeps in its registry; past it the least recently seen one is dropped. */
   readonly minerCacheEntries: number;
-  /** Distinct worker names a miner may have; a new one past it is refused, nothing created. */
+  /**
+   * Distinct worker names a miner may have; a new one past it takes the slot of the longest-idle
+   * worker (no accepted share in `workerIdleDays`), and is refused only when every slot is productive.
+   */
   readonly maxWorkersPerMiner: number;
+  /** WORKER_IDLE_DAYS: a worker without an accepted share this long is idle (replaceable, pruned). */
+  readonly workerIdleDays: number;
   /** Bounded cost of shares nobody pays for (issue 10): see README "Abuse limits". */
   readonly abuse: {
     rejectedSolutionBytesPerMinerHour: number;
+    /** REJECTED_STRING_BYTES_PER_HOUR: all rejected shares' stored strings together, per hour. */
+    rejectedStringBytesPerHour: number;
+    /** REJECTED_STRING_BYTES_PER_SOURCE_HOUR: one source's stored strings per hour. */
+    rejectedStringBytesPerSourceHour: number;
     suspendRejections: number;
     suspendWindowSeconds: number;
     suspendSeconds: number;
@@ -201,8 +210,11 @@ export class AppConfig {
     this.minerCacheSeconds = env.MINER_CACHE_SECONDS ?? 60;
     this.minerCacheEntries = env.MINER_CACHE_ENTRIES ?? 200_000;
     this.maxWorkersPerMiner = env.MAX_WORKERS_PER_MINER ?? 200;
+    this.workerIdleDays = env.WORKER_IDLE_DAYS ?? 7;
     this.abuse = {
       rejectedSolutionBytesPerMinerHour: env.REJECTED_SOLUTION_BYTES_PER_MINER_HOUR ?? 1024 * 1024,
+      rejectedStringBytesPerHour: env.REJECTED_STRING_BYTES_PER_HOUR ?? 64 * 1024 * 1024,
+      rejectedStringBytesPerSourceHour: env.REJECTED_STRING_BYTES_PER_SOURCE_HOUR ?? 1024 * 1024,
       suspendRejections: env.MINER_SUSPEND_REJECTIONS ?? 200,
       suspendWindowSeconds: env.MINER_SUSPEND_WINDOW_SECONDS ?? 600,
       suspendSeconds: env.MINER_SUSPEND_SECONDS ?? 3600,

@@ -86,14 +86,22 @@ describe('SOLUTION_QUEUE_TYPE (db:setup)', () => {
       type: 'classic',
       deliveryLimit: 10,
       shards: 1,
+      maxBytes: 1024 * 1024 * 1024,
     });
+  });
+
+  it('reads SOLUTION_QUEUE_MAX_BYTES (at least 1 KiB)', () => {
+    expect(new SetupConfig({ SOLUTION_QUEUE_MAX_BYTES: '4096' }).solutionQueue.maxBytes).toBe(4096);
+    expect(() => new SetupConfig({ SOLUTION_QUEUE_MAX_BYTES: '10' })).toThrow(
+      /SOLUTION_QUEUE_MAX_BYTES/,
+    );
   });
 
   it('reads quorum and its delivery limit', () => {
     expect(
       new SetupConfig({ SOLUTION_QUEUE_TYPE: 'quorum', SOLUTION_DELIVERY_LIMIT: '5' })
         .solutionQueue,
-    ).toEqual({ type: 'quorum', deliveryLimit: 5, shards: 1 });
+    ).toEqual({ type: 'quorum', deliveryLimit: 5, shards: 1, maxBytes: 1024 * 1024 * 1024 });
   });
 
   it('reads SOLUTION_QUEUE_SHARDS within 1–16', () => {
@@ -116,17 +124,23 @@ describe('SOLUTION_QUEUE_TYPE (db:setup)', () => {
     expect(config.vhost).toBe('pool');
   });
 
-  it('quorum queues dead-letter to the DLX and stop redelivering at the limit', () => {
-    const args = solutionQueueArguments({ type: 'quorum', deliveryLimit: 7 });
+  it('quorum queues dead-letter to the DLX and stop redelivering at the limit; both types refuse publishes when full', () => {
+    const args = solutionQueueArguments({ type: 'quorum', deliveryLimit: 7, maxBytes: 4096 });
     expect(args.queue).toEqual({
       'x-queue-type': 'quorum',
       'x-dead-letter-exchange': 'purepool.solutions.dlx',
       'x-delivery-limit': 7,
+      'x-max-length-bytes': 4096,
+      'x-overflow': 'reject-publish',
     });
     expect(args.deadLetter).toEqual({ 'x-queue-type': 'quorum' });
-    expect(solutionQueueArguments({ type: 'classic', deliveryLimit: 7 }).queue).toMatchObject({
+    expect(
+      solutionQueueArguments({ type: 'classic', deliveryLimit: 7, maxBytes: 4096 }).queue,
+    ).toMatchObject({
       'x-queue-type': 'classic',
       'x-dead-letter-exchange': 'purepool.solutions.dlx',
+      'x-max-length-bytes': 4096,
+      'x-overflow': 'reject-publish',
     });
   });
 });

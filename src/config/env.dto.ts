@@ -187,7 +187,16 @@ export class EnvDto {
   @Env(integer(0, 86400)) readonly MINER_CACHE_SECONDS?: number;
   @Env(integer(1, 10_000_000)) readonly MINER_CACHE_ENTRIES?: number;
   @Env(integer(1, 1_000_000)) readonly MAX_WORKERS_PER_MINER?: number;
+  /**
+   * A worker without an accepted share in this many days is idle: at MAX_WORKERS_PER_MINER a new
+   * name takes the slot of the longest-idle one, and the cleanup prunes idle workers.
+   */
+  @Env(integer(1, 3650)) readonly WORKER_IDLE_DAYS?: number;
   @Env(integer(0, 1024 * 1024 * 1024)) readonly REJECTED_SOLUTION_BYTES_PER_MINER_HOUR?: number;
+  /** Solution-string bytes stored with all rejected shares per hour, whoever sent them. */
+  @Env(integer(0, 64 * 1024 * 1024 * 1024)) readonly REJECTED_STRING_BYTES_PER_HOUR?: number;
+  /** Solution-string bytes stored with one source's (IPv4 address, IPv6 /64) rejected shares per hour. */
+  @Env(integer(0, 1024 * 1024 * 1024)) readonly REJECTED_STRING_BYTES_PER_SOURCE_HOUR?: number;
   @Env(integer(0, 10_000_000)) readonly MINER_SUSPEND_REJECTIONS?: number;
   @Env(integer(1, 86_400)) readonly MINER_SUSPEND_WINDOW_SECONDS?: number;
   @Env(integer(1, 30 * 86_400)) readonly MINER_SUSPEND_SECONDS?: number;

@@ -2,6 +2,7 @@ import { EnvReader } from './env-reader';
 import {
   MAX_SOLUTION_QUEUE_SHARDS,
   SOLUTION_QUEUE_TYPES,
+  DEFAULT_SOLUTION_QUEUE_MAX_BYTES,
   SolutionQueueOptions,
 } from '../messaging/broker-topology';
 import { BrokerLink, DatabaseLink } from './link-tls';
@@ -35,7 +36,10 @@ export class SetupConfig {
   readonly requireTls: boolean;
   /** MySQL host part of the role users ('%' = any host). */
   readonly dbUserHost: string;
-  /** SOLUTION_QUEUE_TYPE (classic|quorum), SOLUTION_DELIVERY_LIMIT (quorum only), SOLUTION_QUEUE_SHARDS. */
+  /**
+   * SOLUTION_QUEUE_TYPE (classic|quorum), SOLUTION_DELIVERY_LIMIT (quorum only), SOLUTION_QUEUE_SHARDS,
+   * SOLUTION_QUEUE_MAX_BYTES (per queue; full → new solutions refused, the broker's disk spared).
+   */
   readonly solutionQueue: SolutionQueueOptions;
   /** When set, the broker is administered over the management HTTP API instead of rabbitmqctl. */
   readonly rabbitmqManagementUrl: string | undefined;
@@ -99,6 +103,12 @@ export class SetupConfig {
       type: read.oneOf('SOLUTION_QUEUE_TYPE', SOLUTION_QUEUE_TYPES, 'classic'),
       deliveryLimit: read.int('SOLUTION_DELIVERY_LIMIT', 10, 1, 1000),
       shards: read.int('SOLUTION_QUEUE_SHARDS', 1, 1, MAX_SOLUTION_QUEUE_SHARDS),
+      maxBytes: read.int(
+        'SOLUTION_QUEUE_MAX_BYTES',
+        DEFAULT_SOLUTION_QUEUE_MAX_BYTES,
+        1024,
+        Number.MAX_SAFE_INTEGER,
+      ),
     };
   }
 

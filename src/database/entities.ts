@@ -3,6 +3,7 @@ import { AdminActionEntity } from '../modules/admin/entities/admin-action.entity
 import { AdminSpentTokenEntity } from '../modules/admin/entities/admin-spent-token.entity';
 import { BlockEntity } from '../modules/block/entities/block.entity';
 import { MinerEntity } from '../modules/mining/entities/miner.entity';
+import { SourceSuspensionEntity } from '../modules/mining/entities/source-suspension.entity';
 import { WorkEntity } from '../modules/mining/entities/work.entity';
 import { WorkerEntity } from '../modules/mining/entities/worker.entity';
 import { CreditReversalEntity } from '../modules/payout/entities/credit-reversal.entity';
@@ -33,4 +34,5 @@ export const ENTITIES = [
   AdminActionEntity,
   AdminSpentTokenEntity,
   UnclaimedSendEntity,
+  SourceSuspensionEntity,
 ];

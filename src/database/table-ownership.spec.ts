@@ -6,6 +6,7 @@ const OWNERS: Record<string, string> = {
   miner: 'src/modules/mining',
   worker: 'src/modules/mining',
   work: 'src/modules/mining',
+  source_suspension: 'src/modules/mining',
   solution: 'src/modules/solution',
   rejected_solution: 'src/modules/solution',
   block: 'src/modules/block',

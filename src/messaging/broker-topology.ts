@@ -63,7 +63,16 @@ export interface SolutionQueueOptions {
   shards: number;
   /** Quorum only: deliveries of one message (crash redeliveries included) before it is dead-lettered. */
   deliveryLimit: number;
+  /**
+   * SOLUTION_QUEUE_MAX_BYTES: what one solution queue may hold. A full queue refuses new messages
+   * (`reject-publish`: the publisher's confirm becomes a nack, the wallet hears "temporarily
+   * unavailable") instead of filling the broker's disk while no backend consumes.
+   */
+  maxBytes: number;
 }
+
+/** Default SOLUTION_QUEUE_MAX_BYTES: hours of a busy pool's shares, far from a broker disk's size. */
+export const DEFAULT_SOLUTION_QUEUE_MAX_BYTES = 1024 * 1024 * 1024;
 
 /**
  * The queue arguments per type. A quorum queue dead-letters both a nack without requeue (the
@@ -71,7 +80,7 @@ export interface SolutionQueueOptions {
  * keeps killing its consumer); the DLQ has no limit, so the console browsing it loses nothing.
  */
 export function solutionQueueArguments(
-  options: Pick<SolutionQueueOptions, 'type' | 'deliveryLimit'>,
+  options: Pick<SolutionQueueOptions, 'type' | 'deliveryLimit' | 'maxBytes'>,
 ): {
   queue: Record<string, unknown>;
   deadLetter: Record<string, unknown>;
@@ -82,6 +91,8 @@ export function solutionQueueArguments(
         'x-queue-type': 'quorum',
         'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
         'x-delivery-limit': options.deliveryLimit,
+        'x-max-length-bytes': options.maxBytes,
+        'x-overflow': 'reject-publish',
       },
       deadLetter: { 'x-queue-type': 'quorum' },
     };
@@ -91,6 +102,8 @@ export function solutionQueueArguments(
       'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
       'x-queue-type': 'classic',
       'x-queue-version': 2,
+      'x-max-length-bytes': options.maxBytes,
+      'x-overflow': 'reject-publish',
     },
     deadLetter: { 'x-queue-type': 'classic' },
   };
@@ -98,7 +111,12 @@ export function solutionQueueArguments(
 
 export async function declareSolutionTopology(
   channel: Channel,
-  options: SolutionQueueOptions = { type: 'classic', deliveryLimit: 10, shards: 1 },
+  options: SolutionQueueOptions = {
+    type: 'classic',
+    deliveryLimit: 10,
+    shards: 1,
+    maxBytes: DEFAULT_SOLUTION_QUEUE_MAX_BYTES,
+  },
 ): Promise<void> {
   const args = solutionQueueArguments(options);
   await channel.assertExchange(SOLUTION_EXCHANGE, 'direct', { durable: true });

@@ -11,6 +11,11 @@ export const SOLUTION_BATCH = 'purepool.solution.batch';
 export type SolutionBatchOutcome =
   | { status: 'recorded'; accepted: number; rejected: number; alreadyRecorded: number }
   | { status: 'node_unavailable'; message: string }
-  | { status: 'failed'; message: string };
+  /**
+   * `transient`: the failure is not the batch's fault (the database unreachable, a lock timeout), so
+   * retrying the same batch may succeed; otherwise the transport splits it at once to find the
+   * solution that fails.
+   */
+  | { status: 'failed'; message: string; transient?: boolean };
 
 export type SolutionBatch = readonly SolutionMessage[];

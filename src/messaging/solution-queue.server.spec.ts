@@ -155,4 +155,54 @@ describe('SolutionQueueServer (the consumer as a Nest transport)', () => {
     expect(server.stats.failedAttempts).toBe(3);
     await server.drain();
   }, 20_000);
+
+  it('splits a failing batch until only the delivery of the solution that fails alone is dead-lettered', async () => {
+    const { server, acked, nacked, send } = harness({ batchMax: 8, batchWaitMs: 20 });
+    const recorded: string[] = [];
+    const poison = solution(5).id;
+    server.addHandler(
+      SOLUTION_BATCH,
+      (batch: SolutionMessage[]): Promise<SolutionBatchOutcome> => {
+        if (batch.some((m) => m.id === poison)) {
+          return Promise.resolve({ status: 'failed', message: 'data too long', transient: false });
+        }
+        recorded.push(...batch.map((m) => m.id.slice(-1)));
+        return recordedAll(batch);
+      },
+      true,
+    );
+    server.listen(() => undefined);
+    await until(() => true, 0);
+    for (const n of [1, 2, 3]) send(encodeSolutionMessage(solution(n)), `m${n}`);
+    send(encodeSolutionMessages([solution(4), solution(5), solution(6)]), 'g'); // poison in a group
+    send(encodeSolutionMessage(solution(7)), 'm7');
+    await until(() => acked.length + nacked.length === 5, 10_000);
+    expect(acked.sort()).toEqual(['m1', 'm2', 'm3', 'm7']);
+    expect(nacked).toEqual([{ id: 'g', requeue: false }]);
+    // Every honest solution is recorded, those of the poisoned group included.
+    expect(recorded.sort()).toEqual(['1', '2', '3', '4', '6', '7']);
+    expect(server.stats.failedAttempts).toBeLessThanOrEqual(3 + 3); // 3 halvings + 3 tries alone
+    await server.drain();
+  }, 20_000);
+
+  it('retries a batch whose failure is transient whole before splitting it', async () => {
+    const { server, acked, send } = harness({ batchMax: 8, batchWaitMs: 20, batchAttempts: 3 });
+    const sizes: number[] = [];
+    server.addHandler(
+      SOLUTION_BATCH,
+      (batch: SolutionMessage[]): Promise<SolutionBatchOutcome> => {
+        sizes.push(batch.length);
+        return sizes.length <= 2
+          ? Promise.resolve({ status: 'failed', message: 'connection lost', transient: true })
+          : recordedAll(batch);
+      },
+      true,
+    );
+    server.listen(() => undefined);
+    await until(() => true, 0);
+    for (const n of [1, 2, 3, 4]) send(encodeSolutionMessage(solution(n)), `m${n}`);
+    await until(() => acked.length === 4, 10_000);
+    expect(sizes).toEqual([4, 4, 4]);
+    await server.drain();
+  }, 20_000);
 });

@@ -35,9 +35,10 @@ export interface SolutionQueueStats {
  * SOLUTION_BATCH_WAIT_MS), dead-lettering and ack-after-commit, and hands each batch to the
  * `@EventPattern(SOLUTION_BATCH)` handler. A batch is acked only once its handler reports it
  * recorded, so a crash redelivers it and the recorder makes that harmless. While the node is down
- * a batch waits (backoff, as long as it takes: nothing is rejected for the node's absence); any
- * other failure is retried SOLUTION_BATCH_ATTEMPTS times, then the batch is dead-lettered. An
- * unparsable message is dead-lettered at once.
+ * a batch waits (backoff, as long as it takes: nothing is rejected for the node's absence); a batch
+ * that fails otherwise is split until only the delivery whose solution fails alone is
+ * dead-lettered (after SOLUTION_BATCH_ATTEMPTS tries). An unparsable message is dead-lettered at
+ * once.
  */
 @Injectable()
 export class SolutionQueueServer
@@ -168,9 +169,36 @@ export class SolutionQueueServer
     return this.buffer.splice(0, take);
   }
 
+  /**
+   * Records a batch, then settles each delivery: acked once all its solutions are committed,
+   * dead-lettered when one of them could not be recorded even alone (the others of a frontend's
+   * group are recorded by then: a requeue finds them recorded and changes nothing).
+   */
   private async process(batch: Delivery[]): Promise<void> {
+    const failed = await this.settle(batch.flatMap((d) => d.messages));
+    // Shutting down: leave the batch unacked; the broker redelivers it to a running consumer.
+    if (failed === null) return;
+    for (const d of batch) {
+      if (!d.messages.some((m) => failed.has(m))) {
+        safely(() => d.channel.ack(d.raw));
+        continue;
+      }
+      this.stats.deadLettered += d.messages.length;
+      this.metrics?.solutionDeadLettered();
+      safely(() => d.channel.nack(d.raw, false, false));
+    }
+  }
+
+  /**
+   * Hands `messages` to the handler until they are recorded; returns the solutions that could not
+   * be (null: shutting down first). The node being down is waited out. A failure that is not
+   * transient (a row the database refuses, a bug) splits the batch in halves at once — and a
+   * transient one (the database unreachable) after SOLUTION_BATCH_ATTEMPTS tries — so one bad
+   * solution never takes the honest shares of its batch with it; a single solution that still
+   * fails SOLUTION_BATCH_ATTEMPTS times is given up.
+   */
+  private async settle(messages: SolutionMessage[]): Promise<Set<SolutionMessage> | null> {
     let failures = 0;
-    const messages = batch.flatMap((d) => d.messages);
     for (let attempt = 0; !this.stopping; attempt++) {
       const outcome = await this.handle(messages);
       if (outcome.status === 'recorded') {
@@ -178,29 +206,36 @@ export class SolutionQueueServer
         this.stats.rejected += outcome.rejected;
         this.stats.alreadyRecorded += outcome.alreadyRecorded;
         this.stats.batches++;
-        for (const d of batch) safely(() => d.channel.ack(d.raw));
-        return;
+        return new Set();
       }
       if (outcome.status === 'node_unavailable') this.stats.nodeWaits++;
       else {
         this.stats.failedAttempts++;
-        if (++failures >= this.config.solution.batchAttempts) {
-          this.log.error(
-            `dead-lettering a batch of ${messages.length} after ${failures} failed attempts: ${outcome.message}`,
+        failures++;
+        const exhausted = failures >= this.config.solution.batchAttempts;
+        if (messages.length > 1 && (outcome.transient !== true || exhausted)) {
+          this.log.warn(
+            `a batch of ${messages.length} failed (${outcome.message}): split to find the solution it fails on`,
           );
-          this.stats.deadLettered += messages.length;
-          for (const d of batch) {
-            this.metrics?.solutionDeadLettered();
-            safely(() => d.channel.nack(d.raw, false, false));
-          }
-          return;
+          const half = Math.ceil(messages.length / 2);
+          const first = await this.settle(messages.slice(0, half));
+          if (first === null) return null;
+          const second = await this.settle(messages.slice(half));
+          if (second === null) return null;
+          return new Set([...first, ...second]);
+        }
+        if (exhausted) {
+          this.log.error(
+            `dead-lettering solution ${messages[0].id} after ${failures} failed attempts: ${outcome.message}`,
+          );
+          return new Set(messages);
         }
       }
       const waitMs = backoffMs(attempt, 250, this.config.solution.nodeRetryMaxSeconds * 1000);
       this.log.warn(`batch of ${messages.length} waits ${waitMs} ms: ${outcome.message}`);
       await this.pause(waitMs);
     }
-    // Shutting down: leave the batch unacked; the broker redelivers it to a running consumer.
+    return null;
   }
 
   /** Runs the batch handler; a handler that is missing or throws anyway counts as a failure. */

@@ -52,6 +52,8 @@ describe('SOLUTION_QUEUE_TYPE=quorum (db:setup against the local broker)', () =>
         'x-queue-type': 'quorum',
         'x-dead-letter-exchange': 'purepool.solutions.dlx',
         'x-delivery-limit': 3,
+        'x-max-length-bytes': 1024 * 1024 * 1024,
+        'x-overflow': 'reject-publish',
       },
     });
     await check.close();
@@ -59,7 +61,7 @@ describe('SOLUTION_QUEUE_TYPE=quorum (db:setup against the local broker)', () =>
 
   it('refuses to turn the quorum queues back into classic ones, naming the runbook', async () => {
     await expect(provisionBroker(quorumSetup('classic'), admin, () => undefined)).rejects.toThrow(
-      /cannot change type in place: see docs\/RUNBOOK.md/,
+      /cannot change its arguments in place: see docs\/RUNBOOK.md/,
     );
   });
 

@@ -7,9 +7,10 @@ import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
 import { wellFormedSolution } from '../support/solutions';
 
 /**
- * Shares nobody pays for have a bounded cost per miner (issue 10, hole 3): worker names per miner
- * are capped, the solution strings stored with rejections are capped per miner and hour, and a
- * miner whose rejections pass a rate is suspended — the wallet is told why.
+ * Shares nobody pays for have a bounded cost (issue 10, hole 3; issue 22): worker names per miner
+ * are capped (an idle worker's slot goes to a new name), the solution strings stored with
+ * rejections are capped per miner and hour, and a source whose rejections pass a rate is
+ * suspended — the wallet is told why.
  */
 describe('abuse limits: workers per miner, stored rejection bytes, suspension', () => {
   let pool: PoolFixture;
@@ -47,8 +48,14 @@ describe('abuse limits: workers per miner, stored rejection bytes, suspension', 
       miner: workerId,
       network: 'main',
     });
-  const share = (workerId: string, misbehaviour: Misbehaviour, blockBytes?: number) =>
+  const share = (
+    workerId: string,
+    misbehaviour: Misbehaviour,
+    blockBytes?: number,
+    localAddress?: string,
+  ) =>
     mineOneShare({
+      localAddress,
       pool: frontend.url,
       network: 'main',
       node: pool.node.url,
@@ -69,64 +76,78 @@ describe('abuse limits: workers per miner, stored rejection bytes, suspension', 
       (rows) => rows.length >= expected,
     );
 
-  it('refuses a worker name past MAX_WORKERS_PER_MINER and creates nothing', async () => {
+  it('past MAX_WORKERS_PER_MINER a new worker name takes the slot of the longest-idle one', async () => {
     const address = randomAddress('main');
-    for (const name of ['w1', 'w2', 'w3']) {
+    for (const name of ['w1', 'w2', 'w3', 'w4']) {
       expect(extractTag((await getwork(`${address}/${name}`)).raw, 'WORKID')).not.toBe('');
     }
-    const refused = await getwork(`${address}/w4`);
-    expect(extractTag(refused.raw, 'ERROR')).toBe(
-      `Miner ${address} has too many workers (limit 3)`,
-    );
     expect(extractTag((await getwork(`${address}/w2`)).raw, 'WORKID')).not.toBe('');
-    const [[row]] = await db.query<mysql.RowDataPacket[]>(
-      'SELECT COUNT(*) AS n FROM worker k JOIN miner m ON m.id = k.miner_id WHERE m.address = ?',
+    const [rows] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT k.name FROM worker k JOIN miner m ON m.id = k.miner_id WHERE m.address = ? ORDER BY k.name',
       [address],
     );
-    expect(Number(row.n)).toBe(3);
+    expect(rows.map((r) => String(r.name))).toEqual(['w2', 'w3', 'w4']);
   });
 
   it('stores rejected solution strings up to the per-miner hourly budget, then the reason only', async () => {
     const address = randomAddress('main');
-    for (let i = 0; i < 4; i++) await share(`${address}/w0`, 'bad-biblehash', 8000);
+    // Strings are kept only for a miner with an accepted share.
+    await share(`${address}/w0`, 'none', undefined, '127.0.0.5');
+    await eventually(
+      async () => {
+        const [[row]] = await db.query<mysql.RowDataPacket[]>(
+          'SELECT last_accepted_solution_at AS at FROM miner WHERE address = ?',
+          [address],
+        );
+        return row?.at as Date | null;
+      },
+      (at) => at !== null,
+    );
+    // From a source of its own: the run's other bad shares from 127.0.0.1 must not add up to a suspension.
+    for (let i = 0; i < 4; i++) await share(`${address}/w0`, 'bad-biblehash', 8000, '127.0.0.5');
     const rows = await rejectionsOf(address, 4);
     expect(rows.map((r) => r.reason as string)).toEqual(Array(4).fill('biblehash_mismatch'));
     // ~8.3 kB each against a 20,000-byte budget: two stored in full.
     expect(rows.map((r) => Number(r.stored))).toEqual([1, 1, 0, 0]);
   });
 
-  it('suspends a miner past MINER_SUSPEND_REJECTIONS and tells the wallet why', async () => {
+  it('suspends a source past MINER_SUSPEND_REJECTIONS and tells the wallet why', async () => {
+    const source = '127.0.0.4';
     const address = randomAddress('main');
     const workerId = `${address}/w0`;
-    for (let i = 0; i < 6; i++) await share(workerId, 'bad-biblehash');
+    for (let i = 0; i < 6; i++) await share(workerId, 'bad-biblehash', undefined, source);
     await rejectionsOf(address, 6);
     const suspended = await eventually(
       async () => {
-        const [[row]] = await db.query<mysql.RowDataPacket[]>(
-          'SELECT suspended_until, suspended_reason FROM miner WHERE address = ?',
-          [address],
+        const [rows] = await db.query<mysql.RowDataPacket[]>(
+          'SELECT suspended_until, suspended_reason FROM source_suspension WHERE source = ?',
+          [source],
         );
-        return row as { suspended_until: Date | null; suspended_reason: string | null };
+        return rows[0] as { suspended_until: Date; suspended_reason: string } | undefined;
       },
-      (row) => row.suspended_until !== null,
+      (row) => row !== undefined,
     );
-    expect(suspended.suspended_reason).toBe('6 rejected shares in 10 min (biblehash_mismatch)');
-    const until = new Date(suspended.suspended_until!).toISOString();
-    const message = `Miner ${address} is suspended until ${until}: ${suspended.suspended_reason}`;
+    expect(suspended?.suspended_reason).toBe('6 rejected shares in 10 min (biblehash_mismatch)');
+    const until = new Date(suspended!.suspended_until).toISOString();
+    const message = `Source ${source} is suspended until ${until}: ${suspended!.suspended_reason}`;
 
-    await expect(requestWork({ pool: frontend.url, network: 'main', workerId })).rejects.toThrow(
-      message,
-    );
+    // The source is refused whichever miner it names …
+    await expect(
+      requestWork({ pool: frontend.url, network: 'main', workerId, localAddress: source }),
+    ).rejects.toThrow(message);
     const solution = await walletRequest({
       pool: frontend.url,
       action: 'solution',
-      miner: workerId,
+      miner: `${randomAddress('main')}/w0`,
       network: 'main',
       solution: wellFormedSolution(),
+      localAddress: source,
     });
     expect(extractTag(solution.raw, 'ERROR')).toBe(message);
 
-    // An honest neighbour is not affected.
+    // … while the miner it named, from another source, and an honest neighbour are not affected.
+    const named = await share(workerId, 'none');
+    expect(named.outcomes).toEqual([{ ok: true, workId: named.work.workId }]);
     const honest = await share(`${randomAddress('main')}/w0`, 'none');
     expect(honest.outcomes).toEqual([{ ok: true, workId: honest.work.workId }]);
   });

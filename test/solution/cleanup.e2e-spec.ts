@@ -107,8 +107,51 @@ describe('scheduled cleanup', () => {
       ],
     );
 
+    // Workers: idle ones (no accepted share in WORKER_IDLE_DAYS, 7) go; productive and new ones stay.
+    const [miner] = await db.query<mysql.ResultSetHeader>(
+      `INSERT INTO miner (guid, network, address) VALUES (?, 'main', ?)`,
+      [randomUUID(), `cleanup-${randomUUID()}`],
+    );
+    const worker = (name: string, createdAt: Date, lastAccepted: Date | null) => [
+      miner.insertId,
+      name,
+      createdAt,
+      lastAccepted,
+    ];
+    await db.query(
+      'INSERT INTO worker (miner_id, name, created_at, last_accepted_solution_at) VALUES ?',
+      [
+        [
+          worker('never', old, null),
+          worker('long-ago', ancient, old),
+          worker('productive', ancient, fresh),
+          worker('new', fresh, null),
+        ],
+      ],
+    );
+    await db.query(
+      `INSERT INTO source_suspension (source, suspended_until, suspended_reason) VALUES (?, ?, 'x'), (?, ?, 'x')`,
+      ['198.51.100.1', new Date(now - DAY), '198.51.100.2', new Date(now + DAY)],
+    );
+
     const result = await backend.app.get(SolutionCleanupService).run(new Date(now));
-    expect(result).toEqual({ work: 20, solutions: 10, rejected: 15, solutionStrings: 1 });
+    expect(result).toEqual({
+      work: 20,
+      solutions: 10,
+      rejected: 15,
+      solutionStrings: 1,
+      workers: 2,
+      sourceSuspensions: 1,
+    });
+    const [workers] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT name FROM worker WHERE miner_id = ? ORDER BY name',
+      [miner.insertId],
+    );
+    expect(workers.map((r) => String(r.name))).toEqual(['new', 'productive']);
+    const [suspensions] = await db.query<mysql.RowDataPacket[]>(
+      `SELECT source FROM source_suspension WHERE source LIKE '198.51.100.%'`,
+    );
+    expect(suspensions.map((r) => String(r.source))).toEqual(['198.51.100.2']);
 
     const [[left]] = await db.query<mysql.RowDataPacket[]>(
       `SELECT (SELECT COUNT(*) FROM solution WHERE block_id IN (?, ?) OR (block_id IS NULL AND inserted_at = ?)) s,

@@ -1,3 +1,4 @@
+import { randomAddress } from '../../src/biblepay/address';
 import type { Channel, ChannelModel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import type mysql from 'mysql2/promise';
@@ -126,7 +127,7 @@ describe('backend solution validation (real MariaDB, RabbitMQ, simulated node)',
     const res = await walletRequest({
       pool: pool.frontend.url,
       action: 'solution',
-      miner: 'x',
+      miner: `${randomAddress('main')}/w0`,
       network: 'main',
       solution: fields.join(','),
     });

@@ -11,6 +11,7 @@ import { TimestampDefaults1796000000007 } from './1796000000007-timestamp-defaul
 import { AdminSpentToken1796000000010 } from './1796000000010-admin-spent-token';
 import { SolutionBlockHash1796000000011 } from './1796000000011-solution-block-hash';
 import { DispatchedAndUnclaimedSends1796000000025 } from './1796000000025-dispatched-and-unclaimed-sends';
+import { AbuseSources1796000000220 } from './1796000000220-abuse-sources';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   AdminSpentToken1796000000010,
   SolutionBlockHash1796000000011,
   DispatchedAndUnclaimedSends1796000000025,
+  AbuseSources1796000000220,
 ];

@@ -1,8 +1,11 @@
 /**
  * The two role users' privileges (DESIGN.md): the frontend reads everything and may only INSERT
- * miners, workers and work; the backend changes data but never the schema (migrations run as admin).
+ * miners, workers and work — and give an idle worker's slot to a new name (UPDATE of the worker's
+ * name and creation time, nothing else: a worker is a label, shares and money go by miner); the
+ * backend changes data but never the schema (migrations run as admin).
  */
 export const FRONTEND_INSERT_TABLES = ['miner', 'worker', 'work'] as const;
+export const FRONTEND_WORKER_UPDATE_COLUMNS = ['name', 'created_at'] as const;
 export const BACKEND_PRIVILEGES =
   'SELECT, INSERT, UPDATE, DELETE, CREATE TEMPORARY TABLES, LOCK TABLES';
 
@@ -23,6 +26,7 @@ export function grantStatements(
     ...FRONTEND_INSERT_TABLES.map(
       (table) => `GRANT INSERT ON \`${database}\`.\`${table}\` TO ${fe}`,
     ),
+    `GRANT UPDATE (${FRONTEND_WORKER_UPDATE_COLUMNS.map((c) => `\`${c}\``).join(', ')}) ON \`${database}\`.\`worker\` TO ${fe}`,
     `GRANT ${BACKEND_PRIVILEGES} ON \`${database}\`.* TO ${be}`,
   ];
 }

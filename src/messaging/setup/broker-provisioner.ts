@@ -32,7 +32,7 @@ export async function provisionBroker(
     await declareSolutionTopology(channel, config.solutionQueue).catch((error: Error) => {
       throw /PRECONDITION_FAILED/.test(error.message)
         ? new Error(
-            `the solution queues exist with another type or arguments than SOLUTION_QUEUE_TYPE=${config.solutionQueue.type} (${error.message}); a queue cannot change type in place: see docs/RUNBOOK.md, "Switching the solution queue type"`,
+            `the solution queues exist with another type or arguments than SOLUTION_QUEUE_TYPE=${config.solutionQueue.type}, SOLUTION_QUEUE_MAX_BYTES=${config.solutionQueue.maxBytes} (${error.message}); a queue cannot change its arguments in place: see docs/RUNBOOK.md, "Switching the solution queue type"`,
           )
         : error;
     });

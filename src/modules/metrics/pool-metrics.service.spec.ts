@@ -12,7 +12,10 @@ describe('outcomeOf', () => {
     [ProtocolError.invalidNetwork, 'invalid_network'],
     [ProtocolError.workerIdInvalid('x/y'), 'worker_invalid'],
     [ProtocolError.minerDisabled('Baddr'), 'miner_disabled'],
-    [ProtocolError.minerSuspended('Baddr', new Date(0), '6 rejected shares'), 'miner_suspended'],
+    [
+      ProtocolError.sourceSuspended('1.2.3.4', new Date(0), '6 rejected shares'),
+      'source_suspended',
+    ],
     [ProtocolError.tooManyWorkers('Baddr', 200), 'too_many_workers'],
     [ProtocolError.unavailable, 'unavailable'],
     [ProtocolError.unknownAction('<script>'), 'unknown_action'],

@@ -260,7 +260,7 @@ const ERROR_CLASSES: [string | RegExp, string][] = [
   [ProtocolError.workerIdMissing, 'worker_missing'],
   [/^WorkerID .* is invalid$/, 'worker_invalid'],
   [/^Miner .* is disabled$/, 'miner_disabled'],
-  [/^Miner .* is suspended until /, 'miner_suspended'],
+  [/^Source .* is suspended until /, 'source_suspended'],
   [/^Miner .* has too many workers /, 'too_many_workers'],
   [ProtocolError.solutionMissing, 'solution_missing'],
   [ProtocolError.invalidSolution, 'invalid_solution'],

@@ -4,7 +4,7 @@ import { Network } from '../../biblepay/network';
 import { errorBody, ProtocolError, workBody } from '../../biblepay/pool-protocol';
 import { AppConfig } from '../../config/app-config';
 import { MinerRegistryService } from './miner-registry.service';
-import { activeSuspension } from './miner-suspension';
+import { SourceGateService } from './source-gate.service';
 import { parseWorkerId } from './worker-id';
 import { WorkWriterService } from './work-writer.service';
 
@@ -19,12 +19,16 @@ export interface GetworkRequest {
   sessionId: string | null;
 }
 
-/** `readytomine2`: validate the worker id, find or create miner and worker, hand out work. */
+/**
+ * `readytomine2`: validate the worker id, refuse a suspended source, find or create miner and worker,
+ * hand out work.
+ */
 @Injectable()
 export class GetworkService {
   constructor(
     private readonly registry: MinerRegistryService,
     private readonly workWriter: WorkWriterService,
+    private readonly sources: SourceGateService,
     private readonly config: AppConfig,
   ) {}
 
@@ -32,13 +36,16 @@ export class GetworkService {
     const parsed = parseWorkerId(req.minerHeader, req.network);
     if (!parsed.ok) return errorBody(parsed.error);
     const { address, worker, email } = parsed.workerId;
+    // A flood of bad shares suspends its source, never the miner it names (anyone can name anyone).
+    const suspension = await this.sources.suspensionOf(req.ip);
+    if (suspension) {
+      return errorBody(
+        ProtocolError.sourceSuspended(suspension.source, suspension.until, suspension.reason),
+      );
+    }
 
     const { miner, workerId } = await this.registry.resolve(req.network, address, email, worker);
     if (miner.disabled) return errorBody(ProtocolError.minerDisabled(address));
-    const suspension = activeSuspension(miner);
-    if (suspension) {
-      return errorBody(ProtocolError.minerSuspended(address, suspension.until, suspension.reason));
-    }
     if (workerId === null) {
       return errorBody(ProtocolError.tooManyWorkers(address, this.config.maxWorkersPerMiner));
     }

@@ -5,7 +5,7 @@ import { MinerRepository, MinerRow } from './miner.repository';
 
 export interface ResolvedWorker {
   miner: MinerRow;
-  /** null: a new worker name past MAX_WORKERS_PER_MINER (nothing was created). */
+  /** null: a new worker name past MAX_WORKERS_PER_MINER with every slot productive (nothing changed). */
   workerId: number | null;
 }
 
@@ -28,15 +28,12 @@ interface CachedMiner {
 export class MinerRegistryService {
   private readonly miners: LRUCache<string, CachedMiner>;
   private readonly pending = new Map<string, Promise<unknown>>();
-  /** Addresses `lookup` found no miner for, until when (a share may name anyone). */
-  private readonly unknown: LRUCache<string, number>;
 
   constructor(
     private readonly repository: MinerRepository,
     private readonly config: AppConfig,
   ) {
     this.miners = new LRUCache({ max: config.minerCacheEntries });
-    this.unknown = new LRUCache({ max: config.minerCacheEntries });
   }
 
   async resolve(
@@ -51,30 +48,29 @@ export class MinerRegistryService {
       const row = await this.once(`m:${key}`, () =>
         this.repository.findOrCreateMiner(network, address, email),
       );
-      cached = this.remember(key, row, cached?.workers);
+      // Worker names are re-read too: another frontend may have given an idle slot a new name.
+      cached = this.remember(key, row);
     }
     let workerId: number | null | undefined = cached.workers.get(workerName);
     if (workerId === undefined) {
       const minerId = cached.row.id;
-      workerId = await this.once(`w:${minerId}:${workerName}`, () =>
-        this.repository.findOrCreateWorker(minerId, workerName, this.config.maxWorkersPerMiner),
+      const workers = cached.workers;
+      const idleSince = new Date(Date.now() - this.config.workerIdleDays * 86_400_000);
+      const found = await this.once(`w:${minerId}:${workerName}`, () =>
+        this.repository.findOrCreateWorker(
+          minerId,
+          workerName,
+          this.config.maxWorkersPerMiner,
+          idleSince,
+        ),
       );
-      if (workerId !== null) cached.workers.set(workerName, workerId);
+      workerId = found?.id ?? null;
+      if (found) {
+        if (found.replaced !== null) workers.delete(found.replaced);
+        workers.set(workerName, found.id);
+      }
     }
     return { miner: cached.row, workerId };
-  }
-
-  /** The miner's row if it exists (cached like `resolve`; never creates one). */
-  async lookup(network: string, address: string): Promise<MinerRow | null> {
-    const key = `${network}:${address}`;
-    const now = Date.now();
-    const cached = this.miners.get(key);
-    if (cached && cached.expiresAt > now) return cached.row;
-    if ((this.unknown.get(key) ?? 0) > now) return null;
-    const row = await this.once(`f:${key}`, () => this.repository.findMiner(network, address));
-    if (row) this.remember(key, row, cached?.workers);
-    else this.unknown.set(key, now + this.config.minerCacheSeconds * 1000);
-    return row;
   }
 
   private remember(key: string, row: MinerRow, workers = new Map<string, number>()): CachedMiner {

@@ -69,14 +69,18 @@ export class MinerRepository {
   }
 
   /**
-   * The worker's id, created when new — unless the miner already has `maxWorkers` workers: then
-   * null and nothing is created (a race between frontends may overshoot by a few, no more).
+   * The worker's id, created when new. At `maxWorkers` the new name takes the slot of the
+   * longest-idle worker — one without an accepted share since `idleSince`, idle longest by its last
+   * accepted share or its creation — renamed in place (its id stays: work already handed out keeps
+   * a valid worker; shares and money go by miner, a worker is a label). When every slot has an
+   * accepted share since `idleSince`, null and nothing changes. `replaced` is the name given up.
    */
   async findOrCreateWorker(
     minerId: number,
     name: string,
     maxWorkers: number,
-  ): Promise<number | null> {
+    idleSince: Date,
+  ): Promise<{ id: number; replaced: string | null } | null> {
     const find = async (): Promise<number | null> => {
       const rows: { id: number | string }[] = await this.db.query(
         'SELECT id FROM worker WHERE miner_id = ? AND name = ?',
@@ -85,19 +89,70 @@ export class MinerRepository {
       return rows.length ? Number(rows[0].id) : null;
     };
     const existing = await find();
-    if (existing !== null) return existing;
+    if (existing !== null) return { id: existing, replaced: null };
     const [{ n }]: { n: number | string }[] = await this.db.query(
       'SELECT COUNT(*) AS n FROM worker WHERE miner_id = ?',
       [minerId],
     );
-    if (Number(n) >= maxWorkers) return null;
-    await this.db.query(
-      'INSERT IGNORE INTO worker (miner_id, name, created_at) VALUES (?, ?, UTC_TIMESTAMP(3))',
-      [minerId, name],
+    if (Number(n) < maxWorkers) {
+      await this.db.query(
+        'INSERT IGNORE INTO worker (miner_id, name, created_at) VALUES (?, ?, UTC_TIMESTAMP(3))',
+        [minerId, name],
+      );
+      const created = await find();
+      if (created === null) throw new Error(`worker ${minerId}/${name} vanished after insert`);
+      return { id: created, replaced: null };
+    }
+    // Full: a few tries, since another frontend may take the same idle slot meanwhile.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const idle: { id: number | string; name: string }[] = await this.db.query(
+        `SELECT id, name FROM worker
+          WHERE miner_id = ? AND (last_accepted_solution_at IS NULL OR last_accepted_solution_at < ?)
+          ORDER BY GREATEST(created_at, COALESCE(last_accepted_solution_at, created_at)), id LIMIT 1`,
+        [minerId, idleSince],
+      );
+      if (idle.length === 0) return null;
+      const id = Number(idle[0].id);
+      try {
+        // Conditional on the row still being the idle one read above.
+        const result: { affectedRows?: number } = await this.db.query(
+          `UPDATE worker SET name = ?, created_at = UTC_TIMESTAMP(3)
+            WHERE id = ? AND name = ? AND (last_accepted_solution_at IS NULL OR last_accepted_solution_at < ?)`,
+          [name, id, idle[0].name, idleSince],
+        );
+        if ((result.affectedRows ?? 0) === 1) return { id, replaced: idle[0].name };
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'ER_DUP_ENTRY') throw error;
+      }
+      const raced = await find(); // another frontend gave this name a slot first
+      if (raced !== null) return { id: raced, replaced: null };
+    }
+    return null;
+  }
+
+  /** Keeps worker.last_accepted_solution_at current (what makes a worker productive, not idle). */
+  async touchWorkersLastAccepted(
+    manager: EntityManager,
+    lastAccepted: Map<number, Date>,
+  ): Promise<void> {
+    if (lastAccepted.size === 0) return;
+    const ids = [...lastAccepted.keys()].sort((a, b) => a - b);
+    const at = new Date(Math.max(...[...lastAccepted.values()].map((d) => d.getTime())));
+    await manager.query(
+      `UPDATE worker SET last_accepted_solution_at = GREATEST(COALESCE(last_accepted_solution_at, ?), ?)
+        WHERE id IN (${placeholders(ids.length)})`,
+      [at, at, ...ids],
     );
-    const created = await find();
-    if (created === null) throw new Error(`worker ${minerId}/${name} vanished after insert`);
-    return created;
+  }
+
+  /** Cleanup: workers idle since `idleSince` (no accepted share, created before), in batches. */
+  async deleteIdleWorkers(idleSince: Date, limit: number): Promise<number> {
+    const result: { affectedRows?: number } = await this.db.query(
+      `DELETE FROM worker WHERE created_at < ?
+          AND (last_accepted_solution_at IS NULL OR last_accepted_solution_at < ?) LIMIT ?`,
+      [idleSince, idleSince, limit],
+    );
+    return result.affectedRows ?? 0;
   }
 
   /** Payout addresses of these miners. */

@@ -6,6 +6,7 @@ import { MinerRegistryService } from './miner-registry.service';
 import { MinerStoreModule } from './miner-store.module';
 import { SolutionIntakeService } from './solution-intake.service';
 import { SolutionPublisher } from './solution.publisher';
+import { SourceGateService } from './source-gate.service';
 import { WorkWriterService } from './work-writer.service';
 
 /** Frontend: the wallet's getwork API. Knows nothing of the backend or the node. */
@@ -18,6 +19,7 @@ import { WorkWriterService } from './work-writer.service';
     SolutionPublisher,
     MinerRegistryService,
     WorkWriterService,
+    SourceGateService,
   ],
 })
 export class MiningModule {}

@@ -27,8 +27,8 @@ export interface WorkRef {
   workerId: number;
   minerGuid: string;
   hashTarget: string;
-  /** The miner's suspension (set by the backend's MinerSuspenderService), if any. */
-  minerSuspendedUntil: Date | null;
+  /** The work's miner has had an accepted share: only then are its rejected shares' strings kept. */
+  minerHasAcceptedShare: boolean;
 }
 
 /** Every query on `work` (owned by the mining module; the backend reaches it via MinerStoreModule). */
@@ -58,7 +58,7 @@ export class WorkRepository {
     );
   }
 
-  /** The works these shares quote, with their miners' GUID and suspension (one query per batch). */
+  /** The works these shares quote, with their miners' GUID (one query per batch). */
   async findWorks(ids: readonly string[]): Promise<Map<string, WorkRef>> {
     if (ids.length === 0) return new Map();
     const rows: {
@@ -68,9 +68,10 @@ export class WorkRepository {
       worker_id: number;
       guid: string;
       hash_target: string;
-      suspended_until: Date | null;
+      accepted: number | string | null;
     }[] = await this.db.query(
-      `SELECT w.id, w.network, w.miner_id, w.worker_id, m.guid, w.hash_target, m.suspended_until
+      `SELECT w.id, w.network, w.miner_id, w.worker_id, m.guid, w.hash_target,
+              m.last_accepted_solution_at IS NOT NULL AS accepted
          FROM work w JOIN miner m ON m.id = w.miner_id WHERE w.id IN (${placeholders(ids.length)})`,
       [...ids],
     );
@@ -84,7 +85,7 @@ export class WorkRepository {
           workerId: Number(r.worker_id),
           minerGuid: r.guid,
           hashTarget: r.hash_target,
-          minerSuspendedUntil: r.suspended_until,
+          minerHasAcceptedShare: Number(r.accepted) === 1,
         },
       ]),
     );

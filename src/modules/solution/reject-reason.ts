@@ -9,8 +9,11 @@ export const RejectReason = {
   unknownWork: 'unknown_work',
   /** The solution's MINERGUID is not the miner the work was handed to. */
   minerMismatch: 'miner_mismatch',
-  /** The miner is suspended for too many rejected shares (no node call is spent on it). */
-  minerSuspended: 'miner_suspended',
+  /**
+   * The share's source (IPv4 address, IPv6 /64) is suspended for too many rejected shares (no node
+   * call is spent on it). Never the miner: anyone can send shares naming any miner's work.
+   */
+  sourceSuspended: 'source_suspended',
   /** bible hash > the work's hash target (equality is accepted, as the wallet sends it). */
   aboveTarget: 'above_target',
   /**

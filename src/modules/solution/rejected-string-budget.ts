@@ -1,54 +1,68 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { SolutionMessage } from '../../messaging/solution-message';
 import { SolutionRepository } from './solution.repository';
 import type { Verdict } from './solution-validator.service';
 
 const HOUR_MS = 3600_000;
+/** How long the pool-wide total of the last hour is trusted before it is read again. */
+const TOTAL_REFRESH_MS = 60_000;
 
 /**
- * A rejected share keeps its whole solution string (up to 128 KiB of block hex) for diagnosis — up
- * to REJECTED_SOLUTION_BYTES_PER_MINER_HOUR per miner per hour (counted from what is stored);
- * past it only the reason is stored. Rejections without a known miner are charged to the sender's
- * IP within this process.
+ * A rejected share keeps its whole solution string (up to 128 KiB of block hex) for diagnosis —
+ * but only for a miner with an accepted share (the validator leaves it out for anyone else: every
+ * valid address is a miner on its first getwork, so a per-miner budget alone bounds nothing), and
+ * only within three budgets per hour, counted from what is stored: per miner
+ * (REJECTED_SOLUTION_BYTES_PER_MINER_HOUR), per source (REJECTED_STRING_BYTES_PER_SOURCE_HOUR) and
+ * for the whole pool (REJECTED_STRING_BYTES_PER_HOUR; read again every minute, plus what this
+ * process stored since — several backends may overshoot it by a minute's worth each). Past any of
+ * them only the reason is stored.
  */
 @Injectable()
 export class RejectedStringBudget {
-  private readonly byIp = new Map<string, { hour: number; bytes: number }>();
+  private total = { readAt: 0, bytes: 0 };
 
   constructor(
     private readonly repository: SolutionRepository,
     private readonly config: AppConfig,
   ) {}
 
-  async limit(verdicts: Verdict[], messages: readonly SolutionMessage[], now: Date): Promise<void> {
-    const cap = this.config.abuse.rejectedSolutionBytesPerMinerHour;
-    const stored = verdicts.flatMap((v, i) =>
-      v.kind === 'rejected' && v.row.solutionString !== null ? [{ row: v.row, i }] : [],
+  async limit(verdicts: Verdict[], now: Date): Promise<void> {
+    const budget = this.config.abuse;
+    const stored = verdicts.flatMap((v) =>
+      v.kind === 'rejected' && v.row.solutionString !== null ? [v.row] : [],
     );
     if (stored.length === 0) return;
-    const minerIds = [
-      ...new Set(stored.flatMap(({ row }) => (row.minerId === null ? [] : [row.minerId]))),
-    ];
-    const used = await this.repository.storedRejectedBytes(
-      minerIds,
-      new Date(now.getTime() - HOUR_MS),
-    );
-    const hour = Math.floor(now.getTime() / HOUR_MS);
-    for (const { row, i } of stored) {
+    const since = new Date(now.getTime() - HOUR_MS);
+    const minerIds = [...new Set(stored.flatMap((r) => (r.minerId === null ? [] : [r.minerId])))];
+    const sources = [...new Set(stored.flatMap((r) => (r.source === null ? [] : [r.source])))];
+    const byMiner = await this.repository.storedRejectedBytes(minerIds, since);
+    const bySource = await this.repository.storedRejectedBytesBySource(sources, since);
+    if (now.getTime() - this.total.readAt >= TOTAL_REFRESH_MS) {
+      this.total = {
+        readAt: now.getTime(),
+        bytes: await this.repository.storedRejectedBytesTotal(this.config.networks, since),
+      };
+    }
+    for (const row of stored) {
       const bytes = Buffer.byteLength(row.solutionString ?? '');
-      if (row.minerId !== null) {
-        const spent = used.get(row.minerId) ?? 0;
-        if (spent + bytes > cap) row.solutionString = null;
-        else used.set(row.minerId, spent + bytes);
+      if (row.minerId === null || row.source === null) {
+        row.solutionString = null;
         continue;
       }
-      const ip = messages[i].ip ?? 'unknown';
-      const entry = this.byIp.get(ip);
-      const spent = entry && entry.hour === hour ? entry.bytes : 0;
-      if (spent + bytes > cap) row.solutionString = null;
-      else this.byIp.set(ip, { hour, bytes: spent + bytes });
+      const miner = (byMiner.get(row.minerId) ?? 0) + bytes;
+      const source = (bySource.get(row.source) ?? 0) + bytes;
+      const total = this.total.bytes + bytes;
+      if (
+        miner > budget.rejectedSolutionBytesPerMinerHour ||
+        source > budget.rejectedStringBytesPerSourceHour ||
+        total > budget.rejectedStringBytesPerHour
+      ) {
+        row.solutionString = null;
+        continue;
+      }
+      byMiner.set(row.minerId, miner);
+      bySource.set(row.source, source);
+      this.total.bytes = total;
     }
-    if (this.byIp.size > 100_000) this.byIp.clear();
   }
 }

@@ -5,13 +5,16 @@ import { AppConfig } from '../../config/app-config';
 import { withLease } from '../../jobs/job-lease';
 import { JobSchedulerService } from '../../jobs/job-scheduler.service';
 import { BlockRepository } from '../block/block.repository';
+import { MinerRepository } from '../mining/miner.repository';
+import { SourceSuspensionRepository } from '../mining/source-suspension.repository';
 import { WorkRepository } from '../mining/work.repository';
 import { SolutionCleanupRepository } from './solution-cleanup.repository';
 
 const DAY_MS = 86_400_000;
 
 /**
- * Prunes old work, settled solutions and rejected solutions (and drops kept solution strings) in
+ * Prunes old work, settled solutions and rejected solutions (and drops kept solution strings),
+ * idle workers (no accepted share in WORKER_IDLE_DAYS) and ended source suspensions, in
  * bounded batches, so no statement holds table locks for long. A job of the backend's scheduler,
  * under the `cleanup` lease: one backend at a time.
  */
@@ -22,6 +25,8 @@ export class SolutionCleanupService implements OnApplicationBootstrap {
   constructor(
     private readonly repository: SolutionCleanupRepository,
     private readonly works: WorkRepository,
+    private readonly miners: MinerRepository,
+    private readonly suspensions: SourceSuspensionRepository,
     private readonly blocks: BlockRepository,
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
@@ -55,6 +60,10 @@ export class SolutionCleanupService implements OnApplicationBootstrap {
           n,
         ),
       ),
+      workers: await this.drain((n) =>
+        this.miners.deleteIdleWorkers(ago(this.config.workerIdleDays * DAY_MS), n),
+      ),
+      sourceSuspensions: await this.drain((n) => this.suspensions.deleteEnded(now, n)),
     };
     if (Object.values(result).some((n) => n > 0))
       this.logger.log(`cleanup: ${JSON.stringify(result)}`);

@@ -1,5 +1,5 @@
 import type { SolutionMessage } from '../../messaging/solution-message';
-import type { MinerSuspenderService } from './miner-suspender.service';
+import type { SourceSuspenderService } from './source-suspender.service';
 import { SolutionPipelineService } from './solution-pipeline.service';
 import type { SolutionRecorderService } from './solution-recorder.service';
 import { NodeUnavailableError } from './node-unavailable.error';
@@ -23,7 +23,7 @@ function pipeline(overrides: {
   return new SolutionPipelineService(
     validator as unknown as SolutionValidatorService,
     recorder as unknown as SolutionRecorderService,
-    suspender as unknown as MinerSuspenderService,
+    suspender as unknown as SourceSuspenderService,
   );
 }
 
@@ -51,7 +51,21 @@ describe('SolutionPipelineService (one batch: validate, record, review)', () => 
     expect(await pipeline({ record: broken }).process([message])).toEqual({
       status: 'failed',
       message: 'ER_LOCK_DEADLOCK',
+      transient: false,
     });
+  });
+
+  it('marks failures of the database link transient, and a row the database refuses not', async () => {
+    const lost = Object.assign(new Error('Connection lost: The server closed the connection.'), {
+      code: 'PROTOCOL_CONNECTION_LOST',
+    });
+    const refused = Object.assign(new Error("Data too long for column 'work_id'"), {
+      driverError: { code: 'ER_DATA_TOO_LONG' },
+    });
+    const outcome = async (error: Error) =>
+      pipeline({ record: jest.fn().mockRejectedValue(error) }).process([message]);
+    expect(await outcome(lost)).toMatchObject({ status: 'failed', transient: true });
+    expect(await outcome(refused)).toMatchObject({ status: 'failed', transient: false });
   });
 
   it('a failed suspension review does not undo a recorded batch', async () => {

@@ -1,13 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { SolutionBatch, SolutionBatchOutcome } from '../../messaging/solution-batch';
-import { MinerSuspenderService } from './miner-suspender.service';
+import { isTransientDatabaseError } from '../../database/transient-error';
+import { SourceSuspenderService } from './source-suspender.service';
 import { SolutionRecorderService } from './solution-recorder.service';
 import { NodeUnavailableError } from './node-unavailable.error';
 import { SolutionValidatorService } from './solution-validator.service';
 
 /**
  * One batch of solution messages from the queue to the database: validate (cheapest checks first,
- * one node round trip per batch), record in one transaction, then review the miners it rejected
+ * one node round trip per batch), record in one transaction, then review the sources it rejected
  * shares of. Reports an outcome instead of throwing, so the transport knows whether to ack, wait
  * for the node, or count a failure.
  */
@@ -18,7 +19,7 @@ export class SolutionPipelineService {
   constructor(
     private readonly validator: SolutionValidatorService,
     private readonly recorder: SolutionRecorderService,
-    private readonly suspender: MinerSuspenderService,
+    private readonly suspender: SourceSuspenderService,
   ) {}
 
   async process(batch: SolutionBatch): Promise<SolutionBatchOutcome> {
@@ -26,13 +27,13 @@ export class SolutionPipelineService {
       const verdicts = await this.validator.validate(batch);
       const result = await this.recorder.record(verdicts);
       await this.suspender.review(verdicts).catch((error: Error) => {
-        this.logger.warn(`reviewing miners for suspension: ${error.message}`);
+        this.logger.warn(`reviewing sources for suspension: ${error.message}`);
       });
       return { status: 'recorded', ...result };
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       if (error instanceof NodeUnavailableError) return { status: 'node_unavailable', message };
-      return { status: 'failed', message };
+      return { status: 'failed', message, transient: isTransientDatabaseError(error) };
     }
   }
 }

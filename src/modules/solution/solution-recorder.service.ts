@@ -84,8 +84,13 @@ export class SolutionRecorderService {
       await this.repository.insertRejected(manager, newRejected);
 
       const lastAccepted = new Map<number, Date>();
-      for (const row of inserted) lastAccepted.set(row.minerId, row.insertedAt);
+      const workerLastAccepted = new Map<number, Date>();
+      for (const row of inserted) {
+        lastAccepted.set(row.minerId, row.insertedAt);
+        workerLastAccepted.set(row.workerId, row.insertedAt);
+      }
       await this.miners.touchLastAccepted(manager, lastAccepted);
+      await this.miners.touchWorkersLastAccepted(manager, workerLastAccepted);
       const result = {
         accepted: inserted.length,
         rejected: newRejected.length,
@@ -108,6 +113,7 @@ function duplicateOf(row: NewSolution): NewRejectedSolution {
     workId: row.workId,
     minerId: row.minerId,
     workerId: row.workerId,
+    source: null, // a duplicate is no abuse: suspensions do not count it
     reason: RejectReason.duplicate,
     detail: 'another share with this bible hash was accepted first',
     bibleHash: row.bibleHash,

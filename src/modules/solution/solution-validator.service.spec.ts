@@ -3,6 +3,7 @@ import { wellFormedSolution } from '../../../test/support/solutions';
 import { NodeClients } from '../../biblepay/node-clients';
 import type { SolutionMessage } from '../../messaging/solution-message';
 import { WorkRef, WorkRepository } from '../mining/work.repository';
+import { SourceSuspensionRepository } from '../mining/source-suspension.repository';
 import { RejectReason } from './reject-reason';
 import { SolutionRepository } from './solution.repository';
 import { SolutionValidatorService } from './solution-validator.service';
@@ -13,14 +14,14 @@ const EASY = 'f'.repeat(64);
 const config = backendConfig();
 
 let n = 0;
-const message = (solution: string): SolutionMessage => ({
+const message = (solution: string, ip: string | null = null): SolutionMessage => ({
   v: 1,
   id: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
   network: 'main',
   solution,
   miner: 'addr/w',
   threadId: null,
-  ip: null,
+  ip,
   agent: null,
   os: null,
   receivedAt: Date.now(),
@@ -32,12 +33,17 @@ const work = (overrides: Partial<WorkRef> = {}): WorkRef => ({
   workerId: 2,
   minerGuid: GUID,
   hashTarget: EASY,
-  minerSuspendedUntil: null,
+  minerHasAcceptedShare: true,
   ...overrides,
 });
 
-function validator(works: WorkRef[], recorded: string[] = []) {
+function validator(
+  works: WorkRef[],
+  recorded: string[] = [],
+  suspendedSources = new Map<string, Date>(),
+) {
   const t = newTestService(SolutionValidatorService, [config]);
+  t.mock(SourceSuspensionRepository).activeAmong.mockResolvedValue(suspendedSources);
   t.mock(SolutionRepository).recordedMessageIds.mockResolvedValue({
     accepted: new Set(recorded),
     rejected: new Set(),
@@ -67,9 +73,19 @@ describe('SolutionValidatorService: the checks before the node (repositories and
       RejectReason.minerMismatch,
     ]);
 
-    const suspended = validator([work({ minerSuspendedUntil: new Date(Date.now() + 60_000) })]);
-    expect(reasons(await suspended.sut.validate([message(wellFormedSolution())]))).toEqual([
-      RejectReason.minerSuspended,
+    const suspended = validator(
+      [work()],
+      [],
+      new Map([['203.0.113.9', new Date(Date.now() + 60_000)]]),
+    );
+    const fromSources = await suspended.sut.validate([
+      message(wellFormedSolution(), '203.0.113.9'),
+      message('not,a,solution', '::ffff:203.0.113.10'),
+    ]);
+    expect(reasons(fromSources)).toEqual([RejectReason.sourceSuspended, RejectReason.malformed]);
+    expect(fromSources.map((v) => (v.kind === 'rejected' ? v.row.source : null))).toEqual([
+      '203.0.113.9',
+      '203.0.113.10',
     ]);
     const hard = validator([work({ hashTarget: '0'.repeat(63) + '1' })]);
     expect(reasons(await hard.sut.validate([message(wellFormedSolution())]))).toEqual([

@@ -17,6 +17,8 @@ import { RejectedStringBudget } from './rejected-string-budget';
 import { RejectReason } from './reject-reason';
 import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
 import { WorkRef, WorkRepository } from '../mining/work.repository';
+import { SourceSuspensionRepository } from '../mining/source-suspension.repository';
+import { sourceOf } from '../../server/client-source';
 import { NodeUnavailableError } from './node-unavailable.error';
 
 export type Verdict =
@@ -56,26 +58,33 @@ export class SolutionValidatorService {
     private readonly nodes: NodeClients,
     private readonly chain: ChainHistoryService,
     private readonly storedStrings: RejectedStringBudget,
+    private readonly sources: SourceSuspensionRepository,
     private readonly config: AppConfig,
   ) {}
 
   async validate(messages: readonly SolutionMessage[]): Promise<Verdict[]> {
     const now = new Date();
     const verdicts = new Array<Verdict | undefined>(messages.length);
+    const sources = messages.map((m) => sourceOf(m.ip));
+    const keepStrings = this.config.cleanup.rejectedSolutionStringHours > 0;
     const reject: Reject = (i, reason, detail, c) => {
       const m = messages[i];
+      // An id longer than the column (the shape check allows 64 characters) is kept in the detail only.
+      const workId = c?.work?.id ?? c?.fields?.workId ?? null;
       verdicts[i] = {
         kind: 'rejected',
         row: {
           messageId: m.id,
           network: m.network,
-          workId: c?.work?.id ?? c?.fields?.workId ?? null,
+          workId: workId !== null && workId.length <= 36 ? workId : null,
           minerId: c?.work?.minerId ?? null,
           workerId: c?.work?.workerId ?? null,
+          source: sources[i],
           reason,
           detail,
           bibleHash: c?.fields?.bibleHash ?? null,
-          solutionString: this.config.cleanup.rejectedSolutionStringHours > 0 ? m.solution : null,
+          // Only a miner with an accepted share keeps the string (RejectedStringBudget bounds it).
+          solutionString: keepStrings && c?.work?.minerHasAcceptedShare ? m.solution : null,
           insertedAt: now,
         },
       };
@@ -95,6 +104,10 @@ export class SolutionValidatorService {
       return result.fields;
     });
 
+    const suspendedSources = await this.sources.activeAmong(
+      sources.filter((s): s is string => s !== null),
+      now,
+    );
     const works = await this.works.findWorks([
       ...new Set(parsed.filter((f): f is SolutionFields => !!f).map((f) => f.workId)),
     ]);
@@ -118,11 +131,12 @@ export class SolutionValidatorService {
           work,
         });
       }
-      if (work.minerSuspendedUntil && work.minerSuspendedUntil > now) {
+      const suspendedUntil = sources[i] === null ? undefined : suspendedSources.get(sources[i]);
+      if (suspendedUntil) {
         return reject(
           i,
-          RejectReason.minerSuspended,
-          `until ${work.minerSuspendedUntil.toISOString()}`,
+          RejectReason.sourceSuspended,
+          `${sources[i]} until ${suspendedUntil.toISOString()}`,
           { fields, work },
         );
       }
@@ -165,7 +179,7 @@ export class SolutionValidatorService {
       await this.checkWithNode(network, group, reject, now, verdicts);
     }
     const final = verdicts.map((v): Verdict => v ?? { kind: 'recorded' });
-    await this.storedStrings.limit(final, messages, now);
+    await this.storedStrings.limit(final, now);
     return final;
   }
 

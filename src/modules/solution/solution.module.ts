@@ -11,7 +11,7 @@ import { SolutionQueueServer } from '../../messaging/solution-queue.server';
 import { SolutionBatchController } from './solution-batch.controller';
 import { SolutionPipelineService } from './solution-pipeline.service';
 import { SolutionRecorderService } from './solution-recorder.service';
-import { MinerSuspenderService } from './miner-suspender.service';
+import { SourceSuspenderService } from './source-suspender.service';
 import { RejectedStringBudget } from './rejected-string-budget';
 import { SOLUTION_BACKLOG } from './solution-backlog';
 import { SolutionStoreModule } from './solution-store.module';
@@ -40,7 +40,7 @@ import { SolutionValidatorService } from './solution-validator.service';
     SolutionRecorderService,
     ChainHistoryService,
     RejectedStringBudget,
-    MinerSuspenderService,
+    SourceSuspenderService,
     SolutionCleanupService,
     SolutionCleanupRepository,
     { provide: SOLUTION_BACKLOG, useExisting: SolutionQueueServer },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { insertRows } from '../../database/multi-row-insert';
+import { insertRows, insertRowsBounded } from '../../database/multi-row-insert';
 
 export interface NewSolution {
   messageId: string;
@@ -26,6 +26,8 @@ export interface NewRejectedSolution {
   workId: string | null;
   minerId: number | null;
   workerId: number | null;
+  /** Where the share came from (IPv4 address, IPv6 /64; null: unknown): suspensions count by it. */
+  source: string | null;
   reason: string;
   detail: string | null;
   bibleHash: string | null;
@@ -47,6 +49,33 @@ export class SolutionRepository {
     return this.db.transaction(work);
   }
 
+  /** Bytes of solution strings stored with each source's rejections since `since`. */
+  async storedRejectedBytesBySource(
+    sources: readonly string[],
+    since: Date,
+  ): Promise<Map<string, number>> {
+    if (sources.length === 0) return new Map();
+    const rows: { source: string; bytes: string | number | null }[] = await this.db.query(
+      `SELECT source, SUM(LENGTH(solution_string)) AS bytes FROM rejected_solution
+        WHERE source IN (${placeholders(sources.length)}) AND inserted_at >= ?
+          AND solution_string IS NOT NULL GROUP BY source`,
+      [...sources, since],
+    );
+    return new Map(rows.map((r) => [r.source, Number(r.bytes ?? 0)]));
+  }
+
+  /** Bytes of solution strings stored with all rejections of these networks since `since`. */
+  async storedRejectedBytesTotal(networks: readonly string[], since: Date): Promise<number> {
+    if (networks.length === 0) return 0;
+    const [row]: { bytes: string | number | null }[] = await this.db.query(
+      `SELECT SUM(LENGTH(solution_string)) AS bytes FROM rejected_solution
+        WHERE network IN (${placeholders(networks.length)}) AND inserted_at >= ?
+          AND solution_string IS NOT NULL`,
+      [...networks, since],
+    );
+    return Number(row?.bytes ?? 0);
+  }
+
   /** Bytes of solution strings stored with each miner's rejections since `since`. */
   async storedRejectedBytes(
     minerIds: readonly number[],
@@ -62,23 +91,21 @@ export class SolutionRepository {
     return new Map(rows.map((r) => [Number(r.miner_id), Number(r.bytes ?? 0)]));
   }
 
-  /** Rejections per miner since `since`, leaving out the reasons an honest miner also gets. */
-  async recentRejections(
-    minerIds: readonly number[],
+  /** Rejections per source since `since`, leaving out the reasons an honest miner also gets. */
+  async recentRejectionsBySource(
+    sources: readonly string[],
     since: Date,
     exempt: readonly string[],
-  ): Promise<Map<number, { count: number; reasons: string }>> {
-    if (minerIds.length === 0) return new Map();
-    const rows: { miner_id: number; n: string | number; reasons: string }[] = await this.db.query(
-      `SELECT miner_id, COUNT(*) AS n, GROUP_CONCAT(DISTINCT reason ORDER BY reason SEPARATOR ', ') AS reasons
+  ): Promise<Map<string, { count: number; reasons: string }>> {
+    if (sources.length === 0) return new Map();
+    const rows: { source: string; n: string | number; reasons: string }[] = await this.db.query(
+      `SELECT source, COUNT(*) AS n, GROUP_CONCAT(DISTINCT reason ORDER BY reason SEPARATOR ', ') AS reasons
            FROM rejected_solution
-          WHERE miner_id IN (${placeholders(minerIds.length)}) AND inserted_at >= ?
-            AND reason NOT IN (${placeholders(exempt.length)}) GROUP BY miner_id`,
-      [...minerIds, since, ...exempt],
+          WHERE source IN (${placeholders(sources.length)}) AND inserted_at >= ?
+            AND reason NOT IN (${placeholders(exempt.length)}) GROUP BY source`,
+      [...sources, since, ...exempt],
     );
-    return new Map(
-      rows.map((r) => [Number(r.miner_id), { count: Number(r.n), reasons: r.reasons }]),
-    );
+    return new Map(rows.map((r) => [r.source, { count: Number(r.n), reasons: r.reasons }]));
   }
 
   async acceptedBibleHashes(hashes: readonly string[]): Promise<Set<string>> {
@@ -141,14 +168,15 @@ export class SolutionRepository {
     );
   }
 
+  /** In statements of at most 4 MiB each: stored solution strings may be large. */
   async insertRejected(
     manager: EntityManager,
     rows: readonly NewRejectedSolution[],
   ): Promise<void> {
-    await insertRows(
+    await insertRowsBounded(
       manager,
-      `INSERT IGNORE INTO rejected_solution (message_id, network, work_id, miner_id, worker_id, reason, detail,
-         bible_hash, solution_string, inserted_at)`,
+      `INSERT IGNORE INTO rejected_solution (message_id, network, work_id, miner_id, worker_id, source, reason,
+         detail, bible_hash, solution_string, inserted_at)`,
       rows,
       (r) => [
         r.messageId,
@@ -156,6 +184,7 @@ export class SolutionRepository {
         r.workId,
         r.minerId,
         r.workerId,
+        r.source,
         r.reason,
         r.detail?.slice(0, 255) ?? null,
         r.bibleHash,

@@ -15,6 +15,13 @@ export class WorkerEntity {
   @Column({ type: 'varchar', length: 64 })
   name: string;
 
+  /**
+   * The worker's last accepted share (the backend's recorder): a worker without one in
+   * WORKER_IDLE_DAYS is idle — its slot may go to a new name, and the cleanup prunes it.
+   */
+  @Column({ name: 'last_accepted_solution_at', type: 'datetime', precision: 3, nullable: true })
+  lastAcceptedSolutionAt: Date | null;
+
   @CreatedAtColumn()
   createdAt: Date;
 }

@@ -6,6 +6,7 @@ import { idTransformer } from '../../../database/bigint.transformer';
 @Index('uq_rejected_solution_message_id', ['messageId'], { unique: true })
 @Index('ix_rejected_solution_network_inserted', ['network', 'insertedAt'])
 @Index('ix_rejected_solution_miner_inserted', ['minerId', 'insertedAt'])
+@Index('ix_rejected_solution_source_inserted', ['source', 'insertedAt'])
 export class RejectedSolutionEntity {
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: number;
@@ -45,6 +46,10 @@ export class RejectedSolutionEntity {
 
   @Column({ name: 'bible_hash', type: 'char', length: 64, charset: 'ascii', nullable: true })
   bibleHash: string | null;
+
+  /** Where the share came from (client IPv4 address or IPv6 /64): suspensions count by it. */
+  @Column({ type: 'varchar', length: 45, charset: 'ascii', nullable: true })
+  source: string | null;
 
   /** The full solution string, kept only as long as configured. */
   @Column({ name: 'solution_string', type: 'mediumtext', nullable: true })
