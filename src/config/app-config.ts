@@ -31,8 +31,11 @@ export class AppConfig {
   readonly poolAddress: Readonly<Partial<Record<Network, string>>>;
   /** Backend only: `http://user:pass@host:port` of each served network's node. */
   readonly nodeRpcUrl: Readonly<Partial<Record<Network, string>>>;
-  /** Fastify `trustProxy`: false, true, or the number of proxy hops to trust. */
-  readonly trustProxy: boolean | number;
+  /**
+   * TRUST_PROXY: addresses / CIDR ranges of the proxies in front; X-Forwarded-For is believed only
+   * from them (server/client-address.ts). Empty: the socket's peer is the client.
+   */
+  readonly trustProxy: readonly string[];
   /** Honour an explicit `Connection: keep-alive` on `/Action.aspx` (wallets never send one). */
   readonly actionKeepAlive: boolean;
   /** HTTPS served by this process itself (TLS_CERT_FILE + TLS_KEY_FILE, PEM); null = plain HTTP. */
@@ -171,7 +174,7 @@ export class AppConfig {
     }
     this.poolAddress = pool;
     this.nodeRpcUrl = nodes;
-    this.trustProxy = env.TRUST_PROXY ?? false;
+    this.trustProxy = env.TRUST_PROXY ?? [];
     this.tls =
       env.TLS_CERT_FILE && env.TLS_KEY_FILE
         ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE }

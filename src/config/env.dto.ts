@@ -18,7 +18,6 @@ import {
   EnvProblem,
   flag,
   hashTarget,
-  hopsOrFlag,
   httpUrl,
   integer,
   networkList,
@@ -28,6 +27,7 @@ import {
   PoolFee,
   redisUrl,
   serviceUrl,
+  trustedProxies,
   urlShape,
 } from './env-parsers';
 import { brokerLinkOf, databaseLinkOf, EnvLookup, envLookup } from './env-reader';
@@ -157,7 +157,7 @@ export class EnvDto {
     when: backendServes('test'),
   })
   readonly NODE_RPC_URL_TEST?: string;
-  @Env(hopsOrFlag) readonly TRUST_PROXY?: boolean | number;
+  @Env(trustedProxies) readonly TRUST_PROXY?: string[];
   @Env((text, raw) =>
     raw('TLS_KEY_FILE') === undefined
       ? new EnvProblem('is required when TLS_CERT_FILE is set', 'TLS_KEY_FILE')
