@@ -10,6 +10,11 @@ import { installAdminGate } from './modules/admin/auth/admin-gate';
 import { SolutionQueueServer } from './messaging/solution-queue.server';
 import { setupApiDocs } from './modules/web/api/api-docs';
 import { installForwardedFor, TrustedProxies } from './server/client-address';
+import {
+  capConnectionsPerSource,
+  limitActionBody,
+  slowRequestOptions,
+} from './server/connection-limits';
 import { installRateLimit } from './server/rate-limit.hook';
 import { refuseWhileClosing } from './server/refuse-while-closing';
 import { readTlsMaterial } from './server/tls-certificate';
@@ -37,10 +42,18 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     ...(pino ? { loggerInstance: pino, disableRequestLogging: !config.logRequests } : {}),
     // TLS_CERT_FILE/TLS_KEY_FILE: HTTPS served here (main.ts reloads it on SIGHUP or renewal).
     ...(config.tls
-      ? { https: { ...readTlsMaterial(config.tls), maxHeaderSize: MAX_HEADER_BYTES } }
-      : { http: { maxHeaderSize: MAX_HEADER_BYTES } }),
+      ? {
+          https: {
+            ...readTlsMaterial(config.tls),
+            maxHeaderSize: MAX_HEADER_BYTES,
+            ...slowRequestOptions(config.connections),
+          },
+        }
+      : { http: { maxHeaderSize: MAX_HEADER_BYTES, ...slowRequestOptions(config.connections) } }),
     bodyLimit: 1024 * 1024,
     keepAliveTimeout: 65_000,
+    // HTTP_REQUEST_TIMEOUT_MS: a request still incomplete then is answered 408 and its socket cut.
+    requestTimeout: config.connections.requestTimeoutMs,
     // Draining refuses with answers of our own (server/refuse-while-closing.ts).
     return503OnClosing: false,
     // The original pool's page URLs end in a slash (`/main/`); Nest registers them without.
@@ -54,6 +67,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     void reply.header('x-request-id', request.id);
     done(null, payload);
   });
+  capConnectionsPerSource(adapter.getInstance().server, config.connections.maxPerSource, proxies);
+  limitActionBody(adapter.getInstance());
   // Before any hook that reads request.ip (rate limits, the console's allow-list).
   installForwardedFor(adapter.getInstance(), proxies);
   refuseWhileClosing(adapter.getInstance());

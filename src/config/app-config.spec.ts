@@ -68,6 +68,25 @@ describe('AppConfig (the environment contract)', () => {
     expect(() => new AppConfig(base())).not.toThrow();
   });
 
+  it('reads the connection limits: 30 s per request, 10 s for headers, 64 sockets per source', () => {
+    expect(new AppConfig(base()).connections).toEqual({
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      maxPerSource: 64,
+    });
+    expect(new AppConfig({ ...base(), HTTP_REQUEST_TIMEOUT_MS: '3000' }).connections).toMatchObject(
+      {
+        requestTimeoutMs: 3000,
+        headersTimeoutMs: 3000,
+      },
+    );
+    expect(
+      errorFor({ ...base(), HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' }),
+    ).toBe(
+      'Invalid environment: HTTP_HEADERS_TIMEOUT_MS must be at most HTTP_REQUEST_TIMEOUT_MS (5000)',
+    );
+  });
+
   it("reads TRUST_PROXY as the proxies' addresses and CIDR ranges; false or unset trusts none", () => {
     expect(
       new AppConfig({ ...base(), TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy,

@@ -44,6 +44,15 @@ export class AppConfig {
   readonly rateLimit: { readonly actionPerMinute: number; readonly webPerMinute: number };
   /** SIGTERM/SIGINT: how long draining may take before the process exits anyway. */
   readonly shutdownTimeoutMs: number;
+  /** Slow and crowding sockets (server/connection-limits.ts). */
+  readonly connections: {
+    /** HTTP_REQUEST_TIMEOUT_MS: a whole request (headers and body) must arrive within this. */
+    readonly requestTimeoutMs: number;
+    /** HTTP_HEADERS_TIMEOUT_MS: a request's headers must arrive within this. */
+    readonly headersTimeoutMs: number;
+    /** MAX_CONNECTIONS_PER_SOURCE: open sockets per peer address (a trusted proxy: no cap). */
+    readonly maxPerSource: number;
+  };
   /** Hash target of a miner without a rating; share weight is measured against it. */
   readonly baseHashTarget: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -188,6 +197,19 @@ export class AppConfig {
       webPerMinute: env.RATE_LIMIT_WEB_PER_MINUTE ?? 300,
     };
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS ?? 15_000;
+    const requestTimeoutMs = env.HTTP_REQUEST_TIMEOUT_MS ?? 30_000;
+    // A wallet writes its headers (block hex included) in one go: 10 s is plenty for a slow link.
+    const headersTimeoutMs = env.HTTP_HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestTimeoutMs);
+    if (headersTimeoutMs > requestTimeoutMs)
+      throw new ConfigError(
+        'HTTP_HEADERS_TIMEOUT_MS',
+        `must be at most HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+      );
+    this.connections = {
+      requestTimeoutMs,
+      headersTimeoutMs,
+      maxPerSource: env.MAX_CONNECTIONS_PER_SOURCE ?? 64,
+    };
     this.baseHashTarget = env.POOL_HASH_TARGET ?? DEFAULT_HASH_TARGET;
     this.logLevel = env.LOG_LEVEL ?? 'info';
     this.logFormat = env.LOG_FORMAT ?? 'text';

@@ -174,6 +174,12 @@ export class EnvDto {
   @Env(integer(0, 10_000_000)) readonly RATE_LIMIT_ACTION_PER_MINUTE?: number;
   @Env(integer(0, 10_000_000)) readonly RATE_LIMIT_WEB_PER_MINUTE?: number;
   @Env(integer(1000, 600_000)) readonly SHUTDOWN_TIMEOUT_MS?: number;
+  /** The longest one HTTP request may take, headers and body (a slow socket is cut then). */
+  @Env(integer(1000, 3_600_000)) readonly HTTP_REQUEST_TIMEOUT_MS?: number;
+  /** The longest a request's headers may take to arrive (at most HTTP_REQUEST_TIMEOUT_MS). */
+  @Env(integer(1000, 3_600_000)) readonly HTTP_HEADERS_TIMEOUT_MS?: number;
+  /** Open sockets one source (IPv4 address, IPv6 /64) may hold; 0 = no cap. */
+  @Env(integer(0, 1_000_000)) readonly MAX_CONNECTIONS_PER_SOURCE?: number;
   @Env(hashTarget) readonly POOL_HASH_TARGET?: string;
   @Env(oneOf(LOG_LEVELS)) readonly LOG_LEVEL?: (typeof LOG_LEVELS)[number];
   @Env(oneOf(['json', 'text'] as const)) readonly LOG_FORMAT?: 'json' | 'text';

@@ -98,6 +98,7 @@ export function roleEnv(
     // Every test client is 127.0.0.1: tests that mean to be limited set their own limits.
     RATE_LIMIT_ACTION_PER_MINUTE: '0',
     RATE_LIMIT_WEB_PER_MINUTE: '0',
+    MAX_CONNECTIONS_PER_SOURCE: '0',
     ...overrides,
   };
 }
