@@ -209,6 +209,23 @@ describe('AppConfig: encrypted links (DATABASE_URL ?ssl=, amqps://, CA files, RE
       { REQUIRE_TLS: 'true', DATABASE_URL: 'mysql://x:y@h/db?ssl=verify-ca' },
       /^Invalid environment: AMQP_URL is clear text but REQUIRE_TLS=true: use amqps:\/\//,
     ],
+    [
+      {
+        REQUIRE_TLS: 'true',
+        DATABASE_URL: 'mysql://x:y@h/db?ssl=required',
+        AMQP_URL: 'amqps://x:y@h/v',
+      },
+      /^Invalid environment: DATABASE_URL has \?ssl=required, which checks no certificate, but REQUIRE_TLS=true: use \?ssl=verify-full \(or verify-ca\)$/,
+    ],
+    [
+      {
+        REQUIRE_TLS: 'true',
+        DATABASE_URL: 'mysql://x:y@h/db?ssl=verify-full',
+        AMQP_URL: 'amqps://x:y@h/v',
+        NODE_TLS_REJECT_UNAUTHORIZED: '0',
+      },
+      /^Invalid environment: NODE_TLS_REJECT_UNAUTHORIZED is 0, which turns certificate checks off, but REQUIRE_TLS=true: unset it$/,
+    ],
   ])('refuses %j', (env, message) => {
     expect(errorFor({ ...base(), ...env })).toMatch(message);
   });

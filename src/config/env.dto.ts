@@ -84,20 +84,36 @@ function EnvFrom<T>(
   };
 }
 
-/** REQUIRE_TLS=true refuses a clear-text database or broker URL (their own problems come first). */
+/**
+ * REQUIRE_TLS=true refuses a link that is clear text or checks no certificate (their own problems
+ * come first): `?ssl=required` encrypts to whoever answers, so a man in the middle reads it all.
+ * amqps:// is verified by Node unless NODE_TLS_REJECT_UNAUTHORIZED=0 turns that off process-wide.
+ */
 function requireTls(text: string, raw: EnvLookup): Parsed<boolean> {
   const on = flag(text);
   if (on !== true) return on;
   const database = databaseLinkOf(raw, 'DATABASE_URL', raw('DATABASE_URL') ?? '', 'DATABASE', true);
   if (!(database instanceof EnvProblem) && !isEncrypted(database)) {
     return new EnvProblem(
-      'is clear text but REQUIRE_TLS=true: add ?ssl=verify-full (or verify-ca, required)',
+      'is clear text but REQUIRE_TLS=true: add ?ssl=verify-full (or verify-ca)',
+      'DATABASE_URL',
+    );
+  }
+  if (!(database instanceof EnvProblem) && database.sslMode === 'required') {
+    return new EnvProblem(
+      'has ?ssl=required, which checks no certificate, but REQUIRE_TLS=true: use ?ssl=verify-full (or verify-ca)',
       'DATABASE_URL',
     );
   }
   const broker = brokerLinkOf(raw, 'AMQP_URL', raw('AMQP_URL') ?? '', 'AMQP');
   if (!(broker instanceof EnvProblem) && !isEncrypted(broker)) {
     return new EnvProblem('is clear text but REQUIRE_TLS=true: use amqps://', 'AMQP_URL');
+  }
+  if (raw('NODE_TLS_REJECT_UNAUTHORIZED') === '0') {
+    return new EnvProblem(
+      'is 0, which turns certificate checks off, but REQUIRE_TLS=true: unset it',
+      'NODE_TLS_REJECT_UNAUTHORIZED',
+    );
   }
   return true;
 }
