@@ -29,6 +29,8 @@ export interface WorkRef {
   hashTarget: string;
   /** The miner's suspension (set by the backend's MinerSuspenderService), if any. */
   minerSuspendedUntil: Date | null;
+  /** When the work was handed out: no share quoting it can have arrived earlier. */
+  createdAt: Date;
 }
 
 /** Every query on `work` (owned by the mining module; the backend reaches it via MinerStoreModule). */
@@ -69,8 +71,10 @@ export class WorkRepository {
       guid: string;
       hash_target: string;
       suspended_until: Date | null;
+      created_at: Date;
     }[] = await this.db.query(
-      `SELECT w.id, w.network, w.miner_id, w.worker_id, m.guid, w.hash_target, m.suspended_until
+      `SELECT w.id, w.network, w.miner_id, w.worker_id, m.guid, w.hash_target, m.suspended_until,
+              w.created_at
          FROM work w JOIN miner m ON m.id = w.miner_id WHERE w.id IN (${placeholders(ids.length)})`,
       [...ids],
     );
@@ -85,6 +89,7 @@ export class WorkRepository {
           minerGuid: r.guid,
           hashTarget: r.hash_target,
           minerSuspendedUntil: r.suspended_until,
+          createdAt: r.created_at,
         },
       ]),
     );
