@@ -9,6 +9,12 @@ import { setupAdminApiDocs } from './modules/admin/api/admin-api-docs';
 import { installAdminGate } from './modules/admin/auth/admin-gate';
 import { SolutionQueueServer } from './messaging/solution-queue.server';
 import { setupApiDocs } from './modules/web/api/api-docs';
+import { installForwardedFor, TrustedProxies } from './server/client-address';
+import {
+  capConnectionsPerSource,
+  limitActionBody,
+  slowRequestOptions,
+} from './server/connection-limits';
 import { installRateLimit } from './server/rate-limit.hook';
 import { refuseWhileClosing } from './server/refuse-while-closing';
 import { readTlsMaterial } from './server/tls-certificate';
@@ -24,29 +30,30 @@ export const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   silent: [],
 };
 
-/** TRUST_PROXY=N trusts the N nearest proxies: the miner's IP is the hop just before them. */
-function trustProxyOption(
-  value: boolean | number,
-): boolean | ((address: string, hop: number) => boolean) {
-  if (typeof value === 'boolean') return value;
-  return (_address, hop) => hop < value;
-}
-
 /** Builds the role's application (not yet listening): used by main.ts and by the tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const pino = config.logFormat === 'json' ? createPino(config) : undefined;
+  const proxies = new TrustedProxies(config.trustProxy);
   const adapter = new FastifyAdapter({
-    trustProxy: trustProxyOption(config.trustProxy),
+    trustProxy: proxies.fastifyOption(),
     // Every request gets an id (the caller's X-Request-Id when sent), on its log lines and answer.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     ...(pino ? { loggerInstance: pino, disableRequestLogging: !config.logRequests } : {}),
     // TLS_CERT_FILE/TLS_KEY_FILE: HTTPS served here (main.ts reloads it on SIGHUP or renewal).
     ...(config.tls
-      ? { https: { ...readTlsMaterial(config.tls), maxHeaderSize: MAX_HEADER_BYTES } }
-      : { http: { maxHeaderSize: MAX_HEADER_BYTES } }),
+      ? {
+          https: {
+            ...readTlsMaterial(config.tls),
+            maxHeaderSize: MAX_HEADER_BYTES,
+            ...slowRequestOptions(config.connections),
+          },
+        }
+      : { http: { maxHeaderSize: MAX_HEADER_BYTES, ...slowRequestOptions(config.connections) } }),
     bodyLimit: 1024 * 1024,
     keepAliveTimeout: 65_000,
+    // HTTP_REQUEST_TIMEOUT_MS: a request still incomplete then is answered 408 and its socket cut.
+    requestTimeout: config.connections.requestTimeoutMs,
     // Draining refuses with answers of our own (server/refuse-while-closing.ts).
     return503OnClosing: false,
     // The original pool's page URLs end in a slash (`/main/`); Nest registers them without.
@@ -60,6 +67,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     void reply.header('x-request-id', request.id);
     done(null, payload);
   });
+  capConnectionsPerSource(adapter.getInstance().server, config.connections.maxPerSource, proxies);
+  limitActionBody(adapter.getInstance());
+  // Before any hook that reads request.ip (rate limits, the console's allow-list).
+  installForwardedFor(adapter.getInstance(), proxies);
   refuseWhileClosing(adapter.getInstance());
   if (config.runsFrontend) {
     installRateLimit(adapter.getInstance(), config.rateLimit, config.actionKeepAlive);

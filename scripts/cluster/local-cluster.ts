@@ -249,8 +249,8 @@ export async function clusterUp(
         HTTP_PORT: String(port),
         DATABASE_URL: pairs[i].frontendDb,
         AMQP_URL: pairs[i].frontendMq,
-        // One hop: the balancer's X-Forwarded-For names the wallet.
-        TRUST_PROXY: '1',
+        // The balancer connects from 127.0.0.1: its X-Forwarded-For names the wallet.
+        TRUST_PROXY: '127.0.0.1',
         RATE_LIMIT_ACTION_PER_MINUTE: '0',
         RATE_LIMIT_WEB_PER_MINUTE: '0',
       },

@@ -23,7 +23,7 @@ describe('AppConfig (the environment contract)', () => {
     const config = new AppConfig(base());
     expect(config.httpPort).toBe(8000);
     expect(config.networks).toEqual(['main']);
-    expect(config.trustProxy).toBe(false);
+    expect(config.trustProxy).toEqual([]);
     expect(config.metricsSampleSeconds).toBe(60);
     expect(
       new AppConfig({ ...base(), ROLE: 'backend', NODE_RPC_URL_MAIN: 'http://u:p@127.0.0.1:9998' })
@@ -49,7 +49,11 @@ describe('AppConfig (the environment contract)', () => {
       /POOL_ADDRESS_MAIN is not a valid main BiblePay address/,
     ],
     ['POOL_ADDRESS_TEST', { NETWORKS: 'main,test' }, /POOL_ADDRESS_TEST is required/],
-    ['TRUST_PROXY', { TRUST_PROXY: 'maybe' }, /TRUST_PROXY must be true or false/],
+    [
+      'TRUST_PROXY',
+      { TRUST_PROXY: '10.0.0.0/8,proxy.lan' },
+      /TRUST_PROXY has "proxy.lan": not an IP address or CIDR range/,
+    ],
     [
       'METRICS_SAMPLE_SECONDS',
       { METRICS_SAMPLE_SECONDS: '0' },
@@ -64,10 +68,43 @@ describe('AppConfig (the environment contract)', () => {
     expect(() => new AppConfig(base())).not.toThrow();
   });
 
-  it('reads TRUST_PROXY as a hop count or a boolean', () => {
-    expect(new AppConfig({ ...base(), TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(new AppConfig({ ...base(), TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  it('reads the connection limits: 30 s per request, 10 s for headers, 64 sockets per source', () => {
+    expect(new AppConfig(base()).connections).toEqual({
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      maxPerSource: 64,
+    });
+    expect(new AppConfig({ ...base(), HTTP_REQUEST_TIMEOUT_MS: '3000' }).connections).toMatchObject(
+      {
+        requestTimeoutMs: 3000,
+        headersTimeoutMs: 3000,
+      },
+    );
+    expect(
+      errorFor({ ...base(), HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' }),
+    ).toBe(
+      'Invalid environment: HTTP_HEADERS_TIMEOUT_MS must be at most HTTP_REQUEST_TIMEOUT_MS (5000)',
+    );
   });
+
+  it("reads TRUST_PROXY as the proxies' addresses and CIDR ranges; false or unset trusts none", () => {
+    expect(
+      new AppConfig({ ...base(), TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy,
+    ).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
+    expect(new AppConfig({ ...base(), TRUST_PROXY: 'false' }).trustProxy).toEqual([]);
+    expect(new AppConfig(base()).trustProxy).toEqual([]);
+  });
+
+  it.each(['true', 'yes', '1', '2', '0'])(
+    'refuses TRUST_PROXY=%s with one line saying what to write instead',
+    (value) => {
+      const message = errorFor({ ...base(), TRUST_PROXY: value });
+      expect(message).toMatch(
+        /^Invalid environment: TRUST_PROXY must list the proxies' addresses or CIDR ranges, not .*: write e\.g\. TRUST_PROXY=127\.0\.0\.1,10\.0\.0\.0\/8$/,
+      );
+      expect(message.split('\n')).toHaveLength(1);
+    },
+  );
 
   it('reads payout minimums in coins and the pool fee exactly, with the original defaults', () => {
     const defaults = new AppConfig(base());
@@ -171,6 +208,23 @@ describe('AppConfig: encrypted links (DATABASE_URL ?ssl=, amqps://, CA files, RE
     [
       { REQUIRE_TLS: 'true', DATABASE_URL: 'mysql://x:y@h/db?ssl=verify-ca' },
       /^Invalid environment: AMQP_URL is clear text but REQUIRE_TLS=true: use amqps:\/\//,
+    ],
+    [
+      {
+        REQUIRE_TLS: 'true',
+        DATABASE_URL: 'mysql://x:y@h/db?ssl=required',
+        AMQP_URL: 'amqps://x:y@h/v',
+      },
+      /^Invalid environment: DATABASE_URL has \?ssl=required, which checks no certificate, but REQUIRE_TLS=true: use \?ssl=verify-full \(or verify-ca\)$/,
+    ],
+    [
+      {
+        REQUIRE_TLS: 'true',
+        DATABASE_URL: 'mysql://x:y@h/db?ssl=verify-full',
+        AMQP_URL: 'amqps://x:y@h/v',
+        NODE_TLS_REJECT_UNAUTHORIZED: '0',
+      },
+      /^Invalid environment: NODE_TLS_REJECT_UNAUTHORIZED is 0, which turns certificate checks off, but REQUIRE_TLS=true: unset it$/,
     ],
   ])('refuses %j', (env, message) => {
     expect(errorFor({ ...base(), ...env })).toMatch(message);

@@ -31,8 +31,11 @@ export class AppConfig {
   readonly poolAddress: Readonly<Partial<Record<Network, string>>>;
   /** Backend only: `http://user:pass@host:port` of each served network's node. */
   readonly nodeRpcUrl: Readonly<Partial<Record<Network, string>>>;
-  /** Fastify `trustProxy`: false, true, or the number of proxy hops to trust. */
-  readonly trustProxy: boolean | number;
+  /**
+   * TRUST_PROXY: addresses / CIDR ranges of the proxies in front; X-Forwarded-For is believed only
+   * from them (server/client-address.ts). Empty: the socket's peer is the client.
+   */
+  readonly trustProxy: readonly string[];
   /** Honour an explicit `Connection: keep-alive` on `/Action.aspx` (wallets never send one). */
   readonly actionKeepAlive: boolean;
   /** HTTPS served by this process itself (TLS_CERT_FILE + TLS_KEY_FILE, PEM); null = plain HTTP. */
@@ -41,6 +44,15 @@ export class AppConfig {
   readonly rateLimit: { readonly actionPerMinute: number; readonly webPerMinute: number };
   /** SIGTERM/SIGINT: how long draining may take before the process exits anyway. */
   readonly shutdownTimeoutMs: number;
+  /** Slow and crowding sockets (server/connection-limits.ts). */
+  readonly connections: {
+    /** HTTP_REQUEST_TIMEOUT_MS: a whole request (headers and body) must arrive within this. */
+    readonly requestTimeoutMs: number;
+    /** HTTP_HEADERS_TIMEOUT_MS: a request's headers must arrive within this. */
+    readonly headersTimeoutMs: number;
+    /** MAX_CONNECTIONS_PER_SOURCE: open sockets per peer address (a trusted proxy: no cap). */
+    readonly maxPerSource: number;
+  };
   /** Hash target of a miner without a rating; share weight is measured against it. */
   readonly baseHashTarget: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -180,7 +192,7 @@ export class AppConfig {
     }
     this.poolAddress = pool;
     this.nodeRpcUrl = nodes;
-    this.trustProxy = env.TRUST_PROXY ?? false;
+    this.trustProxy = env.TRUST_PROXY ?? [];
     this.tls =
       env.TLS_CERT_FILE && env.TLS_KEY_FILE
         ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE }
@@ -194,6 +206,19 @@ export class AppConfig {
       webPerMinute: env.RATE_LIMIT_WEB_PER_MINUTE ?? 300,
     };
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS ?? 15_000;
+    const requestTimeoutMs = env.HTTP_REQUEST_TIMEOUT_MS ?? 30_000;
+    // A wallet writes its headers (block hex included) in one go: 10 s is plenty for a slow link.
+    const headersTimeoutMs = env.HTTP_HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestTimeoutMs);
+    if (headersTimeoutMs > requestTimeoutMs)
+      throw new ConfigError(
+        'HTTP_HEADERS_TIMEOUT_MS',
+        `must be at most HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+      );
+    this.connections = {
+      requestTimeoutMs,
+      headersTimeoutMs,
+      maxPerSource: env.MAX_CONNECTIONS_PER_SOURCE ?? 64,
+    };
     this.baseHashTarget = env.POOL_HASH_TARGET ?? DEFAULT_HASH_TARGET;
     this.logLevel = env.LOG_LEVEL ?? 'info';
     this.logFormat = env.LOG_FORMAT ?? 'text';

@@ -64,7 +64,7 @@ describe('AMQP_URL as a comma list of cluster nodes', () => {
     const config = new AppConfig(
       env('amqps://a:b@h1/v,amqps://a:b@h2/v', {
         REQUIRE_TLS: 'true',
-        DATABASE_URL: 'mysql://fe:pw@127.0.0.1:3306/purepool?ssl=required',
+        DATABASE_URL: 'mysql://fe:pw@127.0.0.1:3306/purepool?ssl=verify-full',
       }),
     );
     expect(config.broker.urls).toHaveLength(2);

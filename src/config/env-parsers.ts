@@ -1,4 +1,5 @@
 import { isValidAddress } from '../biblepay/address';
+import { allowListOf } from './admin-config';
 import { BaseUnits, parseCoins } from '../biblepay/amount';
 import { isHashTarget } from '../biblepay/hash-target';
 import { isNetwork, Network } from '../biblepay/network';
@@ -69,9 +70,39 @@ export const flag: Parser<boolean> = (text) => {
   return new EnvProblem(`must be true or false (got "${text}")`);
 };
 
-/** TRUST_PROXY: a hop count, or true/false. */
-export const hopsOrFlag: Parser<boolean | number> = (text) =>
-  /^\d+$/.test(text) ? Number(text) : flag(text);
+const TRUST_PROXY_EXAMPLE = 'TRUST_PROXY=127.0.0.1,10.0.0.0/8';
+
+/**
+ * TRUST_PROXY: the addresses or CIDR ranges the proxies in front connect from (`false` or unset:
+ * none). `true` and hop counts are refused: both let a client that reaches the port directly write
+ * its own X-Forwarded-For, so the pool would believe any address it claims.
+ */
+export const trustedProxies: Parser<string[]> = (text) => {
+  if (/^\d+$/.test(text)) {
+    return new EnvProblem(
+      `must list the proxies' addresses or CIDR ranges, not a hop count (a count cannot tell a proxy from a client that connects directly): write e.g. ${TRUST_PROXY_EXAMPLE}`,
+    );
+  }
+  const on = flag(text);
+  if (on === true) {
+    return new EnvProblem(
+      `must list the proxies' addresses or CIDR ranges, not "${text}" (it would believe X-Forwarded-For from any client): write e.g. ${TRUST_PROXY_EXAMPLE}`,
+    );
+  }
+  if (on === false) return [];
+  const entries = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (!allowListOf([entry])) {
+      return new EnvProblem(
+        `has "${entry}": not an IP address or CIDR range (write e.g. ${TRUST_PROXY_EXAMPLE})`,
+      );
+    }
+  }
+  return entries;
+};
 
 export function urlShape(protocols: readonly string[], needsDatabase: boolean): string {
   return `${protocols[0]}//user:pass@host:port${needsDatabase ? '/db' : ''}`;

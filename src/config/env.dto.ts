@@ -18,7 +18,6 @@ import {
   EnvProblem,
   flag,
   hashTarget,
-  hopsOrFlag,
   httpUrl,
   integer,
   networkList,
@@ -28,6 +27,7 @@ import {
   PoolFee,
   redisUrl,
   serviceUrl,
+  trustedProxies,
   urlShape,
 } from './env-parsers';
 import { brokerLinkOf, databaseLinkOf, EnvLookup, envLookup } from './env-reader';
@@ -84,20 +84,36 @@ function EnvFrom<T>(
   };
 }
 
-/** REQUIRE_TLS=true refuses a clear-text database or broker URL (their own problems come first). */
+/**
+ * REQUIRE_TLS=true refuses a link that is clear text or checks no certificate (their own problems
+ * come first): `?ssl=required` encrypts to whoever answers, so a man in the middle reads it all.
+ * amqps:// is verified by Node unless NODE_TLS_REJECT_UNAUTHORIZED=0 turns that off process-wide.
+ */
 function requireTls(text: string, raw: EnvLookup): Parsed<boolean> {
   const on = flag(text);
   if (on !== true) return on;
   const database = databaseLinkOf(raw, 'DATABASE_URL', raw('DATABASE_URL') ?? '', 'DATABASE', true);
   if (!(database instanceof EnvProblem) && !isEncrypted(database)) {
     return new EnvProblem(
-      'is clear text but REQUIRE_TLS=true: add ?ssl=verify-full (or verify-ca, required)',
+      'is clear text but REQUIRE_TLS=true: add ?ssl=verify-full (or verify-ca)',
+      'DATABASE_URL',
+    );
+  }
+  if (!(database instanceof EnvProblem) && database.sslMode === 'required') {
+    return new EnvProblem(
+      'has ?ssl=required, which checks no certificate, but REQUIRE_TLS=true: use ?ssl=verify-full (or verify-ca)',
       'DATABASE_URL',
     );
   }
   const broker = brokerLinkOf(raw, 'AMQP_URL', raw('AMQP_URL') ?? '', 'AMQP');
   if (!(broker instanceof EnvProblem) && !isEncrypted(broker)) {
     return new EnvProblem('is clear text but REQUIRE_TLS=true: use amqps://', 'AMQP_URL');
+  }
+  if (raw('NODE_TLS_REJECT_UNAUTHORIZED') === '0') {
+    return new EnvProblem(
+      'is 0, which turns certificate checks off, but REQUIRE_TLS=true: unset it',
+      'NODE_TLS_REJECT_UNAUTHORIZED',
+    );
   }
   return true;
 }
@@ -157,7 +173,7 @@ export class EnvDto {
     when: backendServes('test'),
   })
   readonly NODE_RPC_URL_TEST?: string;
-  @Env(hopsOrFlag) readonly TRUST_PROXY?: boolean | number;
+  @Env(trustedProxies) readonly TRUST_PROXY?: string[];
   @Env((text, raw) =>
     raw('TLS_KEY_FILE') === undefined
       ? new EnvProblem('is required when TLS_CERT_FILE is set', 'TLS_KEY_FILE')
@@ -174,6 +190,12 @@ export class EnvDto {
   @Env(integer(0, 10_000_000)) readonly RATE_LIMIT_ACTION_PER_MINUTE?: number;
   @Env(integer(0, 10_000_000)) readonly RATE_LIMIT_WEB_PER_MINUTE?: number;
   @Env(integer(1000, 600_000)) readonly SHUTDOWN_TIMEOUT_MS?: number;
+  /** The longest one HTTP request may take, headers and body (a slow socket is cut then). */
+  @Env(integer(1000, 3_600_000)) readonly HTTP_REQUEST_TIMEOUT_MS?: number;
+  /** The longest a request's headers may take to arrive (at most HTTP_REQUEST_TIMEOUT_MS). */
+  @Env(integer(1000, 3_600_000)) readonly HTTP_HEADERS_TIMEOUT_MS?: number;
+  /** Open sockets one source (IPv4 address, IPv6 /64) may hold; 0 = no cap. */
+  @Env(integer(0, 1_000_000)) readonly MAX_CONNECTIONS_PER_SOURCE?: number;
   @Env(hashTarget) readonly POOL_HASH_TARGET?: string;
   @Env(oneOf(LOG_LEVELS)) readonly LOG_LEVEL?: (typeof LOG_LEVELS)[number];
   @Env(oneOf(['json', 'text'] as const)) readonly LOG_FORMAT?: 'json' | 'text';

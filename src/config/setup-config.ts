@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { EnvReader } from './env-reader';
 import {
   MAX_SOLUTION_QUEUE_SHARDS,
@@ -93,6 +94,12 @@ export class SetupConfig {
       if (!/^[A-Za-z0-9_.-]{1,80}$/.test(c.user))
         throw new Error(`Invalid environment: user name "${c.user}"`);
     }
+    refuseDevelopmentPasswords(this.admin.url, {
+      FRONTEND_DATABASE_URL: this.frontendDb,
+      BACKEND_DATABASE_URL: this.backendDb,
+      FRONTEND_AMQP_URL: this.frontendBroker,
+      BACKEND_AMQP_URL: this.backendBroker,
+    });
     if (this.frontendDb.user === this.backendDb.user) {
       throw new Error('Invalid environment: the frontend and backend need different DB users');
     }
@@ -121,6 +128,38 @@ export class SetupConfig {
     const url = new URL(this.admin.url);
     url.pathname = `/${this.database}`;
     return { ...this.admin, url: url.toString() };
+  }
+}
+
+/**
+ * The role passwords of SETUP_DEFAULTS and the examples' placeholder: published in this
+ * repository, fine on a laptop only.
+ */
+const PUBLISHED_PASSWORDS = new Set([
+  ...Object.values(SETUP_DEFAULTS)
+    .map((url) => decodeURIComponent(new URL(url).password))
+    .filter(Boolean),
+  'CHANGE-ME',
+]);
+
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+/**
+ * db:setup falls back to well-known role passwords so `npm run db:setup` works on a fresh laptop;
+ * on a server anyone who reads this repository would know them. When the admin URL leaves this
+ * machine, each role URL must carry a password of the operator's own.
+ */
+function refuseDevelopmentPasswords(adminUrl: string, roles: Record<string, Credentials>): void {
+  if (isLoopbackHost(new URL(adminUrl).hostname)) return;
+  for (const [variable, credentials] of Object.entries(roles)) {
+    if (PUBLISHED_PASSWORDS.has(credentials.password)) {
+      throw new Error(
+        `Invalid environment: ${variable} uses a published password (db:setup's development default or CHANGE-ME) and DATABASE_ADMIN_URL is not on this machine: give ${variable} a password of your own`,
+      );
+    }
   }
 }
 

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
+  clampToDelivery,
   decodeSolutionMessage,
   decodeSolutionMessages,
   encodeSolutionMessage,
   encodeSolutionMessages,
+  MAX_GROUP_SOLUTIONS,
+  MAX_SOLUTION_MESSAGE_BYTES,
   PoisonMessageError,
   SolutionMessage,
 } from './solution-message';
@@ -55,5 +58,47 @@ describe('SolutionMessage contract', () => {
     ],
   ])('rejects a poison group: %s', (_name, content) => {
     expect(() => decodeSolutionMessages(content)).toThrow(PoisonMessageError);
+  });
+});
+
+describe('what a backend takes in one broker message', () => {
+  const one = (n: number, overrides: Partial<SolutionMessage> = {}): SolutionMessage => ({
+    v: 1,
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    network: 'main',
+    solution: 'x',
+    miner: 'addr',
+    threadId: null,
+    ip: null,
+    agent: null,
+    os: null,
+    receivedAt: 1_700_000_000_000,
+    ...overrides,
+  });
+
+  it('refuses a group of more solutions than any frontend sends, as poison', () => {
+    const group = Array.from({ length: MAX_GROUP_SOLUTIONS + 1 }, (_, i) => one(i + 1));
+    expect(() => decodeSolutionMessages(encodeSolutionMessages(group))).toThrow(
+      new PoisonMessageError(`group of ${MAX_GROUP_SOLUTIONS + 1} solutions (at most 1000)`),
+    );
+    expect(
+      decodeSolutionMessages(encodeSolutionMessages(group.slice(0, MAX_GROUP_SOLUTIONS))),
+    ).toHaveLength(MAX_GROUP_SOLUTIONS);
+  });
+
+  it('refuses a message over 16 MiB unread, as poison', () => {
+    const huge = one(1, { solution: 'a'.repeat(MAX_SOLUTION_MESSAGE_BYTES) });
+    expect(() => decodeSolutionMessages(encodeSolutionMessages([huge, one(2)]))).toThrow(
+      PoisonMessageError,
+    );
+  });
+
+  it('takes a receivedAt no later than the delivery; earlier ones as they are', () => {
+    const delivered = 1_700_000_100_000;
+    const [future, past] = clampToDelivery(
+      [one(1, { receivedAt: delivered + 3_600_000 }), one(2, { receivedAt: delivered - 5000 })],
+      delivered,
+    );
+    expect([future.receivedAt, past.receivedAt]).toEqual([delivered, delivered - 5000]);
   });
 });

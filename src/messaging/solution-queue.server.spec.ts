@@ -114,6 +114,52 @@ describe('SolutionQueueServer (the consumer as a Nest transport)', () => {
     await server.drain();
   });
 
+  it('dead-letters a group larger than any frontend sends, unhandled; the next message is handled', async () => {
+    const { server, acked, nacked, send } = harness({ batchMax: 2000 });
+    const seen: number[] = [];
+    server.addHandler(
+      SOLUTION_BATCH,
+      (batch: SolutionMessage[]): Promise<SolutionBatchOutcome> => {
+        seen.push(batch.length);
+        return recordedAll(batch);
+      },
+      true,
+    );
+    server.listen(() => undefined);
+    await until(() => true, 0);
+    send(encodeSolutionMessages(Array.from({ length: 1001 }, (_, i) => solution(i + 1))), 'big');
+    send(encodeSolutionMessage(solution(5000)), 'm1');
+    await until(() => acked.length === 1);
+    expect(nacked).toEqual([{ id: 'big', requeue: false }]);
+    expect(acked).toEqual(['m1']);
+    expect(seen).toEqual([1]);
+    await server.drain();
+  });
+
+  it('takes receivedAt no later than the delivery: a frontend cannot date a share into the future', async () => {
+    const { server, acked, send } = harness();
+    const seen: number[] = [];
+    server.addHandler(
+      SOLUTION_BATCH,
+      (batch: SolutionMessage[]): Promise<SolutionBatchOutcome> => {
+        seen.push(...batch.map((m) => m.receivedAt));
+        return recordedAll(batch);
+      },
+      true,
+    );
+    server.listen(() => undefined);
+    await until(() => true, 0);
+    const before = Date.now();
+    const future = before + 24 * 3_600_000;
+    send(encodeSolutionMessage({ ...solution(1), receivedAt: future }), 'm1');
+    const after = Date.now();
+    await until(() => acked.length === 1);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeGreaterThanOrEqual(before);
+    expect(seen[0]).toBeLessThanOrEqual(after);
+    await server.drain();
+  });
+
   it('dead-letters an unparsable message at once', async () => {
     const { server, nacked, send } = harness();
     server.listen(() => undefined);

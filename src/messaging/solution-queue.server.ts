@@ -10,7 +10,12 @@ import { backoffMs } from '../server/backoff';
 import { BrokerConnection } from './broker-connection';
 import { solutionQueueNames } from './broker-topology';
 import { SOLUTION_BATCH, SolutionBatchOutcome } from './solution-batch';
-import { decodeSolutionMessages, PoisonMessageError, SolutionMessage } from './solution-message';
+import {
+  clampToDelivery,
+  decodeSolutionMessages,
+  PoisonMessageError,
+  SolutionMessage,
+} from './solution-message';
 
 /** One broker message: one solution (v1) or a frontend's group of them (v2). */
 interface Delivery {
@@ -123,7 +128,7 @@ export class SolutionQueueServer
   private receive(raw: ConsumeMessage, channel: Channel): void {
     let messages: SolutionMessage[];
     try {
-      messages = decodeSolutionMessages(raw.content);
+      messages = clampToDelivery(decodeSolutionMessages(raw.content), Date.now());
     } catch (error) {
       if (!(error instanceof PoisonMessageError)) throw error;
       this.stats.deadLettered++;

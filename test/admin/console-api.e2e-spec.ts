@@ -79,7 +79,7 @@ describe('operator console: authentication, actions, audit trail (JSON API)', ()
       ADMIN_TOKEN_LABEL: 'alice',
       ADMIN_ALLOW_IPS: '127.0.0.0/8, ::1',
       ADMIN_LOGIN_FAILURES_PER_MINUTE: '8',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '127.0.0.1',
       BLOCK_POLL_SECONDS: '3600',
       SHAREOUT_INTERVAL_SECONDS: '3600',
       PAYOUT_INTERVAL_SECONDS: '3600',

@@ -222,11 +222,19 @@ describe('encrypted links: MySQL over TLS, AMQPS, verified certificates', () => 
     expect(share.outcomes).toEqual([{ ok: true, workId: share.work.workId }]);
   });
 
-  it('REQUIRE_TLS=true refuses to start on a clear-text database or broker URL: one line, exit 2', async () => {
+  it('REQUIRE_TLS=true refuses to start on a clear-text or unverified database or broker link: one line, exit 2', async () => {
     const cases: [Record<string, string>, RegExp][] = [
       [
         { DATABASE_URL: dbUrl(be, null), DATABASE_CA_FILE: '' },
         /^Invalid environment: DATABASE_URL is clear text/,
+      ],
+      [
+        { DATABASE_URL: dbUrl(be, 'required') },
+        /^Invalid environment: DATABASE_URL has \?ssl=required, which checks no certificate/,
+      ],
+      [
+        { NODE_TLS_REJECT_UNAUTHORIZED: '0' },
+        /^Invalid environment: NODE_TLS_REJECT_UNAUTHORIZED is 0, which turns certificate checks off/,
       ],
       [
         { AMQP_URL: mqUrl(be).replace('amqps:', 'amqp:'), AMQP_CA_FILE: '' },

@@ -32,15 +32,16 @@ describe('per-IP rate limits and the miner IP behind proxies', () => {
     return String(row.ip);
   };
 
-  describe('TRUST_PROXY takes the hop just before the trusted proxies', () => {
+  describe('TRUST_PROXY takes the hop just before the listed proxies', () => {
     // The chain a spoofing miner produces through two proxies: it wrote 6.6.6.6 itself, the outer
-    // proxy appended the miner's real address, the inner proxy the outer proxy's.
+    // proxy (10.0.0.2) appended the miner's real address, the inner proxy (this test, 127.0.0.1)
+    // the outer proxy's.
     const chain = '6.6.6.6, 198.51.100.7, 10.0.0.2';
     it.each([
       ['false', '127.0.0.1'],
-      ['1', '10.0.0.2'],
-      ['2', '198.51.100.7'],
-      ['true', '6.6.6.6'],
+      ['10.0.0.0/8', '127.0.0.1'],
+      ['127.0.0.1', '10.0.0.2'],
+      ['127.0.0.1,10.0.0.0/8', '198.51.100.7'],
     ])('TRUST_PROXY=%s records %s as the miner IP', async (trustProxy, expected) => {
       const frontend = await startRole('frontend', { TRUST_PROXY: trustProxy });
       try {
@@ -56,7 +57,7 @@ describe('per-IP rate limits and the miner IP behind proxies', () => {
     let frontend: RunningApp;
     beforeAll(async () => {
       frontend = await startRole('frontend', {
-        TRUST_PROXY: '1',
+        TRUST_PROXY: '127.0.0.1',
         RATE_LIMIT_ACTION_PER_MINUTE: '5',
         RATE_LIMIT_WEB_PER_MINUTE: '3',
       });

@@ -59,6 +59,7 @@ export async function startRoleProcess(
       // Load generators and tests send everything from 127.0.0.1.
       RATE_LIMIT_ACTION_PER_MINUTE: env.RATE_LIMIT_ACTION_PER_MINUTE ?? '0',
       RATE_LIMIT_WEB_PER_MINUTE: env.RATE_LIMIT_WEB_PER_MINUTE ?? '0',
+      MAX_CONNECTIONS_PER_SOURCE: env.MAX_CONNECTIONS_PER_SOURCE ?? '0',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -101,6 +101,7 @@ export function roleEnv(
     // Suspensions are per source, and one run's tests share a database: bad shares sent by one
     // test file would suspend 127.0.0.1 for the next. Tests of suspension set their own threshold.
     MINER_SUSPEND_REJECTIONS: '0',
+    MAX_CONNECTIONS_PER_SOURCE: '0',
     ...overrides,
   };
 }

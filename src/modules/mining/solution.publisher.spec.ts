@@ -1,7 +1,11 @@
 import type { AppConfig } from '../../config/app-config';
 import type { BrokerConnection } from '../../messaging/broker-connection';
 import { shardOfWork } from '../../messaging/broker-topology';
-import { decodeSolutionMessages, SolutionMessage } from '../../messaging/solution-message';
+import {
+  decodeSolutionMessages,
+  MAX_SOLUTION_MESSAGE_BYTES,
+  SolutionMessage,
+} from '../../messaging/solution-message';
 import { solutionMessage } from '../../../test/support/solutions';
 import { PublishError, SolutionPublisher } from './solution.publisher';
 
@@ -86,6 +90,27 @@ describe('SolutionPublisher group commit', () => {
     ]);
     published.forEach((p) => p.settle());
     expect(await Promise.all(answers)).toEqual(['ok', 'ok']);
+  });
+
+  it('closes a group before it could pass the size a backend takes (large block hex)', async () => {
+    const { publisher, published } = harness(64);
+    // 128 KiB headers each: 40 of them estimate past half of 16 MiB, so they travel in two groups.
+    const big = (n: number) => ({ ...solution(n), solution: 'a'.repeat(128 * 1024) });
+    const answers = Array.from({ length: 40 }, (_, i) =>
+      settled(publisher.publish(big(i + 1), `work-${i}`)),
+    );
+    // Groups go one at a time (each after the previous confirm): confirm them as they come.
+    for (let settledCount = 0; settledCount < 10; settledCount++) {
+      await nextTurn();
+      published.forEach((p) => p.settle());
+    }
+    const groups = published.map((p) => decodeSolutionMessages(p.content).length);
+    expect(groups.length).toBeGreaterThan(1);
+    expect(groups.reduce((a, b) => a + b)).toBe(40);
+    expect(Math.max(...published.map((p) => p.content.length))).toBeLessThanOrEqual(
+      MAX_SOLUTION_MESSAGE_BYTES,
+    );
+    expect(new Set(await Promise.all(answers))).toEqual(new Set(['ok']));
   });
 
   it('refuses at once while the broker is down', async () => {

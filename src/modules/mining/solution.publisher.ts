@@ -9,7 +9,12 @@ import {
   SOLUTION_EXCHANGE,
   solutionRoutingKey,
 } from '../../messaging/broker-topology';
-import { encodeSolutionMessages, SolutionMessage } from '../../messaging/solution-message';
+import {
+  encodeSolutionMessages,
+  estimatedBytes,
+  GROUP_BYTES_TARGET,
+  SolutionMessage,
+} from '../../messaging/solution-message';
 import { PoolMetricsService } from '../metrics/pool-metrics.service';
 
 export class PublishError extends Error {}
@@ -102,9 +107,16 @@ export class SolutionPublisher implements OnModuleDestroy {
   private flush(shard: number, waiting: Waiting[], force = false): void {
     while (waiting.length > 0) {
       const inFlight = this.inFlight.get(shard) ?? 0;
-      if (!force && waiting.length < this.config.publishBatchMax && inFlight >= PUBLISHES_IN_FLIGHT)
+      const size = this.groupSize(waiting);
+      // A group closed by its size (count or bytes) is full; only a partial one waits.
+      if (
+        !force &&
+        size === waiting.length &&
+        size < this.config.publishBatchMax &&
+        inFlight >= PUBLISHES_IN_FLIGHT
+      )
         return;
-      const group = waiting.splice(0, this.config.publishBatchMax);
+      const group = waiting.splice(0, size);
       this.inFlight.set(shard, inFlight + 1);
       this.send(
         shard,
@@ -119,6 +131,22 @@ export class SolutionPublisher implements OnModuleDestroy {
           if (waiting.length > 0) this.flush(shard, waiting);
         });
     }
+  }
+
+  /**
+   * How many of the waiting solutions the next group takes: at most SOLUTION_PUBLISH_BATCH_MAX,
+   * closed early at GROUP_BYTES_TARGET — a backend dead-letters a message past
+   * MAX_SOLUTION_MESSAGE_BYTES (solution-message.ts), so an honest group stays well under it.
+   */
+  private groupSize(waiting: readonly Waiting[]): number {
+    let take = 0;
+    let bytes = 0;
+    while (take < waiting.length && take < this.config.publishBatchMax) {
+      bytes += estimatedBytes(waiting[take].message);
+      if (take > 0 && bytes > GROUP_BYTES_TARGET) break;
+      take++;
+    }
+    return take;
   }
 
   private async send(shard: number, messages: SolutionMessage[]): Promise<void> {

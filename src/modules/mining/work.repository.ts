@@ -29,6 +29,8 @@ export interface WorkRef {
   hashTarget: string;
   /** The work's miner has had an accepted share: only then are its rejected shares' strings kept. */
   minerHasAcceptedShare: boolean;
+  /** When the work was handed out: no share quoting it can have arrived earlier. */
+  createdAt: Date;
 }
 
 /** Every query on `work` (owned by the mining module; the backend reaches it via MinerStoreModule). */
@@ -69,9 +71,10 @@ export class WorkRepository {
       guid: string;
       hash_target: string;
       accepted: number | string | null;
+      created_at: Date;
     }[] = await this.db.query(
       `SELECT w.id, w.network, w.miner_id, w.worker_id, m.guid, w.hash_target,
-              m.last_accepted_solution_at IS NOT NULL AS accepted
+              m.last_accepted_solution_at IS NOT NULL AS accepted, w.created_at
          FROM work w JOIN miner m ON m.id = w.miner_id WHERE w.id IN (${placeholders(ids.length)})`,
       [...ids],
     );
@@ -86,6 +89,7 @@ export class WorkRepository {
           minerGuid: r.guid,
           hashTarget: r.hash_target,
           minerHasAcceptedShare: Number(r.accepted) === 1,
+          createdAt: r.created_at,
         },
       ]),
     );

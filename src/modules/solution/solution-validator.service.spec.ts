@@ -6,7 +6,7 @@ import { WorkRef, WorkRepository } from '../mining/work.repository';
 import { SourceSuspensionRepository } from '../mining/source-suspension.repository';
 import { RejectReason } from './reject-reason';
 import { SolutionRepository } from './solution.repository';
-import { SolutionValidatorService } from './solution-validator.service';
+import { creditedReceivedAt, SolutionValidatorService } from './solution-validator.service';
 
 const WORK_ID = '7a0f6c1e-3b9d-4f7e-8a21-0c5d9e4b6f33';
 const GUID = '2f1c7a52-8c1e-4a0b-9d55-5e8f3f0b7a11';
@@ -34,6 +34,7 @@ const work = (overrides: Partial<WorkRef> = {}): WorkRef => ({
   minerGuid: GUID,
   hashTarget: EASY,
   minerHasAcceptedShare: true,
+  createdAt: new Date(Date.now() - 60_000),
   ...overrides,
 });
 
@@ -106,5 +107,17 @@ describe('SolutionValidatorService: the checks before the node (repositories and
     const verdicts = await t.sut.validate([message(wellFormedSolution({ blockHex: 'ab' }))]);
     expect(reasons(verdicts)).toEqual([RejectReason.blockMismatch]);
     expect(t.mock(NodeClients).of).not.toHaveBeenCalled();
+  });
+});
+
+describe('creditedReceivedAt: the arrival time a share is credited with', () => {
+  const work = 1_700_000_000_000;
+  const now = work + 600_000;
+  it.each([
+    ['a time between the work and now, as claimed', work + 1000, work + 1000],
+    ['a time in the future: now', now + 3_600_000, now],
+    ['a time before its work was handed out: the work time', work - 3_600_000, work],
+  ])('%s', (_case, claimed, credited) => {
+    expect(creditedReceivedAt(claimed, work, now)).toBe(credited);
   });
 });

@@ -158,7 +158,11 @@ export class SolutionValidatorService {
           { fields, work },
         );
       }
-      const receivedAtMs = Math.min(messages[i].receivedAt, now.getTime());
+      const receivedAtMs = creditedReceivedAt(
+        messages[i].receivedAt,
+        work.createdAt.getTime(),
+        now.getTime(),
+      );
       candidates.set(i, { message: messages[i], fields, work, header, receivedAtMs });
     });
 
@@ -436,4 +440,17 @@ function nodeSaid(error: RpcFailure): string {
   return error instanceof RpcError
     ? `node error ${error.code}: ${error.rpcMessage}`
     : error.message;
+}
+
+/**
+ * The arrival time a share is credited with. `receivedAt` is the frontend's word (the queue server
+ * has already capped it at the delivery): it is taken no later than now and no earlier than the
+ * work it quotes was handed out, so a frontend cannot date a share into an earlier round either.
+ */
+export function creditedReceivedAt(
+  claimedMs: number,
+  workCreatedMs: number,
+  nowMs: number,
+): number {
+  return Math.max(Math.min(claimedMs, nowMs), Math.min(workCreatedMs, nowMs));
 }
