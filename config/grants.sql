@@ -13,6 +13,7 @@ GRANT SELECT ON `purepool`.`payment_error` TO 'purepool_frontend'@'%';
 GRANT SELECT ON `purepool`.`payout_set_aside` TO 'purepool_frontend'@'%';
 GRANT SELECT ON `purepool`.`rejected_solution` TO 'purepool_frontend'@'%';
 GRANT SELECT ON `purepool`.`solution` TO 'purepool_frontend'@'%';
+GRANT SELECT ON `purepool`.`source_suspension` TO 'purepool_frontend'@'%';
 GRANT SELECT ON `purepool`.`work` TO 'purepool_frontend'@'%';
 GRANT SELECT ON `purepool`.`worker` TO 'purepool_frontend'@'%';
 GRANT SELECT (id, guid, network, address, disabled, suspended_until, suspended_reason, rating, hash_target, last_accepted_solution_at, created_at) ON `purepool`.`miner` TO 'purepool_frontend'@'%';

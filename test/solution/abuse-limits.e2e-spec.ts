@@ -2,7 +2,8 @@ import type mysql from 'mysql2/promise';
 import { randomAddress } from '../../src/biblepay/address';
 import { mineOneShare, Misbehaviour, requestWork } from '../../sim/miner/sim-miner';
 import { extractTag, walletRequest } from '../../sim/miner/wallet-http-client';
-import { adminDb, eventually, RunningApp, startRole } from '../support/harness';
+import { eventually, RunningApp, startRole } from '../support/harness';
+import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
 import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
 import { wellFormedSolution } from '../support/solutions';
 
@@ -17,28 +18,34 @@ describe('abuse limits: workers per miner, stored rejection bytes, suspension', 
   let frontend: RunningApp;
   let backend: RunningApp;
   let db: mysql.Connection;
+  let store: IsolatedDatabase;
 
   beforeAll(async () => {
     pool = await startPoolFixture();
+    // Its own database: suspensions are per source, and every test client is 127.0.0.x — the run's
+    // other rejections must not count here, nor a suspension made here refuse later test files.
+    store = await isolatedDatabase('abuse');
     frontend = await startRole('frontend', {
       ...pool.env,
+      DATABASE_URL: store.frontendUrl,
       MAX_WORKERS_PER_MINER: '3',
       MINER_CACHE_SECONDS: '0',
     });
     backend = await startRole('backend', {
       ...pool.env,
+      DATABASE_URL: store.backendUrl,
       REJECTED_SOLUTION_BYTES_PER_MINER_HOUR: '20000',
       MINER_SUSPEND_REJECTIONS: '6',
       MINER_SUSPEND_WINDOW_SECONDS: '600',
       MINER_SUSPEND_SECONDS: '3600',
     });
-    db = await adminDb();
+    db = store.db;
   });
   afterAll(async () => {
     await backend?.close();
     await frontend?.close();
     await pool?.close();
-    await db?.end();
+    await store?.drop();
   });
 
   const getwork = (workerId: string) =>

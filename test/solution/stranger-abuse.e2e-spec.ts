@@ -2,7 +2,8 @@ import type mysql from 'mysql2/promise';
 import { randomAddress } from '../../src/biblepay/address';
 import { mineOneShare, requestWork } from '../../sim/miner/sim-miner';
 import { extractTag, walletRequest } from '../../sim/miner/wallet-http-client';
-import { adminDb, eventually, RunningApp, startRole } from '../support/harness';
+import { eventually, RunningApp, startRole } from '../support/harness';
+import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
 import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
 import { wellFormedSolution } from '../support/solutions';
 
@@ -22,23 +23,32 @@ describe('a stranger cannot suspend or crowd out a miner', () => {
   let frontend: RunningApp;
   let backend: RunningApp;
   let db: mysql.Connection;
+  let store: IsolatedDatabase;
 
   beforeAll(async () => {
     pool = await startPoolFixture();
-    frontend = await startRole('frontend', { ...pool.env, MINER_CACHE_SECONDS: '0' });
+    // Its own database: suspensions are per source, and every test client is 127.0.0.x — the run's
+    // other rejections must not count here, nor a suspension made here refuse later test files.
+    store = await isolatedDatabase('stranger');
+    frontend = await startRole('frontend', {
+      ...pool.env,
+      DATABASE_URL: store.frontendUrl,
+      MINER_CACHE_SECONDS: '0',
+    });
     backend = await startRole('backend', {
       ...pool.env,
+      DATABASE_URL: store.backendUrl,
       MINER_SUSPEND_REJECTIONS: '150',
       MINER_SUSPEND_WINDOW_SECONDS: '600',
       MINER_SUSPEND_SECONDS: '3600',
     });
-    db = await adminDb();
+    db = store.db;
   });
   afterAll(async () => {
     await backend?.close();
     await frontend?.close();
     await pool?.close();
-    await db?.end();
+    await store?.drop();
   });
 
   const getwork = (workerId: string, localAddress: string) =>
@@ -175,6 +185,7 @@ describe('a stranger cannot suspend or crowd out a miner', () => {
     beforeAll(async () => {
       small = await startRole('frontend', {
         ...pool.env,
+        DATABASE_URL: store.frontendUrl,
         MAX_WORKERS_PER_MINER: '3',
         MINER_CACHE_SECONDS: '0',
       });
