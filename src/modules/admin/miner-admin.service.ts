@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { retryOnLockConflict } from '../../database/lock-retry';
 import { DataSource, EntityManager } from 'typeorm';
 import { BaseUnits, baseToCoins } from '../../biblepay/amount';
 import { LedgerRepository } from '../payout/ledger.repository';
@@ -55,6 +56,15 @@ export class MinerAdminService {
     reason: string,
     who: ActionContext,
   ): Promise<MinerSwitchResult> {
+    return retryOnLockConflict(() => this.setDisabledOnce(ref, disabled, reason, who));
+  }
+
+  private setDisabledOnce(
+    ref: MinerRef,
+    disabled: boolean,
+    reason: string,
+    who: ActionContext,
+  ): Promise<MinerSwitchResult> {
     return this.db.transaction(async (manager) => {
       const miner = await this.lockMiner(manager, ref);
       if (miner.disabled === disabled) {
@@ -94,6 +104,16 @@ export class MinerAdminService {
    * of adjustments apart from credits and payouts.
    */
   adjust(
+    ref: MinerRef,
+    amount: BaseUnits,
+    reason: string,
+    who: ActionContext,
+  ): Promise<AdjustmentResult> {
+    // A background job (shareout, payout) may hold the same balance rows: run it again.
+    return retryOnLockConflict(() => this.adjustOnce(ref, amount, reason, who));
+  }
+
+  private adjustOnce(
     ref: MinerRef,
     amount: BaseUnits,
     reason: string,

@@ -4,7 +4,7 @@ import { RejectReason } from './reject-reason';
 import { MinerRepository } from '../mining/miner.repository';
 import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
 import { Verdict } from './solution-validator.service';
-import { backoffMs } from '../../server/backoff';
+import { retryOnLockConflict } from '../../database/lock-retry';
 
 export interface RecordResult {
   accepted: number;
@@ -29,21 +29,12 @@ export class SolutionRecorderService {
   ) {}
 
   async record(verdicts: readonly Verdict[]): Promise<RecordResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { result, inserted, rejected } = await this.recordOnce(verdicts);
-        this.count(inserted, rejected);
-        return result;
-      } catch (error) {
-        const code = sqlErrorCode(error);
-        if (
-          attempt >= DEADLOCK_RETRIES ||
-          (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT')
-        )
-          throw error;
-        await new Promise((r) => setTimeout(r, backoffMs(attempt - 1, 20, 1000)));
-      }
-    }
+    const { result, inserted, rejected } = await retryOnLockConflict(
+      () => this.recordOnce(verdicts),
+      DEADLOCK_RETRIES,
+    );
+    this.count(inserted, rejected);
+    return result;
   }
 
   /** Counted after the commit, so a rolled-back (retried) attempt is not counted twice. */
@@ -120,10 +111,4 @@ function duplicateOf(row: NewSolution): NewRejectedSolution {
     solutionString: null,
     insertedAt: row.insertedAt,
   };
-}
-
-/** TypeORM wraps driver errors; the MySQL error code may sit on the error or its driverError. */
-function sqlErrorCode(error: unknown): string | undefined {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e.driverError?.code ?? e.code;
 }
