@@ -147,15 +147,7 @@ export class AdminApiController {
     @Body() body: unknown,
     @Req() request: FastifyRequest,
   ): Promise<unknown> {
-    const net = requiredNetwork(this.config, network);
-    const reason = requiredReason(field(body, 'reason'));
-    return toJson(
-      await this.walletClaims.attach(
-        net,
-        txid,
-        this.recorder(request, 'wallet-send.attach', net, txid, reason),
-      ),
-    );
+    return this.actOnWalletSend('attach', network, txid, body, request);
   }
 
   @Post('wallet-sends/:network/:txid/dismiss')
@@ -172,15 +164,20 @@ export class AdminApiController {
     @Body() body: unknown,
     @Req() request: FastifyRequest,
   ): Promise<unknown> {
+    return this.actOnWalletSend('dismiss', network, txid, body, request);
+  }
+
+  private async actOnWalletSend(
+    what: 'attach' | 'dismiss',
+    network: string,
+    txid: string,
+    body: unknown,
+    request: FastifyRequest,
+  ): Promise<unknown> {
     const net = requiredNetwork(this.config, network);
     const reason = requiredReason(field(body, 'reason'));
-    return toJson(
-      await this.walletClaims.dismiss(
-        net,
-        txid,
-        this.recorder(request, 'wallet-send.dismiss', net, txid, reason),
-      ),
-    );
+    const record = this.recorder(request, `wallet-send.${what}`, net, txid, reason);
+    return toJson(await this.walletClaims[what](net, txid, record));
   }
 
   @Get('miners')
