@@ -69,6 +69,10 @@ export const flag: Parser<boolean> = (text) => {
   return new EnvProblem(`must be true or false (got "${text}")`);
 };
 
+/** SOLUTION_REQUIRE_CPID: `auto`, or true/false (the old boolean values still work). */
+export const flagOrAuto: Parser<boolean | 'auto'> = (text) =>
+  /^auto$/i.test(text) ? 'auto' : flag(text);
+
 /** TRUST_PROXY: a hop count, or true/false. */
 export const hopsOrFlag: Parser<boolean | number> = (text) =>
   /^\d+$/.test(text) ? Number(text) : flag(text);
