@@ -16,6 +16,11 @@ export class SimFaults {
   readonly loseReplies = new Map<string, number>();
   /** The next `count` calls of the method run (a send commits), then answer this error anyway. */
   readonly errorsAfter = new Map<string, FailRule & { count: number }>();
+  /**
+   * The next `count` HTTP requests that call the method ("*": any) find the RPC work queue full:
+   * HTTP 500 "Work queue depth exceeded", nothing runs (src/httpserver.cpp:297 @1.2.0.1).
+   */
+  readonly busy = new Map<string, number>();
 
   constructor(private readonly random: () => number) {}
 
@@ -26,6 +31,17 @@ export class SimFaults {
     this.failNext.clear();
     this.loseReplies.clear();
     this.errorsAfter.clear();
+    this.busy.clear();
+  }
+
+  /** True (and counts down) when a request calling these methods meets a full work queue. */
+  takeBusy(methods: readonly string[]): boolean {
+    const key = methods.find((m) => this.busy.has(m)) ?? (this.busy.has('*') ? '*' : undefined);
+    if (key === undefined) return false;
+    const left = this.busy.get(key) ?? 0;
+    if (left <= 1) this.busy.delete(key);
+    else this.busy.set(key, left - 1);
+    return left > 0;
   }
 
   /** The error to answer after this call did its work, if one is due (and counts it down). */
@@ -77,6 +93,7 @@ export class SimFaults {
       fail_next: Object.fromEntries(this.failNext),
       lose_replies: Object.fromEntries(this.loseReplies),
       errors_after: Object.fromEntries(this.errorsAfter),
+      busy: Object.fromEntries(this.busy),
     };
   }
 }

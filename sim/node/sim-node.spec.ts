@@ -140,8 +140,9 @@ describe('simulated BiblePay node', () => {
       ).toBe(-1);
     });
 
-    it('hexblocktocoinbase decodes what the miner built: recipient, whole-coin subsidy, bible hash over the tip, CPID', async () => {
-      await start();
+    it('hexblocktocoinbase decodes what the miner built: recipient, whole-coin subsidy, bible hash over the tip, CPID (as 1.1.3.8 judges it)', async () => {
+      // 1.1.3.8 judges a fresh block's CPID at any height (src/rpcblockchain.cpp:2264 @1.1.3.8).
+      await start({ clientVersion: 1_010_308 });
       const tip = node.chain.tip;
       const recipient = randomAddress('main');
       const cpid = {
@@ -216,8 +217,13 @@ describe('simulated BiblePay node', () => {
         encodeBlock(oldNode),
         '',
       );
-      expect(old).not.toHaveProperty('cpid_sig_valid');
-      expect(old).not.toHaveProperty('cpid_legal');
+      // A classic node always reports the CPID members: a block without a signature has an
+      // invalid one (VerifyCPIDSignature("") is false, src/rpcpodc.cpp:118-123 @1.2.0.1).
+      expect(old).toMatchObject({
+        cpid_sig_valid: false,
+        cpid_legal: false,
+        cpid_legality_narr: 'CPID_SIGNATURE_INVALID',
+      });
       expect(old.recipient).toBe(recipient);
     });
 
@@ -269,7 +275,7 @@ describe('simulated BiblePay node', () => {
     });
 
     it('subsidy reports whole coins, recipient, version and miner id; "block not found" above the tip and at 0', async () => {
-      await start({ subsidy: parseCoins('5492.75') });
+      await start({ subsidy: parseCoins('5492.75'), clientVersion: 1_010_308 });
       const [block] = node.mine(1, { recipient: randomAddress('main'), minerGuid: 'guid-9' });
       await expect(call('exec', 'subsidy', '11')).resolves.toEqual({
         Command: 'subsidy',
@@ -536,7 +542,7 @@ describe('simulated BiblePay node', () => {
       const feeShort = await rpcError(call('sendmany', '', { [to]: 10 }));
       expect({ code: feeShort.code, message: feeShort.message }).toEqual({
         code: -6,
-        message: 'Insufficient funds',
+        message: 'Insufficient funds.', // src/wallet/wallet.cpp:3293 @1.2.0.1
       });
       const single = await rpcError(call('sendtoaddress', to, 11));
       expect({ code: single.code, message: single.message }).toEqual({
