@@ -701,4 +701,146 @@ describe('simulated BiblePay node', () => {
       }
     });
   });
+
+  describe('generations (docs/FIDELITY.md)', () => {
+    const craftedBlockHex = (walletVersion: string): string => {
+      const tip = node.chain.tip;
+      const coinbase: SimCoinbaseTx = {
+        version: 1,
+        height: tip.height + 1,
+        extraNonce: 0,
+        outputs: [
+          {
+            address: node.options.poolAddress,
+            value: parseCoins('5492'),
+            message: buildBlockMessage({ walletVersion, minerGuid: 'g-1' }),
+          },
+        ],
+      };
+      const header = {
+        version: 1,
+        prevHash: tip.hash,
+        prevHeight: tip.height,
+        time: tip.header.time + 30,
+        prevTime: tip.header.time,
+        nonce: 7,
+      };
+      return encodeBlock(assembleBlock({ header, coinbase }));
+    };
+
+    it('answers getnetworkinfo with the release it plays', async () => {
+      await start({ flavor: 'evo' });
+      await expect(call('getnetworkinfo')).resolves.toMatchObject({
+        version: 1_040_408,
+        subversion: '/BiblePay Core:1.4.4.8/',
+      });
+      await node.close();
+      await start();
+      await expect(call('getnetworkinfo')).resolves.toMatchObject({
+        version: 1_020_001,
+        subversion: '/Biblepay Core:1.2.0.1/',
+      });
+    });
+
+    it('classic 1.2.0.1 above PODC: a block without a CPID signature is legal', async () => {
+      await start({ startHeight: 110_000, baseHeight: 109_990 });
+      await expect(
+        call('exec', 'hexblocktocoinbase', craftedBlockHex('1.2.0.1')),
+      ).resolves.toMatchObject({
+        Command: 'hexblocktocoinbase',
+        blockversion: 1201,
+        cpid_sig_valid: false,
+        cpid_legal: true,
+        cpid_legality_narr: '',
+      });
+    });
+
+    it('Evo 1.4.4.8: ABN members and no CPID members; Evo 1.4.8.4: exactly the hex, no Command', async () => {
+      await start({ flavor: 'evo' });
+      const evo = await call<Record<string, unknown>>(
+        'exec',
+        'hexblocktocoinbase',
+        craftedBlockHex('1.4.4.8'),
+      );
+      expect(evo).toMatchObject({
+        Command: 'hexblocktocoinbase',
+        abn_passed: true,
+        blockversion: 1448,
+      });
+      expect(evo).not.toHaveProperty('cpid_sig_valid');
+      await node.close();
+
+      await start({ flavor: 'evo', clientVersion: 1_040_804 });
+      const hex = craftedBlockHex('1.4.8.4');
+      const error = await rpcError(call('exec', 'hexblocktocoinbase', hex, ''));
+      expect({ code: error.code, message: error.message }).toEqual({
+        code: -1,
+        message: 'You must specify the block serialization hex.',
+      });
+      const answer = await call<Record<string, unknown>>('exec', 'hexblocktocoinbase', hex);
+      expect(answer).not.toHaveProperty('Command');
+      expect(answer).toMatchObject({
+        recipient: node.options.poolAddress,
+        height: node.chain.height + 1,
+      });
+    });
+
+    it('Evo sendmany wants addlocked (a boolean) before the comment', async () => {
+      await start({ flavor: 'evo', walletBalance: parseCoins('100') });
+      const to = randomAddress('main');
+      const error = await rpcError(call('sendmany', '', { [to]: 1 }, 1, 'purepool:1', [to]));
+      expect({ code: error.code, message: error.message }).toEqual({
+        code: -1,
+        message: 'JSON value is not a boolean as expected',
+      });
+      expect(node.wallet.entries().filter((e) => e.kind === 'send')).toHaveLength(0);
+      const txid = await call<string>('sendmany', '', { [to]: 1 }, 1, false, 'purepool:1', [to]);
+      expect(txid).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it('a labelled pool address keeps its coins out of the "" account sendmany spends', async () => {
+      await start({ poolLabel: 'pool', walletBalance: parseCoins('100') });
+      await expect(call('validateaddress', node.options.poolAddress)).resolves.toMatchObject({
+        account: 'pool',
+      });
+      const [wallet, account] = await Promise.all([
+        postJson(node.url, { method: 'getwalletinfo', params: [], id: 1 }),
+        postJson(node.url, { method: 'getbalance', params: ['', 1], id: 1 }),
+      ]);
+      expect(amountIn(wallet.text, 'balance')).toBe(parseCoins('100'));
+      expect(account.text).toContain('"result":0.00000000');
+      const error = await rpcError(call('sendmany', '', { [randomAddress('main')]: 1 }));
+      expect({ code: error.code, message: error.message }).toEqual({
+        code: -6,
+        message: 'Account has insufficient funds',
+      });
+    });
+
+    it('words a fee-paying dust output as the wallet does', async () => {
+      await start({ walletBalance: parseCoins('100'), txFee: parseCoins('0.001') });
+      const to = randomAddress('main');
+      const error = await rpcError(call('sendmany', '', { [to]: '0.00100100' }, 1, '', [to]));
+      expect({ code: error.code, message: error.message }).toEqual({
+        code: -6,
+        message: 'The transaction amount is too small to send after the fee has been deducted',
+      });
+    });
+
+    it('answers a busy request HTTP 500 "Work queue depth exceeded" and runs nothing', async () => {
+      await start({ walletBalance: parseCoins('100') });
+      await call('sim_busy', 'sendmany', 1);
+      const to = randomAddress('main');
+      const busy = await postJson(node.url, {
+        method: 'sendmany',
+        params: ['', { [to]: 1 }],
+        id: 1,
+      });
+      expect({ status: busy.status, text: busy.text }).toEqual({
+        status: 500,
+        text: 'Work queue depth exceeded',
+      });
+      expect(node.wallet.entries().filter((e) => e.kind === 'send')).toHaveLength(0);
+      await expect(call('sendmany', '', { [to]: 1 })).resolves.toMatch(/^[0-9a-f]{64}$/);
+    });
+  });
 });
