@@ -16,6 +16,7 @@ import {
 import { bibleHash, hashMeetsTarget, maxNonce, sha256Hex, targetToBigInt } from '../chain/hash';
 import { ChainTip } from './chain-tip';
 import { formatSolution, PoolWork, SolutionFields } from './protocol';
+import { walletSignsCpid } from '../node/generation';
 
 /**
  * Ways a simulated miner can misbehave. Each crafted solution makes the pool refuse it for one
@@ -180,7 +181,10 @@ export async function craftSolution(options: CraftOptions): Promise<CraftedSolut
     nonce: 0,
   };
 
-  const cpid = cpidFor(options.workerId, misbehaviour);
+  const walletVersion = options.walletVersion ?? DEFAULT_WALLET_VERSION;
+  const cpid = cpidFor(options.workerId, misbehaviour, () =>
+    walletSignsCpid(walletVersion, options.network, prev.height),
+  );
   const poolPaying = misbehaviour !== 'wrong-recipient' && misbehaviour !== 'foreign-block';
   const recipient = poolPaying
     ? work.address
@@ -212,6 +216,9 @@ export async function craftSolution(options: CraftOptions): Promise<CraftedSolut
     header,
     coinbaseFor,
     target: work.hashTarget,
+    // Every search starts from its own extra nonce: two threads with the same work build different
+    // blocks even when their coinbase carries no random CPID signature (post-PODC, Evo).
+    firstExtraNonce: randomBytes(3).readUIntBE(0, 3),
     above: misbehaviour === 'above-target',
     startNonce: misbehaviour === 'nonce-too-high' ? NONCE_TOO_HIGH_START : 0,
     // The wallet respects the node's cap; nonce-too-high deliberately does not.
@@ -327,6 +334,7 @@ export async function craftSolution(options: CraftOptions): Promise<CraftedSolut
 export interface NonceSearch {
   header: SimBlockHeader;
   coinbaseFor: (extraNonce: number) => SimCoinbaseTx;
+  firstExtraNonce: number;
   target: string;
   /** Look for a hash above the target instead (to craft `above-target`). */
   above?: boolean;
@@ -347,7 +355,7 @@ export async function searchNonce(
     throw new RangeError('no hash can be above the largest target');
   }
   let hashes = 0;
-  for (let extraNonce = 0; ; extraNonce++) {
+  for (let extraNonce = search.firstExtraNonce; ; extraNonce++) {
     const coinbase = search.coinbaseFor(extraNonce);
     const txid = computeTxid(encodeCoinbaseTx(coinbase));
     const header = { ...search.header };
@@ -378,8 +386,18 @@ function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
-function cpidFor(workerId: string, misbehaviour: Misbehaviour): SimCpid | undefined {
+/**
+ * The CPID signature the wallet writes into its coinbase: an honest wallet signs only where its
+ * version did (generation.ts `walletSignsCpid`: 1.1.x always, 1.2.x inside PODC, Evo never); the
+ * CPID misbehaviours always carry one.
+ */
+function cpidFor(
+  workerId: string,
+  misbehaviour: Misbehaviour,
+  signs: () => boolean,
+): SimCpid | undefined {
   if (misbehaviour === 'old-node') return undefined;
+  if (misbehaviour !== 'bad-cpid' && misbehaviour !== 'illegal-cpid' && !signs()) return undefined;
   const cpid = sha256Hex(`cpid:${workerId.split('/')[0]}`).slice(0, 32);
   return {
     cpid,

@@ -371,7 +371,14 @@ async function firstFailedCheck(
 describe('crafting one solution per misbehaviour', () => {
   let node: SimNodeHandle;
   beforeAll(async () => {
-    node = await startSimNode({ port: 0, blockSeconds: 0, startHeight: 5, log: () => undefined });
+    // A 1.1.3.8 node judges every fresh block's CPID; 1.2.0.1 only inside the PODC window.
+    node = await startSimNode({
+      port: 0,
+      blockSeconds: 0,
+      startHeight: 5,
+      clientVersion: 1_010_308,
+      log: () => undefined,
+    });
   });
   afterAll(async () => {
     await node.close();
@@ -387,7 +394,8 @@ describe('crafting one solution per misbehaviour', () => {
     ['bad-biblehash', 'bible hash wrong'],
     ['tampered-block', 'transaction invalid'],
     ['wrong-recipient', 'wrong recipient'],
-    ['old-node', 'node outdated'],
+    // A classic node reports a block without a CPID signature as an invalid signature.
+    ['old-node', 'invalid cpid'],
     ['bad-cpid', 'invalid cpid'],
     ['illegal-cpid', 'illegal cpid'],
     ['nonce-too-high', 'nonce too high'],

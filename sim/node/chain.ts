@@ -58,23 +58,38 @@ export class SimChain {
   /** The branch the last `reorg` replaced and what replaced it, for `undoReorg`. */
   private lastReorg?: { height: number; replaced: ChainBlock[] };
 
+  /** Height of the first block (0 unless created with a base height). */
+  private base = 0;
+
   constructor(private readonly settings: ChainSettings) {}
 
-  /** A fresh chain: genesis plus `startHeight` blocks spaced `spacing` seconds, ending now. */
-  static create(settings: ChainSettings, startHeight: number, spacing: number): SimChain {
+  /**
+   * A fresh chain: genesis plus `startHeight` blocks spaced `spacing` seconds, ending now. With
+   * `baseHeight` > 0 the chain's first block sits at that height and nothing exists below it: a
+   * node at a real-world height (post-PODC 110,000) without building 110,000 blocks.
+   */
+  static create(
+    settings: ChainSettings,
+    startHeight: number,
+    spacing: number,
+    baseHeight = 0,
+  ): SimChain {
     const chain = new SimChain(settings);
     const now = settings.now();
     const step = Math.max(1, Math.round(spacing));
+    const base = Math.min(baseHeight, startHeight);
+    chain.base = base;
+    chain.blocks.length = base; // holes below the base: at() answers undefined there
     chain.connect(
       chain.build(
-        { prevHash: ZERO_HASH, prevHeight: 0, prevTime: 0 },
-        0,
-        { recipient: randomAddress(settings.network), time: now - startHeight * step },
+        { prevHash: ZERO_HASH, prevHeight: Math.max(0, base - 1), prevTime: 0 },
+        base,
+        { recipient: randomAddress(settings.network), time: now - (startHeight - base) * step },
         0,
       ),
       'genesis',
     );
-    for (let height = 1; height <= startHeight; height++) {
+    for (let height = base + 1; height <= startHeight; height++) {
       chain.mine({ time: now - (startHeight - height) * step });
     }
     return chain;
@@ -157,7 +172,7 @@ export class SimChain {
   }
 
   mainChain(): readonly ChainBlock[] {
-    return this.blocks;
+    return this.base > 0 ? this.blocks.slice(this.base) : this.blocks;
   }
 
   orphaned(): ChainBlock[] {

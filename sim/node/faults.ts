@@ -28,6 +28,11 @@ export class SimFaults {
    * `param` (any when unset) — a reorg that falls between two calls of a client's walk. One-shot.
    */
   readonly reorgOnCall: ReorgOnCall[] = [];
+  /**
+   * The next `count` HTTP requests that call the method ("*": any) find the RPC work queue full:
+   * HTTP 500 "Work queue depth exceeded", nothing runs (src/httpserver.cpp:297 @1.2.0.1).
+   */
+  readonly busy = new Map<string, number>();
 
   constructor(private readonly random: () => number) {}
 
@@ -40,6 +45,7 @@ export class SimFaults {
     this.errorsAfter.clear();
     this.runLate.clear();
     this.reorgOnCall.length = 0;
+    this.busy.clear();
   }
 
   /** The reorganisation due at this point of this call, if any (and forgets it). */
@@ -64,6 +70,16 @@ export class SimFaults {
     rule.count -= 1;
     if (rule.count === 0) this.runLate.delete(method);
     return rule.afterMs;
+  }
+
+  /** True (and counts down) when a request calling these methods meets a full work queue. */
+  takeBusy(methods: readonly string[]): boolean {
+    const key = methods.find((m) => this.busy.has(m)) ?? (this.busy.has('*') ? '*' : undefined);
+    if (key === undefined) return false;
+    const left = this.busy.get(key) ?? 0;
+    if (left <= 1) this.busy.delete(key);
+    else this.busy.set(key, left - 1);
+    return left > 0;
   }
 
   /** The error to answer after this call did its work, if one is due (and counts it down). */
@@ -117,6 +133,7 @@ export class SimFaults {
       errors_after: Object.fromEntries(this.errorsAfter),
       run_late: Object.fromEntries(this.runLate),
       reorg_on_call: this.reorgOnCall,
+      busy: Object.fromEntries(this.busy),
     };
   }
 }

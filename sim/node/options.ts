@@ -2,6 +2,7 @@ import { isValidAddress } from '../../src/biblepay/address';
 import { CHAIN_PARAMS, isNetwork, Network } from '../../src/biblepay/network';
 import { AmountError, parseCoins } from '../chain/amount';
 import { isHex64 } from '../chain/hash';
+import { defaultClientVersion, SimFlavor } from './generation';
 
 export interface FailRule {
   /** Probability in [0, 1] that a call fails. */
@@ -33,10 +34,21 @@ export interface SimNodeOptions {
   maturity: number;
   /** Height of the chain created on first start (blocks 1..startHeight paid to random addresses). */
   startHeight: number;
+  /**
+   * SIM_BASE_HEIGHT: the created chain's first block sits here and nothing exists below it, so a
+   * node can stand at a real height (post-PODC 110,000) cheaply. In memory only (no SIM_STATE).
+   */
+  baseHeight: number;
   /** Spendable balance the wallet starts with (one confirmed receive), base units. */
   walletBalance: bigint;
   /** Wallet version the node writes in the `<VER>` of blocks it mines itself. */
   walletVersion: string;
+  /** SIM_FLAVOR: answer as a classic (1.1–1.2) or Evo (1.4) node (docs/FIDELITY.md). */
+  flavor: SimFlavor;
+  /** SIM_CLIENT_VERSION: getnetworkinfo's version; picks the release's answers inside the flavor. */
+  clientVersion: number;
+  /** SIM_POOL_LABEL: label (account) of the pool address in the wallet; "" = none. */
+  poolLabel: string;
   // Fault knobs, all also settable at run time through the sim_* admin methods.
   latencyMs: number;
   /** Per method (or "*"): failure probability and the error answered. */
@@ -71,8 +83,12 @@ export function defaultSimNodeOptions(network: Network = 'main'): SimNodeOptions
     txFee: parseCoins('0.001'),
     maturity: CHAIN_PARAMS[network].coinbaseMaturity,
     startHeight: 100,
+    baseHeight: 0,
     walletBalance: 0n,
     walletVersion: '1.1.9.3',
+    flavor: 'classic',
+    clientVersion: defaultClientVersion('classic'),
+    poolLabel: '',
     latencyMs: 0,
     failRates: {},
     loseReplies: {},
@@ -101,6 +117,20 @@ export function validateSimNodeOptions(options: SimNodeOptions): void {
   if (!Number.isInteger(options.maturity) || options.maturity < 1) {
     throw new Error('SIM_MATURITY must be a positive integer');
   }
+  if (options.flavor !== 'classic' && options.flavor !== 'evo') {
+    throw new Error('SIM_FLAVOR must be classic or evo');
+  }
+  if (options.clientVersion >= 1_040_000 !== (options.flavor === 'evo')) {
+    throw new Error(
+      `SIM_CLIENT_VERSION ${options.clientVersion} is not a ${options.flavor} version`,
+    );
+  }
+  if (!Number.isInteger(options.baseHeight) || options.baseHeight < 0) {
+    throw new Error('SIM_BASE_HEIGHT must be an integer >= 0');
+  }
+  if (options.baseHeight > 0 && options.statePath) {
+    throw new Error('SIM_BASE_HEIGHT cannot be combined with SIM_STATE');
+  }
   if (!Number.isInteger(options.startHeight) || options.startHeight < 0) {
     throw new Error('SIM_START_HEIGHT must be an integer >= 0');
   }
@@ -111,7 +141,9 @@ export function validateSimNodeOptions(options: SimNodeOptions): void {
  * SIM_PORT, SIM_HOST, SIM_RPC_USER, SIM_RPC_PASSWORD, SIM_NETWORK, SIM_POOL_ADDRESS,
  * SIM_BLOCK_SECONDS, SIM_NETWORK_TARGET, SIM_STATE, SIM_SUBSIDY, SIM_TX_FEE, SIM_MATURITY,
  * SIM_START_HEIGHT, SIM_WALLET_BALANCE, SIM_LATENCY_MS, SIM_FAIL_RATE ("method:rate,..."),
- * SIM_LOSE_REPLY ("method:count,..."), SIM_WALLET_LOCKED, SIM_INSUFFICIENT_FUNDS, SIM_DOWN_SECONDS.
+ * SIM_LOSE_REPLY ("method:count,..."), SIM_WALLET_LOCKED, SIM_INSUFFICIENT_FUNDS, SIM_DOWN_SECONDS,
+ * SIM_FLAVOR (classic|evo), SIM_CLIENT_VERSION (default 1020001 classic, 1040408 evo),
+ * SIM_POOL_LABEL.
  */
 export function simNodeOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<SimNodeOptions> {
   const options: Partial<SimNodeOptions> = {};
@@ -131,6 +163,7 @@ export function simNodeOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<SimNodeOp
   if (env.SIM_TX_FEE) options.txFee = envCoins(env, 'SIM_TX_FEE');
   if (env.SIM_MATURITY !== undefined) options.maturity = envInteger(env, 'SIM_MATURITY');
   if (env.SIM_START_HEIGHT !== undefined) options.startHeight = envInteger(env, 'SIM_START_HEIGHT');
+  if (env.SIM_BASE_HEIGHT !== undefined) options.baseHeight = envInteger(env, 'SIM_BASE_HEIGHT');
   if (env.SIM_WALLET_BALANCE) options.walletBalance = envCoins(env, 'SIM_WALLET_BALANCE');
   if (env.SIM_LATENCY_MS !== undefined) options.latencyMs = envNumber(env, 'SIM_LATENCY_MS');
   if (env.SIM_FAIL_RATE) {
@@ -144,6 +177,15 @@ export function simNodeOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<SimNodeOp
   if (env.SIM_INSUFFICIENT_FUNDS)
     options.insufficientFunds = envFlag(env, 'SIM_INSUFFICIENT_FUNDS');
   if (env.SIM_DOWN_SECONDS !== undefined) options.downSeconds = envNumber(env, 'SIM_DOWN_SECONDS');
+  if (env.SIM_FLAVOR) {
+    if (env.SIM_FLAVOR !== 'classic' && env.SIM_FLAVOR !== 'evo') {
+      throw new Error('SIM_FLAVOR must be classic or evo');
+    }
+    options.flavor = env.SIM_FLAVOR;
+    options.clientVersion = defaultClientVersion(env.SIM_FLAVOR);
+  }
+  if (env.SIM_CLIENT_VERSION) options.clientVersion = envInteger(env, 'SIM_CLIENT_VERSION');
+  if (env.SIM_POOL_LABEL !== undefined) options.poolLabel = env.SIM_POOL_LABEL;
   return options;
 }
 

@@ -5,6 +5,13 @@ import { bibleHash, isHex64, maxNonce, readIntegerArgument } from '../chain/hash
 import { Coins } from '../chain/json-text';
 import { ChainBlock, SimChain } from './chain';
 import { SimFaults } from './faults';
+import {
+  blockVersionNumber,
+  classicCpidVerdict,
+  evo148,
+  numericBlockVersions,
+  versionText,
+} from './generation';
 import { SimNodeOptions } from './options';
 import { Params } from './rpc-params';
 import { RpcCode, RpcError } from './rpc-error';
@@ -48,16 +55,40 @@ export function createRpcMethods(ctx: NodeContext): Map<string, RpcHandler> {
     const item = p.str(0);
     switch (item) {
       case 'biblehash':
-        return execBibleHash(p);
+        return execBibleHash(ctx, p);
       case 'hexblocktocoinbase':
-        return execHexBlockToCoinbase(chain, p);
+        return execHexBlockToCoinbase(ctx, p);
       case 'pinfo':
         return execPinfo(ctx);
       case 'subsidy':
-        return execSubsidy(chain, p);
+        return execSubsidy(ctx, p);
       default:
-        return { Command: item, Error: 'Unknown command' };
+        // src/rpcblockchain.cpp:3443 @1.2.0.1; src/rpc/blockchain.cpp:2998 @1.4.4.8.
+        return {
+          Command: item,
+          Error: ctx.options.flavor === 'evo' ? 'Command not found' : `Unknown command: ${item}`,
+        };
     }
+  });
+
+  // version is CLIENT_VERSION (src/rpcnet.cpp:499 @1.2.0.1; src/rpc/net.cpp:438 @1.4.4.8).
+  define('getnetworkinfo', 'getnetworkinfo', (p) => {
+    p.arity(0, 0);
+    const { flavor, clientVersion } = ctx.options;
+    const name = flavor === 'evo' ? 'BiblePay Core' : 'Biblepay Core';
+    return {
+      version: clientVersion,
+      subversion: `/${name}:${versionText(clientVersion)}/`,
+      protocolversion: flavor === 'evo' ? (clientVersion >= 1_040_800 ? 70750 : 70737) : 70717,
+      localservices: '0000000000000005',
+      localrelay: true,
+      timeoffset: 0,
+      connections: 8,
+      networks: [],
+      relayfee: 0.0001,
+      localaddresses: [],
+      warnings: '',
+    };
   });
 
   define('getblockcount', 'getblockcount', (p) => {
@@ -133,10 +164,13 @@ export function createRpcMethods(ctx: NodeContext): Map<string, RpcHandler> {
     };
   });
 
+  // No account: the whole wallet; "*": every transaction; else GetAccountBalance (labels).
+  // src/wallet/rpcwallet.cpp:854-927 @1.2.0.1; Evo's third parameter is addlocked (:768 @1.4.4.8).
   define('getbalance', 'getbalance ( "account" minconf includeWatchonly )', (p) => {
-    p.arity(0, 3);
+    p.arity(0, ctx.options.flavor === 'evo' ? 4 : 3);
     const minConf = p.optInt(1, 1);
-    return new Coins(wallet.balances(minConf).balance);
+    if (!p.has(0) || p.str(0) === '*') return new Coins(wallet.balances(minConf).balance);
+    return new Coins(wallet.accountBalance(p.str(0), minConf));
   });
 
   define(
@@ -167,15 +201,28 @@ export function createRpcMethods(ctx: NodeContext): Map<string, RpcHandler> {
     'sendmany',
     'sendmany "fromaccount" {"address":amount,...} ( minconf "comment" ["address",...] use_is use_ps )',
     (p) => {
-      p.arity(2, 7);
+      // Evo reads addlocked (get_bool) at [3] and shifts the rest by one, 2…8 parameters
+      // (src/wallet/rpcwallet.cpp:977-984, :1029-1038 @1.4.4.8); classic 2…7 (:1082-1090 @1.2.0.1).
+      const evo = ctx.options.flavor === 'evo';
+      p.arity(2, evo ? 8 : 7);
       const account = p.str(0);
       if (account === '*')
         throw new RpcError(RpcCode.WALLET_INVALID_ACCOUNT_NAME, 'Invalid account name');
       const sendTo = p.obj(1);
       const minConf = p.optInt(2, 1);
-      const comment = p.optStr(3, '');
-      const subtractFeeFrom = p.has(4)
-        ? p.arr(4).map((entry) => {
+      if (evo && p.has(3) && typeof p.values[3] !== 'boolean') {
+        throw new RpcError(RpcCode.MISC_ERROR, 'JSON value is not a boolean as expected');
+      }
+      const at = evo ? 4 : 3;
+      if (p.has(at) && typeof p.values[at] !== 'string') {
+        throw new RpcError(RpcCode.MISC_ERROR, 'JSON value is not a string as expected');
+      }
+      const comment = p.optStr(at, '');
+      if (p.has(at + 1) && !Array.isArray(p.values[at + 1])) {
+        throw new RpcError(RpcCode.MISC_ERROR, 'JSON value is not an array as expected');
+      }
+      const subtractFeeFrom = p.has(at + 1)
+        ? p.arr(at + 1).map((entry) => {
             if (typeof entry !== 'string') {
               throw new RpcError(RpcCode.MISC_ERROR, 'JSON value is not a string as expected');
             }
@@ -239,7 +286,8 @@ export function createRpcMethods(ctx: NodeContext): Map<string, RpcHandler> {
       ismine: mine,
       iswatchonly: false,
       isscript: false,
-      account: mine ? '' : undefined,
+      // The label as `account` (src/rpcmisc.cpp:365 @1.2.0.1; src/rpc/misc.cpp:377 @1.4.8.4).
+      account: mine ? (ctx.options.poolLabel ?? '') : undefined,
     };
   });
 
@@ -335,6 +383,15 @@ function defineAdminMethods(
         method,
         SimFaults.rule(rate, p.has(2) ? p.int(2) : undefined, p.has(3) ? p.str(3) : undefined),
       );
+    return faults.describe();
+  });
+
+  define('sim_busy', 'sim_busy "method" count', (p) => {
+    p.arity(2, 2);
+    const method = p.str(0);
+    const count = p.int(1);
+    if (count <= 0) faults.busy.delete(method);
+    else faults.busy.set(method, count);
     return faults.describe();
   });
 
@@ -503,7 +560,7 @@ function defineAdminMethods(
   });
 }
 
-function execBibleHash(p: Params): Record<string, unknown> {
+function execBibleHash(ctx: NodeContext, p: Params): Record<string, unknown> {
   if (p.length !== 6) {
     throw new RpcError(
       RpcCode.MISC_ERROR,
@@ -519,20 +576,44 @@ function execBibleHash(p: Params): Record<string, unknown> {
   // The node answers only the Command when an input is unusable.
   if (blockHash !== '' && blockTime > 0 && prevBlockTime > 0 && prevHeight >= 0) {
     result.BibleHash = bibleHash({ blockHash, blockTime, prevBlockTime, prevHeight, nonce });
+    // Evo adds the v2 hash (src/rpc/blockchain.cpp:1778-1779 @1.4.4.8); its algorithm lives in a
+    // file absent from the mirrors, so the simulator gives a stand-in the pool never reads.
+    if (ctx.options.flavor === 'evo') {
+      result.BibleHashV2 = bibleHash({
+        blockHash,
+        blockTime,
+        prevBlockTime,
+        prevHeight: prevHeight + 1,
+        nonce,
+      });
+    }
   }
   return result;
 }
 
 /**
- * Like the 2018 node: decodes the block (the tx hex argument is accepted and ignored), reports its
- * coinbase, and computes the bible hash over the node's own tip (its time and height) — so a block
- * built on a stale tip reports another bible hash than the miner claimed. A block without CPID
- * fields (old node) gets an answer without the cpid_* members, as nodes before 1.1.1.1c gave.
+ * `exec hexblocktocoinbase` as each generation answers it (docs/FIDELITY.md): decodes the block,
+ * reports its coinbase and computes the bible hash over the node's own tip (its time and height) —
+ * so a block built on a stale tip reports another bible hash than the miner claimed.
+ * - classic reads only params[1]; members Command … blockversion, cpid_sig_valid, cpid_legal,
+ *   cpid_legality_narr, blockmessage (src/rpcblockchain.cpp:2215-2295 @1.1.3.8, :1873-1946
+ *   @1.2.0.1), the CPID judged by generation.ts's rules;
+ * - Evo 1.4.4 has the ABN members instead of the CPID ones (src/rpc/blockchain.cpp:2000-2042
+ *   @1.4.4.8);
+ * - Evo 1.4.8 wants exactly the hex and answers the separate RPC's shape, without Command
+ *   (src/rpc/blockchain.cpp:2079-2087, src/rpc/rpcevo.cpp:1453-1510 @1.4.8.4).
  */
-function execHexBlockToCoinbase(chain: SimChain, p: Params): Record<string, unknown> {
-  p.arity(2, 3);
+function execHexBlockToCoinbase(ctx: NodeContext, p: Params): Record<string, unknown> {
+  const { chain, options } = ctx;
+  const g = { flavor: options.flavor, clientVersion: options.clientVersion };
+  if (evo148(g)) {
+    if (p.length !== 2) {
+      throw new RpcError(RpcCode.MISC_ERROR, 'You must specify the block serialization hex.');
+    }
+  } else {
+    p.arity(2, 7);
+  }
   const hex = p.str(1);
-  if (p.has(2)) p.str(2);
   let block;
   try {
     block = decodeBlock(hex);
@@ -544,25 +625,57 @@ function execHexBlockToCoinbase(chain: SimChain, p: Params): Record<string, unkn
   const tip = chain.tip;
   const out0 = block.coinbase.outputs[0];
   const message = coinbaseMessage(block.coinbase);
+  const ver = extractXml(message, 'VER');
+  const biblehash = bibleHash({
+    blockHash: block.hash,
+    blockTime: block.header.time,
+    prevBlockTime: tip.header.time,
+    prevHeight: tip.height,
+    nonce: block.header.nonce,
+  });
+  const blockversion = numericBlockVersions(g) ? blockVersionNumber(ver) : ver;
+  const abn = { requiredabnweight: 0, block_abn_weight: 0, abn_passed: true };
+  if (evo148(g)) {
+    return {
+      txid: block.txid,
+      recipient: out0.address,
+      biblehash,
+      blockhash: block.hash,
+      nonce: block.header.nonce,
+      version: block.header.version,
+      versionHex: block.header.version.toString(16).padStart(8, '0'),
+      nTime: block.header.time,
+      subsidy: wholeCoins(out0.value),
+      blockversion,
+      ...abn,
+      blockmessage: message,
+      height: tip.height + 1,
+      target: chain.networkTarget,
+      bits: '1e0ffff0',
+      merkleroot: block.txid,
+    };
+  }
   const result: Record<string, unknown> = {
     Command: 'hexblocktocoinbase',
     txid: block.txid,
     recipient: out0.address,
-    biblehash: bibleHash({
-      blockHash: block.hash,
-      blockTime: block.header.time,
-      prevBlockTime: tip.header.time,
-      prevHeight: tip.height,
-      nonce: block.header.nonce,
-    }),
+    biblehash,
     subsidy: wholeCoins(out0.value),
-    blockversion: extractXml(message, 'VER'),
+    blockversion,
   };
-  const cpid = block.coinbase.cpid;
-  if (cpid) {
-    result.cpid_sig_valid = cpid.signatureValid;
-    result.cpid_legal = cpid.signatureValid && cpid.legal;
-    result.cpid_legality_narr = cpid.signatureValid ? cpid.legalityNarr : 'CPID_SIGNATURE_INVALID';
+  if (g.flavor === 'evo') {
+    Object.assign(result, abn);
+  } else {
+    Object.assign(
+      result,
+      classicCpidVerdict(
+        g,
+        chain.network,
+        tip.height,
+        options.now() - block.header.time,
+        block.coinbase.cpid,
+      ),
+    );
   }
   result.blockmessage = message;
   return result;
@@ -574,7 +687,9 @@ function execPinfo(ctx: NodeContext): Record<string, unknown> {
   return { Command: 'pinfo', height: tip.height, pinfo: maxNonce(elapsed), elapsed };
 }
 
-function execSubsidy(chain: SimChain, p: Params): Record<string, unknown> {
+function execSubsidy(ctx: NodeContext, p: Params): Record<string, unknown> {
+  const { chain } = ctx;
+  const g = { flavor: ctx.options.flavor, clientVersion: ctx.options.clientVersion };
   if (p.length !== 2) throw new RpcError(RpcCode.MISC_ERROR, 'You must specify height.');
   const height = readIntegerArgument(p.str(1));
   const block = height >= 1 ? chain.at(height) : undefined;
@@ -584,7 +699,10 @@ function execSubsidy(chain: SimChain, p: Params): Record<string, unknown> {
     Command: 'subsidy',
     subsidy: wholeCoins(out0.value),
     recipient: out0.address,
-    blockversion: extractXml(out0.message, 'VER'),
+    // A number from 1.2.0.1 on (src/rpcblockchain.cpp:1512-1539 @1.2.0.1).
+    blockversion: numericBlockVersions(g)
+      ? blockVersionNumber(extractXml(out0.message, 'VER'))
+      : extractXml(out0.message, 'VER'),
     minerguid: extractXml(out0.message, 'MINERGUID'),
   };
 }

@@ -140,8 +140,9 @@ describe('simulated BiblePay node', () => {
       ).toBe(-1);
     });
 
-    it('hexblocktocoinbase decodes what the miner built: recipient, whole-coin subsidy, bible hash over the tip, CPID', async () => {
-      await start();
+    it('hexblocktocoinbase decodes what the miner built: recipient, whole-coin subsidy, bible hash over the tip, CPID (as 1.1.3.8 judges it)', async () => {
+      // 1.1.3.8 judges a fresh block's CPID at any height (src/rpcblockchain.cpp:2264 @1.1.3.8).
+      await start({ clientVersion: 1_010_308 });
       const tip = node.chain.tip;
       const recipient = randomAddress('main');
       const cpid = {
@@ -216,8 +217,13 @@ describe('simulated BiblePay node', () => {
         encodeBlock(oldNode),
         '',
       );
-      expect(old).not.toHaveProperty('cpid_sig_valid');
-      expect(old).not.toHaveProperty('cpid_legal');
+      // A classic node always reports the CPID members: a block without a signature has an
+      // invalid one (VerifyCPIDSignature("") is false, src/rpcpodc.cpp:118-123 @1.2.0.1).
+      expect(old).toMatchObject({
+        cpid_sig_valid: false,
+        cpid_legal: false,
+        cpid_legality_narr: 'CPID_SIGNATURE_INVALID',
+      });
       expect(old.recipient).toBe(recipient);
     });
 
@@ -269,7 +275,7 @@ describe('simulated BiblePay node', () => {
     });
 
     it('subsidy reports whole coins, recipient, version and miner id; "block not found" above the tip and at 0', async () => {
-      await start({ subsidy: parseCoins('5492.75') });
+      await start({ subsidy: parseCoins('5492.75'), clientVersion: 1_010_308 });
       const [block] = node.mine(1, { recipient: randomAddress('main'), minerGuid: 'guid-9' });
       await expect(call('exec', 'subsidy', '11')).resolves.toEqual({
         Command: 'subsidy',
@@ -536,7 +542,7 @@ describe('simulated BiblePay node', () => {
       const feeShort = await rpcError(call('sendmany', '', { [to]: 10 }));
       expect({ code: feeShort.code, message: feeShort.message }).toEqual({
         code: -6,
-        message: 'Insufficient funds',
+        message: 'Insufficient funds.', // src/wallet/wallet.cpp:3293 @1.2.0.1
       });
       const single = await rpcError(call('sendtoaddress', to, 11));
       expect({ code: single.code, message: single.message }).toEqual({
@@ -743,6 +749,148 @@ describe('simulated BiblePay node', () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('generations (docs/FIDELITY.md)', () => {
+    const craftedBlockHex = (walletVersion: string): string => {
+      const tip = node.chain.tip;
+      const coinbase: SimCoinbaseTx = {
+        version: 1,
+        height: tip.height + 1,
+        extraNonce: 0,
+        outputs: [
+          {
+            address: node.options.poolAddress,
+            value: parseCoins('5492'),
+            message: buildBlockMessage({ walletVersion, minerGuid: 'g-1' }),
+          },
+        ],
+      };
+      const header = {
+        version: 1,
+        prevHash: tip.hash,
+        prevHeight: tip.height,
+        time: tip.header.time + 30,
+        prevTime: tip.header.time,
+        nonce: 7,
+      };
+      return encodeBlock(assembleBlock({ header, coinbase }));
+    };
+
+    it('answers getnetworkinfo with the release it plays', async () => {
+      await start({ flavor: 'evo' });
+      await expect(call('getnetworkinfo')).resolves.toMatchObject({
+        version: 1_040_408,
+        subversion: '/BiblePay Core:1.4.4.8/',
+      });
+      await node.close();
+      await start();
+      await expect(call('getnetworkinfo')).resolves.toMatchObject({
+        version: 1_020_001,
+        subversion: '/Biblepay Core:1.2.0.1/',
+      });
+    });
+
+    it('classic 1.2.0.1 above PODC: a block without a CPID signature is legal', async () => {
+      await start({ startHeight: 110_000, baseHeight: 109_990 });
+      await expect(
+        call('exec', 'hexblocktocoinbase', craftedBlockHex('1.2.0.1')),
+      ).resolves.toMatchObject({
+        Command: 'hexblocktocoinbase',
+        blockversion: 1201,
+        cpid_sig_valid: false,
+        cpid_legal: true,
+        cpid_legality_narr: '',
+      });
+    });
+
+    it('Evo 1.4.4.8: ABN members and no CPID members; Evo 1.4.8.4: exactly the hex, no Command', async () => {
+      await start({ flavor: 'evo' });
+      const evo = await call<Record<string, unknown>>(
+        'exec',
+        'hexblocktocoinbase',
+        craftedBlockHex('1.4.4.8'),
+      );
+      expect(evo).toMatchObject({
+        Command: 'hexblocktocoinbase',
+        abn_passed: true,
+        blockversion: 1448,
+      });
+      expect(evo).not.toHaveProperty('cpid_sig_valid');
+      await node.close();
+
+      await start({ flavor: 'evo', clientVersion: 1_040_804 });
+      const hex = craftedBlockHex('1.4.8.4');
+      const error = await rpcError(call('exec', 'hexblocktocoinbase', hex, ''));
+      expect({ code: error.code, message: error.message }).toEqual({
+        code: -1,
+        message: 'You must specify the block serialization hex.',
+      });
+      const answer = await call<Record<string, unknown>>('exec', 'hexblocktocoinbase', hex);
+      expect(answer).not.toHaveProperty('Command');
+      expect(answer).toMatchObject({
+        recipient: node.options.poolAddress,
+        height: node.chain.height + 1,
+      });
+    });
+
+    it('Evo sendmany wants addlocked (a boolean) before the comment', async () => {
+      await start({ flavor: 'evo', walletBalance: parseCoins('100') });
+      const to = randomAddress('main');
+      const error = await rpcError(call('sendmany', '', { [to]: 1 }, 1, 'purepool:1', [to]));
+      expect({ code: error.code, message: error.message }).toEqual({
+        code: -1,
+        message: 'JSON value is not a boolean as expected',
+      });
+      expect(node.wallet.entries().filter((e) => e.kind === 'send')).toHaveLength(0);
+      const txid = await call<string>('sendmany', '', { [to]: 1 }, 1, false, 'purepool:1', [to]);
+      expect(txid).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it('a labelled pool address keeps its coins out of the "" account sendmany spends', async () => {
+      await start({ poolLabel: 'pool', walletBalance: parseCoins('100') });
+      await expect(call('validateaddress', node.options.poolAddress)).resolves.toMatchObject({
+        account: 'pool',
+      });
+      const [wallet, account] = await Promise.all([
+        postJson(node.url, { method: 'getwalletinfo', params: [], id: 1 }),
+        postJson(node.url, { method: 'getbalance', params: ['', 1], id: 1 }),
+      ]);
+      expect(amountIn(wallet.text, 'balance')).toBe(parseCoins('100'));
+      expect(account.text).toContain('"result":0.00000000');
+      const error = await rpcError(call('sendmany', '', { [randomAddress('main')]: 1 }));
+      expect({ code: error.code, message: error.message }).toEqual({
+        code: -6,
+        message: 'Account has insufficient funds',
+      });
+    });
+
+    it('words a fee-paying dust output as the wallet does', async () => {
+      await start({ walletBalance: parseCoins('100'), txFee: parseCoins('0.001') });
+      const to = randomAddress('main');
+      const error = await rpcError(call('sendmany', '', { [to]: '0.00100100' }, 1, '', [to]));
+      expect({ code: error.code, message: error.message }).toEqual({
+        code: -6,
+        message: 'The transaction amount is too small to send after the fee has been deducted',
+      });
+    });
+
+    it('answers a busy request HTTP 500 "Work queue depth exceeded" and runs nothing', async () => {
+      await start({ walletBalance: parseCoins('100') });
+      await call('sim_busy', 'sendmany', 1);
+      const to = randomAddress('main');
+      const busy = await postJson(node.url, {
+        method: 'sendmany',
+        params: ['', { [to]: 1 }],
+        id: 1,
+      });
+      expect({ status: busy.status, text: busy.text }).toEqual({
+        status: 500,
+        text: 'Work queue depth exceeded',
+      });
+      expect(node.wallet.entries().filter((e) => e.kind === 'send')).toHaveLength(0);
+      await expect(call('sendmany', '', { [to]: 1 })).resolves.toMatch(/^[0-9a-f]{64}$/);
     });
   });
 });

@@ -6,6 +6,7 @@ import { CHAIN_PARAMS } from '../../src/biblepay/network';
 import { toJsonText } from '../chain/json-text';
 import { ChainBlock, MineRequest, SimChain } from './chain';
 import { SimFaults } from './faults';
+import { defaultClientVersion } from './generation';
 import { defaultSimNodeOptions, SimNodeOptions, validateSimNodeOptions } from './options';
 import { createRpcMethods, NodeControl, RpcHandler } from './rpc-methods';
 import { httpStatusOf, RpcCode, RpcError } from './rpc-error';
@@ -56,6 +57,8 @@ export async function startSimNode(
     ...defaultSimNodeOptions(overrides.network ?? 'main'),
     ...overrides,
   };
+  // SIM_FLAVOR alone picks that generation's default release.
+  options.clientVersion = overrides.clientVersion ?? defaultClientVersion(options.flavor);
   const saved = options.statePath ? loadState(options.statePath) : undefined;
   if (saved && saved.network !== options.network) {
     throw new Error(`${options.statePath} holds a ${saved.network} chain, not ${options.network}`);
@@ -77,12 +80,14 @@ export async function startSimNode(
       : CHAIN_PARAMS[options.network].blockSpacingSeconds;
   const chain = saved
     ? SimChain.restore(chainSettings, saved.blocks, saved.orphans)
-    : SimChain.create(chainSettings, options.startHeight, spacing);
+    : SimChain.create(chainSettings, options.startHeight, spacing, options.baseHeight);
   const wallet = new SimWallet(chain, {
     poolAddress: options.poolAddress,
     maturity: options.maturity,
     txFee: options.txFee,
     now: options.now,
+    flavor: options.flavor,
+    poolLabel: options.poolLabel,
   });
   if (saved) wallet.restore(saved.wallet);
   else if (options.walletBalance > 0n) wallet.fund(options.walletBalance, 'initial balance');
@@ -238,6 +243,21 @@ export async function startSimNode(
       request = JSON.parse(body);
     } catch {
       sendJson(res, 500, errorReply(new RpcError(RpcCode.PARSE_ERROR, 'Parse error'), null));
+      return;
+    }
+    const called = (Array.isArray(request) ? (request as unknown[]) : [request]).map((item) => {
+      const method = (item as { method?: unknown } | null)?.method;
+      return typeof method === 'string' ? method : '';
+    });
+    if (faults.takeBusy(called)) {
+      // The whole request (a batch is one work item) is turned away before anything runs, with
+      // libevent's plain-text reply (src/httpserver.cpp:297 @1.2.0.1, :294 @1.4.4.8).
+      const text = 'Work queue depth exceeded';
+      res.writeHead(500, {
+        'Content-Type': 'text/html; charset=ISO-8859-1',
+        'Content-Length': Buffer.byteLength(text),
+      });
+      res.end(text);
       return;
     }
     let lose = false;

@@ -91,7 +91,16 @@ export class SimWallet {
 
   constructor(
     private readonly chain: SimChain,
-    readonly settings: { poolAddress: string; maturity: number; txFee: bigint; now: () => number },
+    readonly settings: {
+      poolAddress: string;
+      maturity: number;
+      txFee: bigint;
+      now: () => number;
+      /** How the wallet words CreateTransaction's funds refusal. Default classic. */
+      flavor?: 'classic' | 'evo';
+      /** The pool address's label: its receipts belong to that account, not to "". */
+      poolLabel?: string;
+    },
   ) {
     chain.onChange((event) => {
       if (event.kind !== 'connected') return;
@@ -162,6 +171,22 @@ export class SimWallet {
     return { balance, immature, unconfirmed: 0n };
   }
 
+  /**
+   * GetAccountBalance(account, minconf): receipts on an address count for the account of its label
+   * ("" for an unlabelled one), sends debit the account they were sent from — always "" here
+   * (GetAccountAmounts, src/wallet/wallet.cpp:1356-1390 @1.2.0.1; :1847 @1.4.8.4).
+   */
+  accountBalance(account: string, minConf = 1): bigint {
+    const label = this.settings.poolLabel ?? '';
+    const received = account === label ? this.balances(minConf).balance + this.sent() : 0n;
+    return account === '' ? received - this.sent() : received;
+  }
+
+  /** Amounts and fees of every send (all from the "" account). */
+  private sent(): bigint {
+    return this.sends.reduce((sum, send) => sum + debit(send), 0n);
+  }
+
   /** Confirmations of a wallet transaction mined at `height` (0 while unmined). */
   confirmationsAt(height: number | undefined): number {
     if (height === undefined) return 0;
@@ -216,9 +241,14 @@ export class SimWallet {
 
     const fee = this.settings.txFee;
     const available = this.insufficientFunds ? 0n : this.balances(request.minConf).balance;
+    // sendmany "" checks the "" account first (src/wallet/rpcwallet.cpp:1177-1179 @1.2.0.1).
+    const accountAvailable =
+      request.style === 'sendmany' && !this.insufficientFunds
+        ? this.accountBalance('', request.minConf)
+        : available;
     const fundsError =
       request.style === 'sendmany' ? RpcCode.WALLET_INSUFFICIENT_FUNDS : RpcCode.WALLET_ERROR;
-    if (total > available) {
+    if (total > available || total > accountAvailable) {
       throw new RpcError(
         RpcCode.WALLET_INSUFFICIENT_FUNDS,
         request.style === 'sendmany' ? 'Account has insufficient funds' : 'Insufficient funds',
@@ -235,7 +265,10 @@ export class SimWallet {
       throw new RpcError(
         fundsError,
         request.style === 'sendmany'
-          ? 'Insufficient funds'
+          ? // CreateTransaction's wording (src/wallet/wallet.cpp:3293 @1.2.0.1, :3806 @1.4.8.4).
+            this.settings.flavor === 'evo'
+            ? '(Create Transaction) Insufficient funds.'
+            : 'Insufficient funds.'
           : `Error: This transaction requires a transaction fee of at least ${formatFee(fee)} because of its amount, complexity, or use of recently received funds!`,
       );
     }
@@ -254,8 +287,16 @@ export class SimWallet {
       return { address, amount: received, vout };
     });
     // CWallet::CreateTransaction: no dust output, and a signed size under the standard limit.
-    if (outputs.some((o) => o.amount < this.dustThreshold)) {
-      throw new RpcError(fundsError, 'Transaction amount too small');
+    // A fee-paying output left as dust and a plain dust output are worded apart
+    // (src/wallet/wallet.cpp:3243,3246 @1.2.0.1; :3786,3789 @1.4.8.4).
+    const dust = outputs.find((o) => o.amount < this.dustThreshold);
+    if (dust) {
+      throw new RpcError(
+        fundsError,
+        request.subtractFeeFrom.includes(dust.address)
+          ? 'The transaction amount is too small to send after the fee has been deducted'
+          : 'Transaction amount too small',
+      );
     }
     if (this.maxSendOutputs > 0 && outputs.length > this.maxSendOutputs) {
       throw new RpcError(fundsError, 'Transaction too large');

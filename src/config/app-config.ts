@@ -1,5 +1,6 @@
 import { BaseUnits, parseCoins } from '../biblepay/amount';
-import { Network } from '../biblepay/network';
+import { CHAIN_PARAMS, Network } from '../biblepay/network';
+import { NodeFlavorSetting } from '../biblepay/node-flavor';
 import { AdminConfig } from './admin-config';
 import { ConfigError } from './config-error';
 import { PoolFee } from './env-parsers';
@@ -108,8 +109,13 @@ export class AppConfig {
   readonly nodeRpcTimeoutMs: number;
   /** NODE_SEND_TIMEOUT_MS: how long a `sendmany` may take before the client stops waiting. */
   readonly nodeSendTimeoutMs: number;
-  /** Reject shares whose block the node reports without CPID fields (pre-2019 PODC rules). */
-  readonly solutionRequireCpid: boolean;
+  /**
+   * Require a valid, legal CPID in a share's block: `auto` only where the real chain did (a classic
+   * node, prev height inside the PODC window, node-flavor.ts); `true` always; `false` never.
+   */
+  readonly solutionRequireCpid: boolean | 'auto';
+  /** NODE_FLAVOR_<NET>: the node generation, or `auto` (detected with getnetworkinfo). */
+  readonly nodeFlavor: Record<Network, NodeFlavorSetting>;
   /** Backend solution pipeline (issue 4). */
   readonly solution: {
     prefetch: number;
@@ -258,7 +264,11 @@ export class AppConfig {
     this.brokerConnectWaitMs = env.BROKER_CONNECT_WAIT_MS ?? 10_000;
     this.nodeRpcTimeoutMs = env.NODE_RPC_TIMEOUT_MS ?? 10_000;
     this.nodeSendTimeoutMs = env.NODE_SEND_TIMEOUT_MS ?? 120_000;
-    this.solutionRequireCpid = env.SOLUTION_REQUIRE_CPID ?? true;
+    this.solutionRequireCpid = env.SOLUTION_REQUIRE_CPID ?? 'auto';
+    this.nodeFlavor = {
+      main: env.NODE_FLAVOR_MAIN ?? 'auto',
+      test: env.NODE_FLAVOR_TEST ?? 'auto',
+    };
     this.solution = {
       prefetch: env.SOLUTION_PREFETCH ?? 1000,
       batchMax: env.SOLUTION_BATCH_MAX ?? 250,
@@ -269,8 +279,9 @@ export class AppConfig {
       staleGraceMs: env.SOLUTION_STALE_GRACE_MS ?? 2000,
       batchAttempts: env.SOLUTION_BATCH_ATTEMPTS ?? 5,
     };
-    const mainMaturity = env.MATURITY_CONFIRMATIONS_MAIN ?? 101;
-    const testMaturity = env.MATURITY_CONFIRMATIONS_TEST ?? 101;
+    // As the wallet counts it (102): shared out when the coins can be spent (network.ts).
+    const mainMaturity = env.MATURITY_CONFIRMATIONS_MAIN ?? CHAIN_PARAMS.main.coinbaseMaturity;
+    const testMaturity = env.MATURITY_CONFIRMATIONS_TEST ?? CHAIN_PARAMS.test.coinbaseMaturity;
     this.money = {
       feeRecipient: env.POOL_FEE_RECIPIENT ?? null,
       scheme: env.PAYOUT_SCHEME ?? 'prop',

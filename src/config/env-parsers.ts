@@ -104,6 +104,10 @@ export const trustedProxies: Parser<string[]> = (text) => {
   return entries;
 };
 
+/** SOLUTION_REQUIRE_CPID: `auto`, or true/false (the old boolean values still work). */
+export const flagOrAuto: Parser<boolean | 'auto'> = (text) =>
+  /^auto$/i.test(text) ? 'auto' : flag(text);
+
 export function urlShape(protocols: readonly string[], needsDatabase: boolean): string {
   return `${protocols[0]}//user:pass@host:port${needsDatabase ? '/db' : ''}`;
 }

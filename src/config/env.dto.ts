@@ -8,6 +8,7 @@ import {
 } from 'class-validator';
 import { BaseUnits } from '../biblepay/amount';
 import { Network } from '../biblepay/network';
+import { NodeFlavorSetting } from '../biblepay/node-flavor';
 import { AdminToken, parseAllowIps, readAdminTokens } from './admin-config';
 import { ConfigError } from './config-error';
 import {
@@ -17,6 +18,7 @@ import {
   decimal,
   EnvProblem,
   flag,
+  flagOrAuto,
   hashTarget,
   httpUrl,
   integer,
@@ -236,7 +238,11 @@ export class EnvDto {
    * absence alone.
    */
   @Env(integer(100, 600_000)) readonly NODE_SEND_TIMEOUT_MS?: number;
-  @Env(flag) readonly SOLUTION_REQUIRE_CPID?: boolean;
+  /** `auto` (default: only where the real chain asked for one, see node-flavor.ts), true or false. */
+  @Env(flagOrAuto) readonly SOLUTION_REQUIRE_CPID?: boolean | 'auto';
+  /** Node generation per network: `auto` (getnetworkinfo's version), `classic` or `evo`. */
+  @Env(oneOf(['auto', 'classic', 'evo'] as const)) readonly NODE_FLAVOR_MAIN?: NodeFlavorSetting;
+  @Env(oneOf(['auto', 'classic', 'evo'] as const)) readonly NODE_FLAVOR_TEST?: NodeFlavorSetting;
   @Env(integer(1, 65535)) readonly SOLUTION_PREFETCH?: number;
   @Env(integer(1, 5000)) readonly SOLUTION_BATCH_MAX?: number;
   @Env(integer(0, 10_000)) readonly SOLUTION_BATCH_WAIT_MS?: number;

@@ -29,8 +29,10 @@ describe('backend solution validation (real MariaDB, RabbitMQ, simulated node)',
   let broker: { connection: ChannelModel; channel: Channel };
 
   beforeAll(async () => {
-    pool = await startPoolFixture();
-    backend = await startRole('backend', pool.env);
+    // A 1.1.3.8 node judges a fresh block's CPID at any height, and SOLUTION_REQUIRE_CPID=true asks
+    // for one at the sim's low heights (auto would ask only inside the PODC window, 33,440–107,000).
+    pool = await startPoolFixture({ clientVersion: 1_010_308 });
+    backend = await startRole('backend', { ...pool.env, SOLUTION_REQUIRE_CPID: 'true' });
     db = await adminDb();
     broker = await backendBroker();
   });
@@ -82,7 +84,8 @@ describe('backend solution validation (real MariaDB, RabbitMQ, simulated node)',
     ['bad-biblehash', RejectReason.bibleHashMismatch],
     ['tampered-block', RejectReason.coinbaseUndecodable],
     ['wrong-recipient', RejectReason.wrongRecipient],
-    ['old-node', RejectReason.cpidUnknown],
+    // A classic node reports a block without a CPID signature as an invalid signature.
+    ['old-node', RejectReason.cpidSignatureInvalid],
     ['bad-cpid', RejectReason.cpidSignatureInvalid],
     ['illegal-cpid', RejectReason.cpidIllegal],
     ['nonce-too-high', RejectReason.nonceTooHigh],

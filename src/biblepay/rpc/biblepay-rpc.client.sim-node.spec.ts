@@ -89,7 +89,7 @@ describe('BiblepayRpcClient against the simulated node', () => {
     const [count, missing, badHex] = await client.batch([
       rpcCalls.getBlockCount(),
       rpcCalls.raw('nosuchmethod', [], true),
-      rpcCalls.hexBlockToCoinbase({ blockHex: 'zz', txHex: 'zz' }),
+      rpcCalls.hexBlockToCoinbase({ blockHex: 'zz' }),
     ]);
     expect(count).toEqual({ ok: true, value: sim.chain.height });
     expect(missing.ok ? null : missing.error).toMatchObject({ code: -32601 });

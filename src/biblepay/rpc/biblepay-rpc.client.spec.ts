@@ -325,7 +325,7 @@ describe('BiblepayRpcClient against a fake node', () => {
 
   it('maps node errors to RpcError with code and message, without retrying', async () => {
     node.handler = () => ({ error: { code: -22, message: 'Block decode failed' } });
-    const error = await caught(client.hexBlockToCoinbase('zz', 'zz'));
+    const error = await caught(client.hexBlockToCoinbase('zz'));
     expect(error).toBeInstanceOf(RpcError);
     expect(error).toMatchObject({
       code: -22,
@@ -491,7 +491,7 @@ describe('BiblepayRpcClient against a fake node', () => {
         recipient: ADDR_1,
       },
     });
-    await expect(client.hexBlockToCoinbase('00', '00')).resolves.toEqual({
+    await expect(client.hexBlockToCoinbase('00')).resolves.toEqual({
       Command: 'hexblocktocoinbase',
       txid: TXID,
       recipient: ADDR_1,
@@ -526,5 +526,105 @@ describe('BiblepayRpcClient against a fake node', () => {
     expect(node.requests).toHaveLength(1);
     node.handler = () => ({ status: 502, body: 'Bad Gateway' });
     expect(await caught(client.getBlockCount())).toMatchObject({ kind: 'http_status' });
+  });
+
+  describe('calls built for the node generation (docs/FIDELITY.md)', () => {
+    it('lays sendmany out as classic reads it: comment at [3], subtract-fee array at [4]', async () => {
+      node.handler = () => ({ result: TXID });
+      await client.sendMany(new Map([[ADDR_1, 150_000_000n]]), {
+        comment: 'purepool:7',
+        subtractFeeFrom: [ADDR_1],
+        flavor: 'classic',
+      });
+      expect(JSON.parse(node.rawBodies[0]).params).toEqual([
+        '',
+        { [ADDR_1]: 1.5 },
+        1,
+        'purepool:7',
+        [ADDR_1],
+      ]);
+    });
+
+    it('lays sendmany out as Evo reads it: addlocked false at [3], comment at [4], array at [5]', async () => {
+      node.handler = () => ({ result: TXID });
+      await client.sendMany(new Map([[ADDR_1, 150_000_000n]]), {
+        comment: 'purepool:7',
+        subtractFeeFrom: [ADDR_1],
+        flavor: 'evo',
+      });
+      expect(JSON.parse(node.rawBodies[0]).params).toEqual([
+        '',
+        { [ADDR_1]: 1.5 },
+        1,
+        false,
+        'purepool:7',
+        [ADDR_1],
+      ]);
+    });
+
+    it('sends exec hexblocktocoinbase with exactly the block hex and reads an Evo 1.4.8 answer without Command', async () => {
+      node.handler = () => ({
+        result: {
+          txid: TXID,
+          recipient: ADDR_1,
+          biblehash: HASH_A,
+          blockhash: HASH_B,
+          nonce: 17,
+          subsidy: 5492,
+          blockversion: 1484,
+          requiredabnweight: 0,
+          block_abn_weight: 0,
+          abn_passed: true,
+          blockmessage: '<VER>1.4.8.4</VER><MINERGUID>g</MINERGUID>',
+          height: 130_001,
+        },
+      });
+      const info = await client.hexBlockToCoinbase('00');
+      expect(node.requests[0].params).toEqual(['hexblocktocoinbase', '00']);
+      expect(info).toEqual({
+        txid: TXID,
+        recipient: ADDR_1,
+        biblehash: HASH_A,
+        subsidy: 549_200_000_000n,
+        blockversion: 1484,
+        blockmessage: '<VER>1.4.8.4</VER><MINERGUID>g</MINERGUID>',
+        abn_passed: true,
+        height: 130_001,
+      });
+    });
+
+    it('reads getnetworkinfo version and getbalance as exact base units', async () => {
+      node.handler = (request) =>
+        request.method === 'getnetworkinfo'
+          ? {
+              result: {
+                version: 1040408,
+                subversion: '/BiblePay Core:1.4.4.8/',
+                protocolversion: 70737,
+              },
+            }
+          : { rawResult: '12.34567891' };
+      await expect(client.getNetworkInfo()).resolves.toEqual({
+        version: 1040408,
+        subversion: '/BiblePay Core:1.4.4.8/',
+        protocolversion: 70737,
+      });
+      await expect(client.getBalance('', 1)).resolves.toBe(1_234_567_891n);
+      expect(node.requests[1]).toMatchObject({ method: 'getbalance', params: ['', 1] });
+    });
+
+    it('calls the busy node\'s plain-text HTTP 500 "busy": never ran, reads retried, a send not', async () => {
+      makeClient({ readRetries: 2 });
+      node.handler = (_request, i) =>
+        i === 0 ? { status: 500, body: 'Work queue depth exceeded' } : { result: 7 };
+      await expect(client.getBlockCount()).resolves.toBe(7);
+
+      node.requests.length = 0;
+      node.handler = () => ({ status: 500, body: 'Work queue depth exceeded' });
+      const error = await caught(client.sendMany(new Map([[ADDR_1, 1n]]), { comment: 'x' }));
+      expect(error).toMatchObject({ kind: 'busy' });
+      expect((error as RpcTransportError).mayHaveReachedNode).toBe(false);
+      expect(node.requests).toHaveLength(1);
+    });
   });
 });

@@ -27,6 +27,7 @@ import {
   CoinbaseInfo,
   CoinbaseQuery,
   ListedTransaction,
+  NetworkInfo,
   PinfoResult,
   SendManyOptions,
   SubmitBlockResult,
@@ -83,6 +84,8 @@ const MAX_RETRY_DELAY_MS = 10_000;
  * (rpcservertimeout, 30 s by default) can close one under a request we are about to send.
  */
 const IDLE_SOCKET_TIMEOUT_MS = 15_000;
+/** The body of a busy node's HTTP 500 (libevent work queue full). */
+const WORK_QUEUE_FULL = 'Work queue depth exceeded';
 /** A node answer this large is not one of ours; stop reading instead of filling memory. */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
@@ -178,8 +181,8 @@ export class BiblepayRpcClient {
   }
 
   /** `exec hexblocktocoinbase`: RpcError -22 when the hex does not decode. */
-  async hexBlockToCoinbase(blockHex: string, txHex: string): Promise<CoinbaseInfo> {
-    return this.call(rpcCalls.hexBlockToCoinbase({ blockHex, txHex }));
+  async hexBlockToCoinbase(blockHex: string): Promise<CoinbaseInfo> {
+    return this.call(rpcCalls.hexBlockToCoinbase({ blockHex }));
   }
 
   /** Many `exec hexblocktocoinbase` in one POST; outcomes in input order. */
@@ -212,6 +215,15 @@ export class BiblepayRpcClient {
 
   async getBlock(hash: string): Promise<BlockInfo> {
     return this.call(rpcCalls.getBlock(hash));
+  }
+
+  async getNetworkInfo(): Promise<NetworkInfo> {
+    return this.call(rpcCalls.getNetworkInfo());
+  }
+
+  /** What `sendmany "<account>"` may spend with `minconf` confirmations. */
+  async getBalance(account: string, minconf: number): Promise<BaseUnits> {
+    return this.call(rpcCalls.getBalance(account, minconf));
   }
 
   async getWalletInfo(): Promise<WalletInfo> {
@@ -489,6 +501,11 @@ function readEnvelope(label: string, answer: HttpAnswer): LosslessJson {
   try {
     envelope = parseLosslessJson(answer.text);
   } catch {
+    // A full RPC work queue: the node answers 500 with this plain text before running anything
+    // (src/httpserver.cpp:297 @1.2.0.1, :294 @1.4.4.8) — the call was never executed.
+    if (answer.status === 500 && answer.text.trim() === WORK_QUEUE_FULL) {
+      throw new RpcTransportError(label, 'busy', `HTTP 500: ${WORK_QUEUE_FULL}`);
+    }
     const snippet = JSON.stringify(answer.text.slice(0, 120));
     if (answer.status !== 200) {
       throw new RpcTransportError(label, 'http_status', `HTTP ${answer.status}: ${snippet}`);
@@ -514,7 +531,7 @@ function settle<T>(rpcCall: RpcCall<T>, id: number, envelope: LosslessJson, chec
   if (!('result' in envelope)) throw new RpcTransportError(label, 'bad_response', 'no result');
   let decoded: DecodedJson;
   try {
-    decoded = decodeJson(envelope.result, rpcCall.amountKeys);
+    decoded = decodeJson(envelope.result, rpcCall.amountKeys, rpcCall.resultIsAmount === true);
   } catch (cause) {
     // coinsToBase refused an amount (more than 8 decimals): not something a node sends.
     throw new RpcTransportError(label, 'bad_response', String(cause), { cause });

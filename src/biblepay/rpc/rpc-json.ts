@@ -199,8 +199,13 @@ export function parseLosslessJson(text: string): LosslessJson {
  * Turns lossless JSON into plain values: a number directly under a member named in `amountKeys`
  * (or inside an array there) becomes exact base units, every other number a JS number.
  */
-export function decodeJson(value: LosslessJson, amountKeys: ReadonlySet<string>): DecodedJson {
-  return decodeUnder(value, amountKeys, false);
+export function decodeJson(
+  value: LosslessJson,
+  amountKeys: ReadonlySet<string>,
+  /** The answer itself is an amount (`getbalance`). */
+  resultIsAmount = false,
+): DecodedJson {
+  return decodeUnder(value, amountKeys, resultIsAmount);
 }
 
 function decodeUnder(

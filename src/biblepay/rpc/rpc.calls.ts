@@ -7,6 +7,7 @@ import {
   CoinbaseInfo,
   CoinbaseQuery,
   ListedTransaction,
+  NetworkInfo,
   PinfoResult,
   SendManyOptions,
   SubmitBlockResult,
@@ -33,6 +34,8 @@ export interface RpcCall<T> {
   readonly readOnly: boolean;
   /** Answer members whose numbers are coin amounts, decoded to exact base units. */
   readonly amountKeys: ReadonlySet<string>;
+  /** The answer itself is a coin amount (`getbalance`), decoded to exact base units. */
+  readonly resultIsAmount?: boolean;
   /** Checks the answer's shape and types it; throws {@link RpcTransportError} `bad_response`. */
   decode(result: DecodedJson): T;
 }
@@ -95,15 +98,22 @@ export const rpcCalls = {
     });
   },
 
-  /** `exec hexblocktocoinbase`: recipient, bible hash and subsidy of a miner's block. */
+  /**
+   * `exec hexblocktocoinbase <blockhex>`: recipient, bible hash and subsidy of a miner's block.
+   * Exactly the block hex: classic and Evo 1.4.4 read only params[1] (src/rpcblockchain.cpp:1875
+   * @1.2.0.1, src/rpc/blockchain.cpp:2000-2042 @1.4.4.8), Evo 1.4.8 refuses any other arity with -1
+   * "You must specify the block serialization hex." (src/rpc/blockchain.cpp:2081-2082 @1.4.8.4) and
+   * then answers without `Command` (src/rpc/rpcevo.cpp:1453-1510 @1.4.8.4). CPID members only come
+   * from classic nodes; Evo adds the ABN members.
+   */
   hexBlockToCoinbase(query: CoinbaseQuery): RpcCall<CoinbaseInfo> {
     return exec(
       'hexblocktocoinbase',
-      [query.blockHex, query.txHex],
+      [query.blockHex],
       (result, read) => {
         const o = read.object(result);
         return {
-          Command: read.string(o, 'Command'),
+          ...optional('Command', read.optString(o, 'Command')),
           txid: read.string(o, 'txid'),
           recipient: read.string(o, 'recipient'),
           biblehash: read.string(o, 'biblehash'),
@@ -113,6 +123,8 @@ export const rpcCalls = {
           ...optional('cpid_sig_valid', read.optBoolean(o, 'cpid_sig_valid')),
           ...optional('cpid_legal', read.optBoolean(o, 'cpid_legal')),
           ...optional('cpid_legality_narr', read.optString(o, 'cpid_legality_narr')),
+          ...optional('abn_passed', read.optBoolean(o, 'abn_passed')),
+          ...optional('height', read.optNumber(o, 'height')),
         };
       },
       new Set(['subsidy']),
@@ -195,6 +207,34 @@ export const rpcCalls = {
     });
   },
 
+  /**
+   * `getnetworkinfo`: `version` is the node's CLIENT_VERSION (1020001 for 1.2.0.1, 1040408 for
+   * 1.4.4.8), which tells the generation (node-flavor.ts). src/rpcnet.cpp:499 @1.2.0.1,
+   * src/rpc/net.cpp:438 @1.4.4.8.
+   */
+  getNetworkInfo(): RpcCall<NetworkInfo> {
+    return call('getnetworkinfo', [], true, (result, read) => {
+      const o = read.object(result);
+      return {
+        version: read.integer(o, 'version'),
+        ...optional('subversion', read.optString(o, 'subversion')),
+        ...optional('protocolversion', read.optNumber(o, 'protocolversion')),
+      };
+    });
+  },
+
+  /**
+   * `getbalance "<account>" minconf`: GetAccountBalance — what `sendmany "<account>"` may spend
+   * (src/wallet/rpcwallet.cpp:854-927 and the account check :1177-1179 @1.2.0.1; :768 @1.4.4.8).
+   * Coins received on a labelled address count for that label's account, not for "".
+   */
+  getBalance(account: string, minconf: number): RpcCall<BaseUnits> {
+    return {
+      ...call('getbalance', [account, minconf], true, (result, read) => read.amountValue(result)),
+      resultIsAmount: true,
+    };
+  },
+
   getWalletInfo(): RpcCall<WalletInfo> {
     return call(
       'getwalletinfo',
@@ -237,7 +277,13 @@ export const rpcCalls = {
     );
   },
 
-  /** `sendmany "" {addr: amount} minconf comment [subtractfeefrom]`. Moves money: never retried. */
+  /**
+   * `sendmany "" {addr: amount} minconf …`, laid out for the node's generation. Moves money: never
+   * retried. Classic: `minconf "comment" [subtractfeefrom]` (src/wallet/rpcwallet.cpp:1082-1090,
+   * :1134-1138 @1.2.0.1). Evo puts `addlocked` (a boolean) before the comment: `minconf addlocked
+   * "comment" [subtractfeefrom]` (src/wallet/rpcwallet.cpp:977-984, :1029-1038 @1.4.4.8; :1091-1100
+   * @1.4.8.4); a string there is -1 "JSON value is not a boolean as expected".
+   */
   sendMany(
     amounts: ReadonlyMap<string, BaseUnits> | Readonly<Record<string, BaseUnits>>,
     options: SendManyOptions = {},
@@ -256,7 +302,9 @@ export const rpcCalls = {
         throw new RangeError(`subtractFeeFrom ${address} is not a recipient of this sendmany`);
       }
     }
-    const params: RpcParam[] = ['', outputs, options.minconf ?? 1, options.comment ?? ''];
+    const params: RpcParam[] = ['', outputs, options.minconf ?? 1];
+    if ((options.flavor ?? 'classic') === 'evo') params.push(false);
+    params.push(options.comment ?? '');
     if (subtractFeeFrom.length > 0) params.push([...subtractFeeFrom]);
     return call('sendmany', params, false, (result, read) => read.hex64Value(result));
   },
@@ -489,6 +537,10 @@ class ResultReader {
   amount(o: DecodedObject, key: string): BaseUnits {
     const v = o[key];
     return typeof v === 'bigint' ? v : this.bad(`${key} missing or not an amount`);
+  }
+
+  amountValue(value: DecodedJson): BaseUnits {
+    return typeof value === 'bigint' ? value : this.bad('expected an amount');
   }
 
   optAmount(o: DecodedObject, key: string): BaseUnits | undefined {

@@ -65,7 +65,12 @@ export type RpcTransportErrorKind =
   | 'timeout'
   /** Host name or route does not resolve (ENOTFOUND, EHOSTUNREACH, ...). */
   | 'unreachable'
-  /** An HTTP status other than 200 without a JSON-RPC body (e.g. 503 work queue full). */
+  /**
+   * HTTP 500 "Work queue depth exceeded": the node's RPC queue was full and it ran nothing
+   * (src/httpserver.cpp:297 @1.2.0.1, :294 @1.4.4.8). Worth retrying later; a send did not happen.
+   */
+  | 'busy'
+  /** An HTTP status other than 200 without a JSON-RPC body. */
   | 'http_status'
   /** A body that is not the JSON-RPC answer we asked for (not JSON, wrong id, wrong shape). */
   | 'bad_response'
@@ -85,10 +90,10 @@ export class RpcTransportError extends RpcFailure {
   }
 
   /**
-   * False only when the request certainly never reached the node (connection refused, host not
-   * found): a failed send of that kind did not happen. True means "unknown": reconcile.
+   * False only when the request certainly never ran on the node (connection refused, host not
+   * found, work queue full): a failed send of that kind did not happen. True means "unknown": reconcile.
    */
   get mayHaveReachedNode(): boolean {
-    return this.kind !== 'refused' && this.kind !== 'unreachable';
+    return this.kind !== 'refused' && this.kind !== 'unreachable' && this.kind !== 'busy';
   }
 }

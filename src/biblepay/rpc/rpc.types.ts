@@ -1,4 +1,5 @@
 import { BaseUnits } from '../amount';
+import type { NodeFlavor } from '../node-flavor';
 import { RpcError, RpcTransportError } from './rpc.errors';
 
 /*
@@ -22,9 +23,13 @@ export interface BibleHashInput {
   nonce: number | string;
 }
 
-/** `exec hexblocktocoinbase <blockhex> <txhex>`: what the node reads from a miner's block. */
+/**
+ * `exec hexblocktocoinbase <blockhex>`: what the node reads from a miner's block. Members as each
+ * generation writes them (docs/FIDELITY.md): classic adds the CPID members, Evo the ABN ones, Evo
+ * 1.4.8 leaves out `Command`.
+ */
 export interface CoinbaseInfo {
-  Command: string;
+  Command?: string;
   /** Hash of the coinbase transaction. */
   txid: string;
   /** Address paid by coinbase output 0: must be the pool's. */
@@ -45,12 +50,23 @@ export interface CoinbaseInfo {
   /** … and is that CPID allowed to mine; with the node's explanation. */
   cpid_legal?: boolean;
   cpid_legality_narr?: string;
+  /** Evo: does the block carry the required anti-bot-net weight. */
+  abn_passed?: boolean;
+  /** Evo 1.4.8: the height the block would have (tip + 1). */
+  height?: number;
 }
 
-/** Inputs of one `exec hexblocktocoinbase`, fields 14 and 15 of a solution. */
+/** `getnetworkinfo`, the members the pool reads. */
+export interface NetworkInfo {
+  /** CLIENT_VERSION: 1020001 = 1.2.0.1 (classic), 1040408 = 1.4.4.8 (Evo). */
+  version: number;
+  subversion?: string;
+  protocolversion?: number;
+}
+
+/** Input of one `exec hexblocktocoinbase`: field 14 of a solution (no node reads the tx hex). */
 export interface CoinbaseQuery {
   blockHex: string;
-  txHex: string;
 }
 
 /** `exec pinfo`. */
@@ -209,6 +225,8 @@ export interface SendManyOptions {
   comment?: string;
   /** Recipients whose amounts pay the fee, split equally. Each must be one of the recipients. */
   subtractFeeFrom?: readonly string[];
+  /** The node's generation: Evo takes a boolean `addlocked` before the comment. Default classic. */
+  flavor?: NodeFlavor;
 }
 
 /** One call's outcome inside a batch, in request order. */

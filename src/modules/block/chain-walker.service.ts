@@ -62,7 +62,7 @@ export class ChainWalkerService {
       const coinbases = await client.batch(
         hexes.map((hex, i) => {
           if (!hex.ok) throw new Error(`getblock ${hashList[i]} false: ${hex.error.message}`);
-          return rpcCalls.hexBlockToCoinbase({ blockHex: hex.value, txHex: '' });
+          return rpcCalls.hexBlockToCoinbase({ blockHex: hex.value });
         }),
       );
       const rows: (NewBlock & { coinbaseTxid: string | null })[] = [];

@@ -27,15 +27,19 @@ export class NodeHealthIndicators {
         return check.down({ message: (error as Error).message });
       }
       const seen = await this.blocks.lastHeight(network);
+      // The node's generation (NODE_FLAVOR_<NET> or detected) and what the operator must fix.
+      const { flavor, version, warnings } = this.nodes.flavorReport(network);
+      const generation = { flavor, version, ...(warnings.length > 0 ? { warnings } : {}) };
       if (seen !== null && height < seen) {
         return check.up({
+          ...generation,
           height,
           seen,
           behind: true,
           message: `node is behind: its tip is ${height}, the pool has seen ${seen}; pool blocks above it wait`,
         });
       }
-      return check.up({ height, behind: false });
+      return check.up({ ...generation, height, behind: false });
     });
   }
 }

@@ -13,6 +13,7 @@ import { PaymentRepository, PaymentRow } from './payment.repository';
 import { classifySendFailure } from './send-failure';
 import { PAYMENT_COMMENT_PREFIX } from './wallet-claims';
 import { RecordAction, WalletClaimsService } from './wallet-claims.service';
+import { sendManySpendable } from './spendable-balance';
 
 export { NOTHING_SENT_CODES } from './send-failure';
 export { PAYMENT_COMMENT_PREFIX } from './wallet-claims';
@@ -138,7 +139,7 @@ export class PayoutService {
     // One batch the wallet cannot cover must not block everyone: pay what the spendable balance
     // covers now (largest balances first), the rest at the next runs.
     const client = this.nodes.of(network);
-    const spendable = (await client.getWalletInfo()).balance;
+    const spendable = await sendManySpendable(client);
     const affordable = withinBudget(plan.recipients, spendable);
     if (affordable.length < plan.recipients.length) {
       this.logger.warn(
@@ -206,6 +207,8 @@ export class PayoutService {
     run: { stopped: boolean; setAside: number[] },
   ): Promise<BatchOutcome[]> {
     if (run.stopped || planned.length === 0) return [];
+    // The send's layout depends on the node's generation; known before anything is booked.
+    const flavor = await this.nodes.flavor(network);
     const batchId = randomUUID();
     const intent = await this.payments.transaction(async (manager) => {
       // Balances re-read under the miners' balance-row locks: a reversal or another run that
@@ -244,6 +247,7 @@ export class PayoutService {
         .sendMany(new Map(recipients.map((r) => [r.address, r.amount])), {
           comment: `${PAYMENT_COMMENT_PREFIX}${batchId}`,
           subtractFeeFrom: recipients.map((r) => r.address),
+          flavor,
         });
       await this.settleSent(paymentId, txid, minerIds);
       this.logger.log(

@@ -1,4 +1,4 @@
-import { RpcError } from '../../biblepay/rpc';
+import { RpcError, RpcTransportError } from '../../biblepay/rpc';
 import { classifySendFailure } from './send-failure';
 
 describe('classifySendFailure', () => {
@@ -40,5 +40,32 @@ describe('classifySendFailure', () => {
       unsent: false,
     });
     expect(classifySendFailure(new Error('socket hang up'))).toEqual({ unsent: false });
+  });
+
+  it("blames the recipient for each of the wallet's verbatim dust refusals (wallet.cpp @1.2.0.1, @1.4.8.4)", () => {
+    for (const text of [
+      'The transaction amount is too small to send after the fee has been deducted',
+      'The transaction amount is too small to pay the fee',
+      'Transaction amount too small',
+    ]) {
+      expect(classifySendFailure(rpc(-6, text))).toEqual({ unsent: true, kind: 'recipient' });
+    }
+  });
+
+  it('keeps every insufficient-funds text a wallet state (classic and Evo wording)', () => {
+    for (const text of [
+      'Account has insufficient funds',
+      'Insufficient funds.',
+      '(Create Transaction) Insufficient funds.',
+    ]) {
+      expect(classifySendFailure(rpc(-6, text))).toEqual({ unsent: true, kind: 'wallet' });
+    }
+  });
+
+  it('counts a busy node (HTTP 500 "Work queue depth exceeded") as nothing sent: stop, retry next run', () => {
+    const busy = new RpcTransportError('sendmany', 'busy', 'HTTP 500: Work queue depth exceeded');
+    expect(classifySendFailure(busy)).toEqual({ unsent: true, kind: 'wallet' });
+    const timeout = new RpcTransportError('sendmany', 'timeout', 'no answer');
+    expect(classifySendFailure(timeout)).toEqual({ unsent: false });
   });
 });

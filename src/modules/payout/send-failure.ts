@@ -1,4 +1,4 @@
-import { RpcError } from '../../biblepay/rpc';
+import { RpcError, RpcTransportError } from '../../biblepay/rpc';
 
 /**
  * Node errors that prove `sendmany` created no transaction — it stopped before committing — so the
@@ -31,10 +31,20 @@ export type SendFailure =
   | { unsent: true; kind: 'wallet' };
 
 const TOO_LARGE = /transaction too large/i;
-const DUST = /amount too small|dust/i;
+/**
+ * CreateTransaction's dust refusals, all -6 (src/wallet/wallet.cpp:3241-3246 @1.2.0.1, :3784-3789
+ * @1.4.8.4): "The transaction amount is too small to pay the fee", "The transaction amount is too
+ * small to send after the fee has been deducted", "Transaction amount too small".
+ */
+const DUST = /amount (is )?too small|dust/i;
 const NAMED_ADDRESS = /address: (\w+)/i;
 
 export function classifySendFailure(error: unknown): SendFailure {
+  // Refused connection, unknown host, a full work queue: the node never ran the send. Nobody's
+  // fault but the node's state: stop this run, the next one tries again.
+  if (error instanceof RpcTransportError && !error.mayHaveReachedNode) {
+    return { unsent: true, kind: 'wallet' };
+  }
   if (!(error instanceof RpcError)) return { unsent: false };
   // CreateTransaction's refusals come before any commit, whatever code a node version gives them.
   if (TOO_LARGE.test(error.rpcMessage)) return { unsent: true, kind: 'too-large' };

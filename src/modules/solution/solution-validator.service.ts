@@ -4,6 +4,7 @@ import { meetsTarget, shareWeight } from '../../biblepay/hash-target';
 import { extractXml } from '../../biblepay/xml-tag';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
+import { cpidRequired, NodeFlavor } from '../../biblepay/node-flavor';
 import { BatchOutcome, CoinbaseInfo, RpcError, RpcFailure, rpcCalls } from '../../biblepay/rpc';
 import {
   hashesPerSecond,
@@ -198,7 +199,9 @@ export class SolutionValidatorService {
     let outcomes: BatchOutcome<unknown>[];
     let chain: Map<number, ChainBlock>;
     let nodeHeight: number;
+    let flavor: NodeFlavor;
     try {
+      flavor = await this.nodes.flavor(network);
       const tip = await this.chain.tip(network);
       chain = await this.chain.blocks(network, this.heightsFor(group, tip.height));
       // The node's height around the batch: hexblocktocoinbase computes against that tip.
@@ -206,10 +209,7 @@ export class SolutionValidatorService {
         rpcCalls.getBlockCount(),
         ...group.flatMap(([, c]) => [
           rpcCalls.bibleHash(c.fields),
-          rpcCalls.hexBlockToCoinbase({
-            blockHex: c.fields.blockHex,
-            txHex: c.fields.transactionHex,
-          }),
+          rpcCalls.hexBlockToCoinbase({ blockHex: c.fields.blockHex }),
         ]),
         rpcCalls.getBlockCount(),
       ]);
@@ -258,7 +258,7 @@ export class SolutionValidatorService {
         prev = chain.get(c.fields.prevHeight);
       }
       const info = coinbase.value;
-      const problem = this.judge(c, info, prev, chain, nodeHeight, poolAddress);
+      const problem = this.judge(c, info, prev, chain, nodeHeight, poolAddress, flavor);
       if (problem) {
         reject(i, problem.reason, problem.detail, c);
         continue;
@@ -300,6 +300,7 @@ export class SolutionValidatorService {
     chain: Map<number, ChainBlock>,
     nodeHeight: number,
     poolAddress: string,
+    flavor: NodeFlavor,
   ): { reason: RejectReason; detail: string | null } | null {
     const f = c.fields;
     if (!prev) {
@@ -337,7 +338,9 @@ export class SolutionValidatorService {
         detail: guid ? `coinbase names miner ${guid}` : 'coinbase names no miner',
       };
     }
-    if (this.config.solutionRequireCpid) {
+    // Post-PODC classic blocks carry no CPID signature (the node answers cpid_sig_valid false,
+    // cpid_legal true) and Evo nodes answer no CPID members: asked for only where the chain did.
+    if (cpidRequired(this.config.solutionRequireCpid, flavor, c.message.network, f.prevHeight)) {
       if (info.cpid_sig_valid === undefined || info.cpid_legal === undefined) {
         return { reason: RejectReason.cpidUnknown, detail: 'the node reported no CPID fields' };
       }
