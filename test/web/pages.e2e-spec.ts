@@ -159,7 +159,8 @@ describe('web pages', () => {
     expect(res.body.indexOf(seeded.b.address)).toBeGreaterThan(top); // A (42 shares) before B (5)
 
     const blocks = textOf(res.body, 'last-blocks');
-    expect(blocks).toMatch(/1040 .* pending \(7\/101\)/);
+    // maturity as the wallet counts it: COINBASE_MATURITY + 1 = 102 (docs/FIDELITY.md)
+    expect(blocks).toMatch(/1040 .* pending \(7\/102\)/);
     expect(blocks).toMatch(/1030 .* 1,234\.56789012 BBP mature/);
     expect(blocks).toMatch(/1020 .* orphaned/);
     expect(blocks).toMatch(/1010 .* credited/);
