@@ -131,7 +131,7 @@ describe('scheduled cleanup', () => {
     );
     await db.query(
       `INSERT INTO source_suspension (source, suspended_until, suspended_reason) VALUES (?, ?, 'x'), (?, ?, 'x')`,
-      ['198.51.100.1', new Date(now - DAY), '198.51.100.2', new Date(now + DAY)],
+      ['192.0.2.201', new Date(now - DAY), '192.0.2.202', new Date(now + DAY)],
     );
 
     const result = await backend.app.get(SolutionCleanupService).run(new Date(now));
@@ -149,9 +149,11 @@ describe('scheduled cleanup', () => {
     );
     expect(workers.map((r) => String(r.name))).toEqual(['new', 'productive']);
     const [suspensions] = await db.query<mysql.RowDataPacket[]>(
-      `SELECT source FROM source_suspension WHERE source LIKE '198.51.100.%'`,
+      `SELECT source FROM source_suspension WHERE source LIKE '192.0.2.20_'`,
     );
-    expect(suspensions.map((r) => String(r.source))).toEqual(['198.51.100.2']);
+    expect(suspensions.map((r) => String(r.source))).toEqual(['192.0.2.202']);
+    // The run's database is shared: a suspension left in force would refuse another file's client.
+    await db.query(`DELETE FROM source_suspension WHERE source LIKE '192.0.2.20_'`);
 
     const [[left]] = await db.query<mysql.RowDataPacket[]>(
       `SELECT (SELECT COUNT(*) FROM solution WHERE block_id IN (?, ?) OR (block_id IS NULL AND inserted_at = ?)) s,
