@@ -1,3 +1,4 @@
+import { sqlErrorCode } from './lock-retry';
 /**
  * Database errors that are not the statement's fault — the server unreachable or restarting, a
  * connection lost, a lock given up, a Galera node not ready or read-only for a while — so the same
@@ -27,8 +28,8 @@ const TRANSIENT_CODES = new Set([
 const TRANSIENT_MESSAGES = [/pool is closed/i, /connection (is in closed state|lost)/i, /timeout/i];
 
 export function isTransientDatabaseError(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string }; message?: string } | null;
-  const code = e?.driverError?.code ?? e?.code;
+  const code = sqlErrorCode(error);
   if (code) return TRANSIENT_CODES.has(code);
-  return TRANSIENT_MESSAGES.some((pattern) => pattern.test(e?.message ?? ''));
+  const message = (error as { message?: string } | null)?.message ?? '';
+  return TRANSIENT_MESSAGES.some((pattern) => pattern.test(message));
 }
