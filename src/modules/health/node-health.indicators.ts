@@ -26,7 +26,8 @@ export class NodeHealthIndicators {
       } catch (error) {
         return check.down({ message: (error as Error).message });
       }
-      const seen = await this.blocks.lastHeight(network);
+      // The database down must not turn /health into a 500: its own indicator reports it.
+      const seen = await this.blocks.lastHeight(network).catch(() => null);
       // The node's generation (NODE_FLAVOR_<NET> or detected) and what the operator must fix.
       const { flavor, version, warnings } = this.nodes.flavorReport(network);
       const generation = { flavor, version, ...(warnings.length > 0 ? { warnings } : {}) };
