@@ -12,9 +12,16 @@ export type SolutionBatchOutcome =
   | { status: 'recorded'; accepted: number; rejected: number; alreadyRecorded: number }
   | { status: 'node_unavailable'; message: string }
   /**
-   * `transient`: the failure is not the batch's fault (the database unreachable, a lock timeout), so
-   * retrying the same batch may succeed; otherwise the transport splits it at once to find the
-   * solution that fails.
+   * The database is down or refusing writes for now (unreachable, read-only, a lock wait given up,
+   * a deadlock outlasting the recorder's retries): waited out like the node, never counted against
+   * the batch.
+   */
+  | { status: 'database_unavailable'; message: string }
+  /**
+   * `transient`: the connection broke on this batch while the database answers others (a
+   * statement that breaks its own connection looks like that), so the same batch is retried whole
+   * a few times before it is split; otherwise the transport splits it at once to find the solution
+   * that fails.
    */
   | { status: 'failed'; message: string; transient?: boolean };
 

@@ -202,6 +202,74 @@ describe('SolutionQueueServer (the consumer as a Nest transport)', () => {
     await server.drain();
   }, 20_000);
 
+  it('waits out a database outage unacked, however long, and says so; nothing is split or dead-lettered', async () => {
+    const { server, acked, nacked, send } = harness({
+      batchMax: 4,
+      batchWaitMs: 20,
+      batchAttempts: 2,
+    });
+    let down = true;
+    const sizes: number[] = [];
+    server.addHandler(
+      SOLUTION_BATCH,
+      (batch: SolutionMessage[]): Promise<SolutionBatchOutcome> => {
+        sizes.push(batch.length);
+        return down
+          ? Promise.resolve({ status: 'database_unavailable', message: 'connect ECONNREFUSED' })
+          : recordedAll(batch);
+      },
+      true,
+    );
+    server.listen(() => undefined);
+    await until(() => true, 0);
+    for (const n of [1, 2, 3]) send(encodeSolutionMessage(solution(n)), `m${n}`);
+    // Far more tries than batchAttempts (2): still whole, still unacked.
+    await until(() => sizes.length >= 5, 10_000);
+    expect(sizes.every((n) => n === 3)).toBe(true);
+    expect(acked).toEqual([]);
+    expect(nacked).toEqual([]);
+    expect(server.waiting()).toEqual({
+      database: { batches: 1, since: expect.any(Date), message: 'connect ECONNREFUSED' },
+    });
+    down = false;
+    await until(() => acked.length === 3, 10_000);
+    expect(acked).toEqual(['m1', 'm2', 'm3']);
+    expect(nacked).toEqual([]);
+    expect(server.stats).toMatchObject({ deadLettered: 0, failedAttempts: 0, accepted: 3 });
+    expect(server.stats.databaseWaits).toBeGreaterThanOrEqual(5);
+    expect(server.waiting()).toEqual({});
+    await server.drain();
+  }, 20_000);
+
+  it('a poison delivery during a database outage is still found once the database is back', async () => {
+    const { server, acked, nacked, send } = harness({
+      batchMax: 4,
+      batchWaitMs: 20,
+      batchAttempts: 2,
+    });
+    let outages = 3;
+    const poison = solution(2).id;
+    server.addHandler(
+      SOLUTION_BATCH,
+      (batch: SolutionMessage[]): Promise<SolutionBatchOutcome> => {
+        if (outages-- > 0)
+          return Promise.resolve({ status: 'database_unavailable', message: 'down' });
+        if (batch.some((m) => m.id === poison)) {
+          return Promise.resolve({ status: 'failed', message: 'refused', transient: false });
+        }
+        return recordedAll(batch);
+      },
+      true,
+    );
+    server.listen(() => undefined);
+    await until(() => true, 0);
+    for (const n of [1, 2, 3]) send(encodeSolutionMessage(solution(n)), `m${n}`);
+    await until(() => acked.length + nacked.length === 3, 10_000);
+    expect(acked.sort()).toEqual(['m1', 'm3']);
+    expect(nacked).toEqual([{ id: 'm2', requeue: false }]);
+    await server.drain();
+  }, 20_000);
+
   it('splits a failing batch until only the delivery of the solution that fails alone is dead-lettered', async () => {
     const { server, acked, nacked, send } = harness({ batchMax: 8, batchWaitMs: 20 });
     const recorded: string[] = [];

@@ -31,7 +31,18 @@ export interface SolutionQueueStats {
   deadLettered: number;
   batches: number;
   nodeWaits: number;
+  databaseWaits: number;
   failedAttempts: number;
+}
+
+/** What a batch that is neither recorded nor failing waits for. */
+export type SolutionWaitReason = 'node' | 'database';
+
+/** The batches waiting for one reason right now: since when the first began, the last error. */
+export interface SolutionWait {
+  batches: number;
+  since: Date;
+  message: string;
 }
 
 /**
@@ -39,11 +50,12 @@ export interface SolutionQueueStats {
  * `connectMicroservice`): it owns the channel, the prefetch, the batching (SOLUTION_BATCH_MAX or
  * SOLUTION_BATCH_WAIT_MS), dead-lettering and ack-after-commit, and hands each batch to the
  * `@EventPattern(SOLUTION_BATCH)` handler. A batch is acked only once its handler reports it
- * recorded, so a crash redelivers it and the recorder makes that harmless. While the node is down
- * a batch waits (backoff, as long as it takes: nothing is rejected for the node's absence); a batch
- * that fails otherwise is split until only the delivery whose solution fails alone is
- * dead-lettered (after SOLUTION_BATCH_ATTEMPTS tries). An unparsable message is dead-lettered at
- * once.
+ * recorded, so a crash redelivers it and the recorder makes that harmless. While the node or the
+ * database is down (unreachable, read-only, lock waits given up) a batch waits unacked (capped
+ * exponential backoff, as long as it takes: nothing is rejected or dead-lettered for their
+ * absence; `waiting()` reports it to /health and /metrics); a batch that fails otherwise is split
+ * until only the delivery whose solution fails alone is dead-lettered (after
+ * SOLUTION_BATCH_ATTEMPTS tries). An unparsable message is dead-lettered at once.
  */
 @Injectable()
 export class SolutionQueueServer
@@ -65,6 +77,11 @@ export class SolutionQueueServer
   private readonly idleWaiters: (() => void)[] = [];
   /** Batches waiting out a failure; shutdown wakes them so they give up at once. */
   private readonly pauses = new Set<() => void>();
+  /** Each batch (a settle call) waiting for the node or the database, and since when. */
+  private readonly waits = new Map<
+    object,
+    { reason: SolutionWaitReason; since: number; message: string }
+  >();
   readonly stats: SolutionQueueStats = {
     accepted: 0,
     rejected: 0,
@@ -72,6 +89,7 @@ export class SolutionQueueServer
     deadLettered: 0,
     batches: 0,
     nodeWaits: 0,
+    databaseWaits: 0,
     failedAttempts: 0,
   };
 
@@ -94,6 +112,19 @@ export class SolutionQueueServer
       'purepool_solution_buffered',
       'Solutions delivered to this backend and waiting for a free batch slot.',
       () => Promise.resolve(this.buffer.reduce((n, d) => n + d.messages.length, 0)),
+    );
+    this.metrics?.sampledGaugeBy(
+      'purepool_solution_batches_waiting',
+      'Solution batches held unacked while the node or the database is down (reason: node, database).',
+      'reason',
+      () => {
+        const waiting = this.waiting();
+        return Promise.resolve(
+          new Map(
+            (['node', 'database'] as const).map((r) => [r, waiting[r]?.batches ?? 0] as const),
+          ),
+        );
+      },
     );
     this.channel = this.broker.manager.createChannel({
       confirm: false,
@@ -196,13 +227,26 @@ export class SolutionQueueServer
 
   /**
    * Hands `messages` to the handler until they are recorded; returns the solutions that could not
-   * be (null: shutting down first). The node being down is waited out. A failure that is not
-   * transient (a row the database refuses, a bug) splits the batch in halves at once — and a
-   * transient one (the database unreachable) after SOLUTION_BATCH_ATTEMPTS tries — so one bad
-   * solution never takes the honest shares of its batch with it; a single solution that still
-   * fails SOLUTION_BATCH_ATTEMPTS times is given up.
+   * be (null: shutting down first). The node or the database being down is waited out, unacked
+   * and uncounted. A failure that is not transient (a row the database refuses, a bug) splits the
+   * batch in halves at once — and a transient one (the connection broke on this batch while the
+   * database answers) after SOLUTION_BATCH_ATTEMPTS tries — so one bad solution never takes the
+   * honest shares of its batch with it; a single solution that still fails SOLUTION_BATCH_ATTEMPTS
+   * times is given up.
    */
   private async settle(messages: SolutionMessage[]): Promise<Set<SolutionMessage> | null> {
+    const self = {};
+    try {
+      return await this.settleAs(self, messages);
+    } finally {
+      this.waits.delete(self);
+    }
+  }
+
+  private async settleAs(
+    self: object,
+    messages: SolutionMessage[],
+  ): Promise<Set<SolutionMessage> | null> {
     let failures = 0;
     for (let attempt = 0; !this.stopping; attempt++) {
       const outcome = await this.handle(messages);
@@ -213,8 +257,15 @@ export class SolutionQueueServer
         this.stats.batches++;
         return new Set();
       }
-      if (outcome.status === 'node_unavailable') this.stats.nodeWaits++;
-      else {
+      if (outcome.status === 'node_unavailable') {
+        this.stats.nodeWaits++;
+        this.waitFor(self, 'node', outcome.message);
+      } else if (outcome.status === 'database_unavailable') {
+        // Down, read-only or locked: no fault of these solutions, and not counted against them.
+        this.stats.databaseWaits++;
+        this.waitFor(self, 'database', outcome.message);
+      } else {
+        this.waits.delete(self);
         this.stats.failedAttempts++;
         failures++;
         const exhausted = failures >= this.config.solution.batchAttempts;
@@ -236,11 +287,35 @@ export class SolutionQueueServer
           return new Set(messages);
         }
       }
+      // Capped: once the outage ends, a waiting batch is recorded within NODE_RETRY_MAX_SECONDS.
       const waitMs = backoffMs(attempt, 250, this.config.solution.nodeRetryMaxSeconds * 1000);
       this.log.warn(`batch of ${messages.length} waits ${waitMs} ms: ${outcome.message}`);
       await this.pause(waitMs);
     }
     return null;
+  }
+
+  private waitFor(self: object, reason: SolutionWaitReason, message: string): void {
+    const since = this.waits.get(self);
+    this.waits.set(self, {
+      reason,
+      since: since?.reason === reason ? since.since : Date.now(),
+      message,
+    });
+  }
+
+  /** The batches held unacked for the node's or the database's outage, by reason. */
+  waiting(): Partial<Record<SolutionWaitReason, SolutionWait>> {
+    const found: Partial<Record<SolutionWaitReason, SolutionWait>> = {};
+    for (const { reason, since, message } of this.waits.values()) {
+      const seen = found[reason];
+      if (!seen) found[reason] = { batches: 1, since: new Date(since), message };
+      else {
+        seen.batches++;
+        if (since < seen.since.getTime()) seen.since = new Date(since);
+      }
+    }
+    return found;
   }
 
   /** Runs the batch handler; a handler that is missing or throws anyway counts as a failure. */

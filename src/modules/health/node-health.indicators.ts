@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { NodeClients } from '../../biblepay/node-clients';
+import { SolutionQueueServer } from '../../messaging/solution-queue.server';
 import { BlockRepository } from '../block/block.repository';
 
 /**
@@ -8,6 +10,9 @@ import { BlockRepository } from '../block/block.repository';
  * the chain the pool has already seen (restarted with -reindex, still syncing, another node behind
  * the URL) is reported (`behind: true` and a message) but stays up: the backend handles it — pool
  * blocks above its tip wait, nothing is orphaned — and restarting the backend would not help.
+ * Also `solutions`: the solution consumer, up while it runs, with the batches it holds unacked
+ * because the node or the database is down (`waiting.database`: since when, how many batches,
+ * the last error) — they are recorded once it is back; restarting the backend would not help.
  */
 @Injectable()
 export class NodeHealthIndicators {
@@ -15,9 +20,32 @@ export class NodeHealthIndicators {
     private readonly nodes: NodeClients,
     private readonly indicator: HealthIndicatorService,
     private readonly blocks: BlockRepository,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   indicators(): HealthIndicatorFunction[] {
+    return [...this.nodeIndicators(), () => this.solutions()];
+  }
+
+  private solutions() {
+    const check = this.indicator.check('solutions');
+    let consumer: SolutionQueueServer | undefined;
+    try {
+      consumer = this.moduleRef.get(SolutionQueueServer, { strict: false });
+    } catch {
+      consumer = undefined;
+    }
+    if (!consumer) return check.up({ consuming: false });
+    const waiting = Object.fromEntries(
+      Object.entries(consumer.waiting()).map(([reason, w]) => [
+        reason,
+        { batches: w.batches, since: w.since.toISOString(), message: w.message },
+      ]),
+    );
+    return check.up({ consuming: true, waiting });
+  }
+
+  private nodeIndicators(): HealthIndicatorFunction[] {
     return this.nodes.entries().map(([network, client]) => async () => {
       const check = this.indicator.check(`node_${network}`);
       let height: number;

@@ -12,6 +12,7 @@ function pipeline(overrides: {
   validate?: jest.Mock;
   record?: jest.Mock;
   review?: jest.Mock;
+  probe?: jest.Mock;
 }): SolutionPipelineService {
   const validator = { validate: overrides.validate ?? jest.fn().mockResolvedValue([accepted]) };
   const recorder = {
@@ -24,6 +25,7 @@ function pipeline(overrides: {
     validator as unknown as SolutionValidatorService,
     recorder as unknown as SolutionRecorderService,
     suspender as unknown as SourceSuspenderService,
+    { query: overrides.probe ?? jest.fn().mockResolvedValue([{ 1: 1 }]) },
   );
 }
 
@@ -55,17 +57,52 @@ describe('SolutionPipelineService (one batch: validate, record, review)', () => 
     });
   });
 
-  it('marks failures of the database link transient, and a row the database refuses not', async () => {
+  const sqlError = (code: string, text = code): Error =>
+    Object.assign(new Error(text), { driverError: { code } });
+  const outcome = async (error: Error, probe?: jest.Mock) =>
+    pipeline({ record: jest.fn().mockRejectedValue(error), probe }).process([message]);
+
+  it('waits for a database that is down: the link lost and a probe on a fresh connection unanswered', async () => {
+    const probe = jest
+      .fn()
+      .mockRejectedValue(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }));
+    for (const code of ['PROTOCOL_CONNECTION_LOST', 'ECONNREFUSED', 'ER_SERVER_SHUTDOWN']) {
+      expect(await outcome(sqlError(code), probe)).toEqual({
+        status: 'database_unavailable',
+        message: code,
+      });
+    }
+    expect(probe).toHaveBeenCalledTimes(3);
+  });
+
+  it('counts a lost link against the batch while the database answers others (transient: retried whole first)', async () => {
     const lost = Object.assign(new Error('Connection lost: The server closed the connection.'), {
       code: 'PROTOCOL_CONNECTION_LOST',
     });
-    const refused = Object.assign(new Error("Data too long for column 'work_id'"), {
-      driverError: { code: 'ER_DATA_TOO_LONG' },
-    });
-    const outcome = async (error: Error) =>
-      pipeline({ record: jest.fn().mockRejectedValue(error) }).process([message]);
     expect(await outcome(lost)).toMatchObject({ status: 'failed', transient: true });
+  });
+
+  it('waits for a database that answers but refuses writes for now: read-only, lock waits, deadlocks', async () => {
+    const probe = jest.fn();
+    for (const code of [
+      'ER_OPTION_PREVENTS_STATEMENT', // 1290, read_only
+      'ER_READ_ONLY_MODE',
+      'ER_LOCK_WAIT_TIMEOUT', // 1205
+      'ER_LOCK_DEADLOCK', // 1213, after the recorder's own retries
+    ]) {
+      expect(await outcome(sqlError(code), probe)).toEqual({
+        status: 'database_unavailable',
+        message: code,
+      });
+    }
+    expect(probe).not.toHaveBeenCalled();
+  });
+
+  it('fails a batch whose row the database refuses (split at once, never waited for)', async () => {
+    const refused = sqlError('ER_DATA_TOO_LONG', "Data too long for column 'work_id'");
     expect(await outcome(refused)).toMatchObject({ status: 'failed', transient: false });
+    const signalled = sqlError('ER_SIGNAL_EXCEPTION', 'this row is refused');
+    expect(await outcome(signalled)).toMatchObject({ status: 'failed', transient: false });
   });
 
   it('a failed suspension review does not undo a recorded batch', async () => {
