@@ -248,8 +248,19 @@ export class EnvDto {
   @Env(integer(0, 10_000)) readonly SOLUTION_BATCH_WAIT_MS?: number;
   @Env(integer(1, 64)) readonly SOLUTION_BATCHES_IN_FLIGHT?: number;
   @Env(integer(0, 60_000)) readonly NODE_TIP_REFRESH_MS?: number;
+  /**
+   * Longest wait, in seconds, between two tries of a solution batch held unacked while the node or
+   * the database is unavailable (250 ms doubling up to this; default 30): once it is back, waiting
+   * shares are recorded within this time. Nothing is dead-lettered for such an outage.
+   */
   @Env(integer(1, 3600)) readonly NODE_RETRY_MAX_SECONDS?: number;
   @Env(integer(0, 600_000)) readonly SOLUTION_STALE_GRACE_MS?: number;
+  /**
+   * Tries of a solution batch that fails for a reason of its own (a row the database refuses, a
+   * connection lost while the database answers others) before it is split in halves, and of a
+   * single delivery before it is dead-lettered (default 5). Outages of the node or the database do
+   * not count.
+   */
   @Env(integer(1, 1000)) readonly SOLUTION_BATCH_ATTEMPTS?: number;
   @Env(integer(1, 100_000)) readonly MATURITY_CONFIRMATIONS_MAIN?: number;
   @Env(integer(1, 100_000)) readonly MATURITY_CONFIRMATIONS_TEST?: number;
