@@ -24,16 +24,30 @@ const SHARES = 2000;
 interface Health {
   status: number;
   database?: string;
+  /** What the solution consumer holds batches unacked for. */
+  waitingFor?: string[];
 }
 
 async function health(url: string): Promise<Health> {
   try {
     const res = await fetch(`${url}/health`);
-    const body = (await res.json()) as { details?: Record<string, { status: string }> };
-    return { status: res.status, database: body.details?.database?.status };
+    const body = (await res.json()) as {
+      details?: Record<string, { status: string; waiting?: Record<string, unknown> }>;
+    };
+    return {
+      status: res.status,
+      database: body.details?.database?.status,
+      waitingFor: Object.keys(body.details?.solutions?.waiting ?? {}),
+    };
   } catch {
     return { status: 0 };
   }
+}
+
+async function batchesWaitingForDatabase(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = /^purepool_solution_batches_waiting\{reason="database"\} (\d+)/m.exec(text);
+  return line ? Number(line[1]) : -1;
 }
 
 /**
@@ -129,13 +143,16 @@ describe('MariaDB stopped 30 s under a 2,000-share burst', () => {
     const stoppedAt = Date.now();
     expect((await recorded()).accepted).toBeLessThan(SHARES);
 
-    // While it is down: the backend says so, and a wallet's getwork gets a protocol answer.
+    // While it is down: the backend says so — the database down, the consumer holding batches for
+    // it — and a wallet's getwork gets a protocol answer.
     const down = await eventually(
       () => health(backendUrl),
-      (h) => h.status === 503,
+      (h) => h.status === 503 && h.waitingFor?.length === 1,
       15_000,
     );
-    expect(down).toEqual({ status: 503, database: 'down' });
+    expect(down).toEqual({ status: 503, database: 'down', waitingFor: ['database'] });
+    expect(await batchesWaitingForDatabase(backendUrl)).toBe(1);
+    expect(await health(frontend.url)).toMatchObject({ status: 503, database: 'down' });
     const getwork = await walletRequest({
       pool: frontend.url,
       action: 'readytomine2',
@@ -181,6 +198,7 @@ describe('MariaDB stopped 30 s under a 2,000-share burst', () => {
         () => health(backendUrl),
         (h) => h.status === 200,
       ),
-    ).toEqual({ status: 200, database: 'up' });
+    ).toEqual({ status: 200, database: 'up', waitingFor: [] });
+    expect(await batchesWaitingForDatabase(backendUrl)).toBe(0);
   }, 420_000);
 });
