@@ -41,7 +41,11 @@ const REFUSING_CODES = new Set([
   'ER_READ_ONLY_MODE', // 1836: InnoDB read-only
 ]);
 
-const CONNECTION_MESSAGES = [/pool is closed/i, /connection (is in closed state|lost)/i, /timeout/i];
+const CONNECTION_MESSAGES = [
+  /pool is closed/i,
+  /connection (is in closed state|lost)/i,
+  /timeout/i,
+];
 
 export function databaseOutageOf(error: unknown): DatabaseOutage | null {
   const code = sqlErrorCode(error);
