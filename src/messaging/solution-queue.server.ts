@@ -304,6 +304,11 @@ export class SolutionQueueServer
     });
   }
 
+  /** Whether this process consumes the queue (listen() ran: a backend doing background work). */
+  isConsuming(): boolean {
+    return this.channel !== undefined && !this.stopping;
+  }
+
   /** The batches held unacked for the node's or the database's outage, by reason. */
   waiting(): Partial<Record<SolutionWaitReason, SolutionWait>> {
     const found: Partial<Record<SolutionWaitReason, SolutionWait>> = {};

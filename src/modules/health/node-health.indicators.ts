@@ -35,7 +35,7 @@ export class NodeHealthIndicators {
     } catch {
       consumer = undefined;
     }
-    if (!consumer) return check.up({ consuming: false });
+    if (!consumer?.isConsuming()) return check.up({ consuming: false });
     const waiting = Object.fromEntries(
       Object.entries(consumer.waiting()).map(([reason, w]) => [
         reason,
