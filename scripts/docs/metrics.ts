@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { parse } from 'yaml';
 import { solutionQueueGauges } from '../../src/messaging/solution-queue.server';
+import type { AppConfig } from '../../src/config/app-config';
+import { ShareoutReversalService } from '../../src/modules/block/shareout-reversal.service';
 import { HealthGauge } from '../../src/modules/health/health-gauge';
 import { PoolMetricsService } from '../../src/modules/metrics/pool-metrics.service';
 import { LedgerGauges } from '../../src/modules/monitoring/ledger-gauges';
@@ -31,7 +33,11 @@ interface Source {
   register: (metrics: PoolMetricsService) => void;
 }
 
-/** Who adds which gauges to the registry, in the order a backend does. */
+/**
+ * Who adds which gauges to the registry, in the order a backend does. A service that starts
+ * registering metrics of its own needs a line here: the exported-metrics e2e test names any family
+ * a running role exports that METRICS.md lacks.
+ */
 const SOURCES: Source[] = [
   {
     title: 'Requests, shares, node calls and payments',
@@ -51,6 +57,18 @@ const SOURCES: Source[] = [
         queueDepth: () => Promise.resolve(null),
         buffered: () => 0,
       }),
+  },
+  {
+    title: 'Block reversals (backend)',
+    where: '`src/modules/block/shareout-reversal.service.ts` (read from the ledger at scrape time)',
+    register: (metrics) =>
+      new ShareoutReversalService(
+        {} as never,
+        {} as never,
+        {} as never,
+        { networks: [] } as unknown as AppConfig,
+        metrics,
+      ).onApplicationBootstrap(),
   },
   {
     title: 'Ledger, wallet, node and queues (backend monitoring jobs)',
