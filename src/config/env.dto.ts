@@ -532,16 +532,18 @@ export class EnvDto {
   @Env(integer(100, 600_000)) readonly NODE_SEND_TIMEOUT_MS?: number;
   /**
    * `auto`: a share's block must carry a valid, legal CPID only where the real chain asked for one
-   * (a classic node and a prev height inside the PODC window, see node-flavor.ts); `true`: always;
-   * `false`: never.
+   * — a classic node and a prev height inside the PODC window (main 33,440 < h < 107,000; test <
+   * 126,150; node-flavor.ts); post-PODC classic blocks and Evo blocks carry none. `true`: always
+   * (`cpid_unknown` when the node reports no CPID members); `false`: never.
    * @role backend
    * @group Solution pipeline
    */
   @Env(flagOrAuto) readonly SOLUTION_REQUIRE_CPID?: boolean | 'auto';
   /**
    * The main node's generation: `classic` (1.1.x–1.2.x), `evo` (1.4.x) or `auto` (from
-   * `getnetworkinfo`'s `version`, asked again every 10 minutes). Decides `sendmany`'s layout; shown
-   * on `/health`.
+   * `getnetworkinfo`'s `version`, ≥ 1,040,000 = evo; asked again every 10 minutes). Decides
+   * `sendmany`'s layout; logged at start and shown on `/health` (`flavor`, `version`, `warnings`: a
+   * setting that contradicts the node, a labelled pool address). See docs/FIDELITY.md.
    * @role backend
    * @group Solution pipeline
    */
