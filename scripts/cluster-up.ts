@@ -1,5 +1,5 @@
-// `npm run cluster:up`: a clustered pool on this machine without Docker (see README, "A local
-// cluster"). `npm run cluster:down` stops everything it started.
+// `npm run cluster:up`: a clustered pool on this machine without Docker (see docs/RUNBOOK.md §11,
+// "A local cluster"). `npm run cluster:down` stops everything it started.
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';

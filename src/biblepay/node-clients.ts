@@ -1,4 +1,5 @@
 import {
+  Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
@@ -6,10 +7,10 @@ import {
   Optional,
 } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { PoolMetricsService } from '../modules/metrics/pool-metrics.service';
 import { Network } from './network';
 import { NodeFlavorDetector, NodeFlavorReport } from './node-flavor-detector';
 import { NodeFlavor } from './node-flavor';
+import { NODE_METRICS, type NodeMetrics } from './node-metrics';
 import { BiblepayRpcClient, BiblepayRpcClientOptions } from './rpc';
 
 /**
@@ -23,7 +24,7 @@ export class NodeClients implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly flavors = new Map<Network, NodeFlavorDetector>();
   private observer?: BiblepayRpcClientOptions['onCall'];
 
-  constructor(config: AppConfig, @Optional() metrics?: PoolMetricsService) {
+  constructor(config: AppConfig, @Optional() @Inject(NODE_METRICS) metrics?: NodeMetrics) {
     for (const network of config.networks) {
       const url = config.nodeRpcUrl[network];
       if (!url) throw new Error(`NODE_RPC_URL_${network.toUpperCase()} is not set`);

@@ -82,7 +82,7 @@ export class AppConfig {
   readonly maxWorkersPerMiner: number;
   /** WORKER_IDLE_DAYS: a worker without an accepted share this long is idle (replaceable, pruned). */
   readonly workerIdleDays: number;
-  /** Bounded cost of shares nobody pays for (issue 10): see README "Abuse limits". */
+  /** Bounded cost of shares nobody pays for (issue 10): see docs/ARCHITECTURE.md, "Abuse limits". */
   readonly abuse: {
     rejectedSolutionBytesPerMinerHour: number;
     /** REJECTED_STRING_BYTES_PER_HOUR: all rejected shares' stored strings together, per hour. */

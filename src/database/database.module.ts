@@ -10,6 +10,8 @@ import { dataSourceOptions } from './data-source';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         ...dataSourceOptions(config.database, config.databasePoolSize),
+        // The entities are the modules' own: each registers them with TypeOrmModule.forFeature.
+        autoLoadEntities: true,
         retryAttempts: 1000,
         retryDelay: 2000,
       }),

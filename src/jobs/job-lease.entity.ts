@@ -15,3 +15,6 @@ export class JobLeaseEntity {
   @Column({ name: 'acquired_at', type: 'datetime', precision: 3 })
   acquiredAt: Date;
 }
+
+/** The jobs' table (`job_lease`): registered by JobsModule, listed in src/entities.ts. */
+export const JOBS_ENTITIES = [JobLeaseEntity];

@@ -1,14 +1,14 @@
-import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { ChannelWrapper } from 'amqp-connection-manager';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AppConfig } from '../config/app-config';
-import { PoolMetricsService } from '../modules/metrics/pool-metrics.service';
-import type { SolutionBacklog } from '../modules/solution/solution-backlog';
 import { backoffMs } from '../server/backoff';
 import { BrokerConnection } from './broker-connection';
 import { solutionQueueNames } from './broker-topology';
+import { MESSAGING_METRICS, type MessagingMetrics } from './messaging-metrics';
+import type { SolutionBacklog } from './solution-backlog';
 import { SOLUTION_BATCH, SolutionBatchOutcome } from './solution-batch';
 import {
   clampToDelivery,
@@ -96,36 +96,20 @@ export class SolutionQueueServer
   constructor(
     private readonly broker: BrokerConnection,
     private readonly config: AppConfig,
-    @Optional() private readonly metrics?: PoolMetricsService,
+    @Optional() @Inject(MESSAGING_METRICS) private readonly metrics?: MessagingMetrics,
   ) {
     super();
     this.queues = solutionQueueNames(config.solutionQueueShards);
   }
 
   listen(callback: (...optionalParams: unknown[]) => void): void {
-    this.metrics?.sampledGauge(
-      'purepool_solution_queue_depth',
-      'Messages waiting in the solution queues, all shards (passive checkQueue at scrape time); a frontend group is one message.',
-      () => this.queueDepth(),
-    );
-    this.metrics?.sampledGauge(
-      'purepool_solution_buffered',
-      'Solutions delivered to this backend and waiting for a free batch slot.',
-      () => Promise.resolve(this.buffer.reduce((n, d) => n + d.messages.length, 0)),
-    );
-    this.metrics?.sampledGaugeBy(
-      'purepool_solution_batches_waiting',
-      'Solution batches held unacked while the node or the database is down (reason: node, database).',
-      'reason',
-      () => {
-        const waiting = this.waiting();
-        return Promise.resolve(
-          new Map(
-            (['node', 'database'] as const).map((r) => [r, waiting[r]?.batches ?? 0] as const),
-          ),
-        );
-      },
-    );
+    if (this.metrics) {
+      solutionQueueGauges(this.metrics, {
+        queueDepth: () => this.queueDepth(),
+        buffered: () => this.buffer.reduce((n, d) => n + d.messages.length, 0),
+        waitingBatches: (reason) => this.waiting()[reason]?.batches ?? 0,
+      });
+    }
     this.channel = this.broker.manager.createChannel({
       confirm: false,
       setup: async (channel: ConfirmChannel) => {
@@ -431,4 +415,34 @@ function safely(action: () => void): void {
   } catch {
     // channel closed
   }
+}
+
+/** The consumer's gauges (also registered by the metrics reference generator, scripts/docs). */
+export function solutionQueueGauges(
+  metrics: MessagingMetrics,
+  read: {
+    queueDepth: () => Promise<number | null>;
+    buffered: () => number;
+    waitingBatches: (reason: 'node' | 'database') => number;
+  },
+): void {
+  metrics.sampledGauge(
+    'purepool_solution_queue_depth',
+    'Messages waiting in the solution queues, all shards (passive checkQueue at scrape time); a frontend group is one message.',
+    read.queueDepth,
+  );
+  metrics.sampledGauge(
+    'purepool_solution_buffered',
+    'Solutions delivered to this backend and waiting for a free batch slot.',
+    () => Promise.resolve(read.buffered()),
+  );
+  metrics.sampledGaugeBy(
+    'purepool_solution_batches_waiting',
+    'Solution batches held unacked while the node or the database is down (reason: node, database).',
+    'reason',
+    () =>
+      Promise.resolve(
+        new Map((['node', 'database'] as const).map((r) => [r, read.waitingBatches(r)] as const)),
+      ),
+  );
 }

@@ -40,7 +40,7 @@ export function limitActionBody(fastify: FastifyInstance): void {
  * (clientKey) — per process: a socket past it is closed at once, before any byte is read, so one
  * source holding slow sockets cannot exhaust the process's descriptors. The peer is the direct
  * one: X-Forwarded-For is a header, read only later. A peer TRUST_PROXY lists is a proxy carrying
- * many clients and is not capped (the proxy limits its own clients: README, "Connections").
+ * many clients and is not capped (the proxy limits its own clients: docs/CONFIGURATION.md, "Connections").
  */
 export function capConnectionsPerSource(
   server: Server,

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
+import { ENTITIES } from '../../src/entities';
 import type { Queryable } from '../../src/database/queryable';
 import { inReadSnapshot } from '../../src/database/read-snapshot';
 import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
@@ -10,7 +11,7 @@ describe('inReadSnapshot', () => {
   let dataSource: DataSource;
   beforeAll(async () => {
     store = await isolatedDatabase('snapshot');
-    dataSource = new DataSource(dataSourceOptions(store.backendUrl, 2));
+    dataSource = new DataSource(dataSourceOptions(store.backendUrl, 2, ENTITIES));
     await dataSource.initialize();
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import type mysql from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
+import { ENTITIES } from '../../src/entities';
 import { RoundRepository } from '../../src/modules/solution/round.repository';
 import { randomAddress } from '../../src/biblepay/address';
 import { mineOneShare } from '../../sim/miner/sim-miner';
@@ -128,7 +129,7 @@ describe('RoundRepository.roundEnd against MariaDB', () => {
   let rounds: RoundRepository;
   beforeAll(async () => {
     store = await isolatedDatabase('roundend');
-    dataSource = new DataSource(dataSourceOptions(store.backendUrl, 2));
+    dataSource = new DataSource(dataSourceOptions(store.backendUrl, 2, ENTITIES));
     await dataSource.initialize();
     rounds = new RoundRepository(dataSource);
   });

@@ -2,16 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type mysql from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
+import { ENTITIES } from '../../src/entities';
 import { retryOnLockConflict } from '../../src/database/lock-retry';
 import { databaseOutageOf } from '../../src/database/transient-error';
 import { MinerRepository } from '../../src/modules/mining/miner.repository';
 import { SolutionPipelineService } from '../../src/modules/solution/solution-pipeline.service';
 import { SolutionRecorderService } from '../../src/modules/solution/solution-recorder.service';
 import { SolutionRepository } from '../../src/modules/solution/solution.repository';
-import type {
-  SolutionValidatorService,
-  Verdict,
-} from '../../src/modules/solution/solution-validator.service';
+import type { SolutionValidatorService } from '../../src/modules/solution/solution-validator.service';
+import type { Verdict } from '../../src/modules/solution/verdict';
 import type { SourceSuspenderService } from '../../src/modules/solution/source-suspender.service';
 import type { SolutionMessage } from '../../src/messaging/solution-message';
 import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
@@ -30,7 +29,7 @@ describe('lock waits and deadlocks on the solution path', () => {
   beforeAll(async () => {
     store = await isolatedDatabase('locks');
     // One connection, so the short lock wait set on it holds for every statement of the recorder.
-    backend = new DataSource(dataSourceOptions(store.backendUrl, 1));
+    backend = new DataSource(dataSourceOptions(store.backendUrl, 1, ENTITIES));
     await backend.initialize();
     await backend.query('SET SESSION innodb_lock_wait_timeout = 1');
     other = store.db;

@@ -14,6 +14,8 @@ import { AdminApiController } from './api/admin-api.controller';
 import { DeadLettersService } from './dead-letters.service';
 import { MinerAdminService } from './miner-admin.service';
 import { AdminPagesController } from './pages/admin-pages.controller';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ADMIN_ENTITIES } from './entities';
 
 /**
  * The operator console (`/admin`): backend role only, and only when ADMIN_TOKEN(_FILE) is set.
@@ -22,7 +24,14 @@ import { AdminPagesController } from './pages/admin-pages.controller';
  * signed-out sessions and used forms. Owns `admin_action` and `admin_spent_token`.
  */
 @Module({
-  imports: [JobsModule, BlockModule, PayoutModule, AuditModule, MinerStoreModule],
+  imports: [
+    TypeOrmModule.forFeature(ADMIN_ENTITIES),
+    JobsModule,
+    BlockModule,
+    PayoutModule,
+    AuditModule,
+    MinerStoreModule,
+  ],
   controllers: [AdminApiController, AdminPagesController],
   providers: [
     AdminActionRepository,

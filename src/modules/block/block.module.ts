@@ -11,10 +11,19 @@ import { RatingService } from './rating.service';
 import { RoundKeeperService } from './round-keeper.service';
 import { ShareoutReversalService } from './shareout-reversal.service';
 import { ShareoutService } from './shareout.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BLOCK_ENTITIES } from './entities';
 
 /** Backend: chain walk, rounds, maturity and orphans, shareout, rating. Owns `block`. */
 @Module({
-  imports: [BiblepayNodeModule, JobsModule, SolutionStoreModule, MinerStoreModule, PayoutModule],
+  imports: [
+    TypeOrmModule.forFeature(BLOCK_ENTITIES),
+    BiblepayNodeModule,
+    JobsModule,
+    SolutionStoreModule,
+    MinerStoreModule,
+    PayoutModule,
+  ],
   providers: [
     BlockRepository,
     ChainWalkerService,

@@ -4,7 +4,7 @@ import { backendConfig, newTestService } from '../../../test/support/mocks';
 import { NodeClients } from '../../biblepay/node-clients';
 import { RpcError } from '../../biblepay/rpc';
 import { RoundRepository } from '../solution/round.repository';
-import { SolutionBacklog } from '../solution/solution-backlog';
+import { SolutionBacklog } from '../../messaging/solution-backlog';
 import { BlockRepository, PoolBlock } from './block.repository';
 import { RoundKeeperService } from './round-keeper.service';
 

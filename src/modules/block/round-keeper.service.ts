@@ -4,7 +4,7 @@ import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
 import { RpcError } from '../../biblepay/rpc';
 import { AppConfig } from '../../config/app-config';
-import { SOLUTION_BACKLOG, SolutionBacklog } from '../solution/solution-backlog';
+import { SOLUTION_BACKLOG, SolutionBacklog } from '../../messaging/solution-backlog';
 import { RoundRepository } from '../solution/round.repository';
 import { BlockRepository, PoolBlock } from './block.repository';
 

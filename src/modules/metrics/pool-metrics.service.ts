@@ -3,6 +3,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { RpcCallOutcome } from '../../biblepay/rpc';
 import { ProtocolError } from '../../biblepay/pool-protocol';
 import { AppConfig } from '../../config/app-config';
+import type { NodeMetrics } from '../../biblepay/node-metrics';
+import type { MessagingMetrics } from '../../messaging/messaging-metrics';
 
 /** Wallet actions we answer; anything else is counted as `unknown` so a client cannot mint labels. */
 const ACTIONS = ['readytomine2', 'solution'] as const;
@@ -22,7 +24,7 @@ const RPC_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
  * each is a few map lookups so the `/Action.aspx` hot path stays cheap.
  */
 @Injectable()
-export class PoolMetricsService {
+export class PoolMetricsService implements NodeMetrics, MessagingMetrics {
   readonly registry = new Registry();
 
   private readonly actionRequests = new Counter({

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { MinerRepository } from './miner.repository';
 import { SourceSuspensionRepository } from './source-suspension.repository';
 import { WorkRepository } from './work.repository';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MINING_ENTITIES } from './entities';
 
 /**
  * The mining module's tables (`miner`, `worker`, `work`, `source_suspension`) behind their repositories, without the
@@ -9,6 +11,7 @@ import { WorkRepository } from './work.repository';
  * read or change a miner (validation, suspension, rating, the chain walk, payouts, the console).
  */
 @Module({
+  imports: [TypeOrmModule.forFeature(MINING_ENTITIES)],
   providers: [MinerRepository, WorkRepository, SourceSuspensionRepository],
   exports: [MinerRepository, WorkRepository, SourceSuspensionRepository],
 })

@@ -14,7 +14,7 @@ interface Pending {
  * getwork that arrives waits for the next one, so under load rows go many per statement and
  * MariaDB commits (an fsync each) once per batch, not once per getwork. Four let batches of one
  * through under 16–64 new-connection wallets (issue 23: ~1.0 row per INSERT); measured with
- * `npm run bench:getwork` (README, "Benchmarks").
+ * `npm run bench:getwork` (docs/BENCHMARKS.md).
  */
 export const WORK_INSERTS_IN_FLIGHT = 1;
 

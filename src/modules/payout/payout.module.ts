@@ -7,10 +7,17 @@ import { PaymentRepository } from './payment.repository';
 import { PayoutJobsService } from './payout-jobs.service';
 import { PayoutService } from './payout.service';
 import { WalletClaimsService } from './wallet-claims.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PAYOUT_ENTITIES } from './entities';
 
 /** Backend: the ledger, balances, payments and their reconciliation. */
 @Module({
-  imports: [BiblepayNodeModule, JobsModule, MinerStoreModule],
+  imports: [
+    TypeOrmModule.forFeature(PAYOUT_ENTITIES),
+    BiblepayNodeModule,
+    JobsModule,
+    MinerStoreModule,
+  ],
   providers: [
     LedgerRepository,
     PaymentRepository,

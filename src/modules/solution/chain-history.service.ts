@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
 import { BatchOutcome, RpcError, rpcCalls } from '../../biblepay/rpc';
@@ -48,30 +49,40 @@ interface NetworkState {
  * shares built on h went stale — is known to about a poll interval. Across a node outage nothing is
  * observed, and the block's own time stands in.
  */
+/** The name of the tip poller's interval in the SchedulerRegistry. */
+export const CHAIN_TIP_POLLER = 'chain-tip-poller';
+
 @Injectable()
 export class ChainHistoryService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ChainHistoryService.name);
   private readonly networks = new Map<Network, NetworkState>();
-  private poller?: NodeJS.Timeout;
 
   constructor(
     private readonly nodes: NodeClients,
     private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
+  /**
+   * The tip poller, on @nestjs/schedule's registry like every other background timer (as
+   * `CHAIN_TIP_POLLER`). Not a leased job: every backend validates against its own view of the tip.
+   */
   onApplicationBootstrap(): void {
     if (!this.config.runBackgroundWork) return;
     const every = Math.max(500, this.config.solution.tipRefreshMs);
-    this.poller = setInterval(() => {
+    const poller = setInterval(() => {
       for (const network of this.config.networks) {
         this.tip(network).catch(() => undefined); // the node may be down; shares wait for it
       }
     }, every);
-    this.poller.unref();
+    poller.unref();
+    this.scheduler.addInterval(CHAIN_TIP_POLLER, poller);
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.poller);
+    // deleteInterval clears the timer too.
+    if (this.scheduler.doesExist('interval', CHAIN_TIP_POLLER))
+      this.scheduler.deleteInterval(CHAIN_TIP_POLLER);
   }
 
   async tip(network: Network): Promise<ChainTip> {

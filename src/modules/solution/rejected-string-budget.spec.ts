@@ -1,7 +1,7 @@
 import { backendConfig, newTestService } from '../../../test/support/mocks';
 import { RejectedStringBudget } from './rejected-string-budget';
 import { NewRejectedSolution, SolutionRepository } from './solution.repository';
-import type { Verdict } from './solution-validator.service';
+import type { Verdict } from './verdict';
 
 let n = 0;
 const rejected = (

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { SolutionRepository } from './solution.repository';
-import type { Verdict } from './solution-validator.service';
+import type { Verdict } from './verdict';
 
 const HOUR_MS = 3600_000;
 /** How long the pool-wide total of the last hour is trusted before it is read again. */

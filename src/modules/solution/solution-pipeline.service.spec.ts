@@ -3,7 +3,8 @@ import type { SourceSuspenderService } from './source-suspender.service';
 import { SolutionPipelineService } from './solution-pipeline.service';
 import type { SolutionRecorderService } from './solution-recorder.service';
 import { NodeUnavailableError } from './node-unavailable.error';
-import { SolutionValidatorService, Verdict } from './solution-validator.service';
+import { SolutionValidatorService } from './solution-validator.service';
+import type { Verdict } from './verdict';
 
 const message = { id: 'm1' } as SolutionMessage;
 const accepted = { kind: 'accepted', row: {} } as Verdict;

@@ -3,7 +3,7 @@ import { PoolMetricsService } from '../metrics/pool-metrics.service';
 import { RejectReason } from './reject-reason';
 import { MinerRepository } from '../mining/miner.repository';
 import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
-import { Verdict } from './solution-validator.service';
+import type { Verdict } from './verdict';
 import { retryOnLockConflict } from '../../database/lock-retry';
 
 export interface RecordResult {

@@ -16,17 +16,12 @@ import { SolutionMessage } from '../../messaging/solution-message';
 import { ChainBlock, ChainHistoryService, maxNonce } from './chain-history.service';
 import { RejectedStringBudget } from './rejected-string-budget';
 import { RejectReason } from './reject-reason';
-import { NewRejectedSolution, NewSolution, SolutionRepository } from './solution.repository';
+import { SolutionRepository } from './solution.repository';
 import { WorkRef, WorkRepository } from '../mining/work.repository';
 import { SourceSuspensionRepository } from '../mining/source-suspension.repository';
 import { sourceOf } from '../../server/client-source';
 import { NodeUnavailableError } from './node-unavailable.error';
-
-export type Verdict =
-  | { kind: 'accepted'; row: NewSolution }
-  | { kind: 'rejected'; row: NewRejectedSolution }
-  /** Recorded before (a redelivery): nothing to write, just ack. */
-  | { kind: 'recorded' };
+import type { Verdict } from './verdict';
 
 interface Candidate {
   message: SolutionMessage;

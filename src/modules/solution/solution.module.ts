@@ -13,7 +13,7 @@ import { SolutionPipelineService } from './solution-pipeline.service';
 import { SolutionRecorderService } from './solution-recorder.service';
 import { SourceSuspenderService } from './source-suspender.service';
 import { RejectedStringBudget } from './rejected-string-budget';
-import { SOLUTION_BACKLOG } from './solution-backlog';
+import { SOLUTION_BACKLOG } from '../../messaging/solution-backlog';
 import { SolutionStoreModule } from './solution-store.module';
 import { SolutionValidatorService } from './solution-validator.service';
 

@@ -3,7 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { RejectReason } from './reject-reason';
 import { SourceSuspensionRepository } from '../mining/source-suspension.repository';
 import { SolutionRepository } from './solution.repository';
-import type { Verdict } from './solution-validator.service';
+import type { Verdict } from './verdict';
 
 /** Rejections an honest miner also gets (a block change, a replayed message) do not count. */
 const EXEMPT: readonly string[] = [

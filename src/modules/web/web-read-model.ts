@@ -136,7 +136,7 @@ export interface HourCount {
 
 /**
  * The web module's read model: every query the public pages and the JSON API make, across the
- * tables of the mining, solution, block and payout modules (their owners; see README "Schema").
+ * tables of the mining, solution, block and payout modules (their owners; see docs/ARCHITECTURE.md, "Schema").
  * SELECT only: the frontend's DB user may read the whole schema but write nothing here. Time bounds are computed by the caller and passed in
  * (UTC), so the queries never depend on the session time zone and stay on their indexes.
  */
