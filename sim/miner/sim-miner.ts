@@ -49,7 +49,15 @@ export interface SimMinerOptions {
   evo: boolean;
   log: (line: string) => void;
   /** Called with every solution answer (tests match each `ok` to the row the pool recorded). */
-  onSolutionAnswer?: (answer: { bibleHash: string; ok: boolean }) => void;
+  onSolutionAnswer?: (answer: {
+    bibleHash: string;
+    ok: boolean;
+    workerId: string;
+    /** The pool's ERROR text when refused. */
+    error?: string;
+  }) => void;
+  /** Called with every other failure: a getwork refused, a transport error, a slow answer. */
+  onFailure?: (error: string) => void;
 }
 
 export interface SimMinerSummary {
@@ -194,6 +202,7 @@ export async function runSimMiner(
         const getwork = readGetworkAnswer(answer.raw, options.network);
         if (!getwork.ok) {
           count(summary.errors, getwork.error);
+          options.onFailure?.(getwork.error);
           continue;
         }
         const tip = await tips.get();
@@ -237,7 +246,12 @@ export async function runSimMiner(
             sessionId,
           );
           const outcome = readSolutionAnswer(reply.raw);
-          options.onSolutionAnswer?.({ bibleHash: crafted.fields.bibleHash, ok: outcome.ok });
+          options.onSolutionAnswer?.({
+            bibleHash: crafted.fields.bibleHash,
+            ok: outcome.ok,
+            workerId,
+            ...(outcome.ok ? {} : { error: outcome.error }),
+          });
           if (outcome.ok) summary.accepted++;
           else {
             summary.refused++;
@@ -261,7 +275,9 @@ export async function runSimMiner(
         }
       } catch (error) {
         if (signal.aborted) return;
-        count(summary.errors, error instanceof Error ? error.message : String(error));
+        const text = error instanceof Error ? error.message : String(error);
+        count(summary.errors, text);
+        options.onFailure?.(text);
         // A failing pool or node: do not spin; try again on the next share slot.
       }
     }
