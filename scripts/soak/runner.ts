@@ -1,5 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   openSync,
@@ -299,6 +300,8 @@ export async function startSoak(
       POOL_FEE_PERCENT: '1.5',
       PAYOUT_SCHEME: 'prop',
       NODE_SEND_TIMEOUT_MS: String(SOAK_SEND_TIMEOUT_MS),
+      // An unproven send is looked for this long before it is held for the operator.
+      PAYOUT_RECONCILE_GRACE_SECONDS: '20',
     },
   };
   run.state = await clusterUp(clusterOptions, log);
@@ -471,7 +474,11 @@ export async function startSoak(
       case 'reorg-shallow':
       case 'reorg-deep': {
         const status = (await admin('sim_status')) as { height: number };
-        const from = status.height - (f.depth ?? 1) + 1;
+        let from = status.height - (f.depth ?? 1) + 1;
+        // Deeper than maturity: start at the newest pool block already shared out (and maybe
+        // paid), so the reorg takes money back that miners were credited.
+        if (f.kind === 'reorg-deep')
+          from = (await sharedPoolBlockBelow(run, from).catch(() => null)) ?? from;
         await admin('sim_reorg', [from]);
         event(f, 'end', `heights ${from}..${status.height} replaced`);
         return;
@@ -524,6 +531,24 @@ export async function startSoak(
   await sample();
   await queues.close();
   return run;
+}
+
+/** The newest pool block shared out at or below `height` and at most 3 maturities deep. */
+async function sharedPoolBlockBelow(run: SoakRun, height: number): Promise<number | null> {
+  const mysql = await import('mysql2/promise');
+  const c = await mysql.createConnection({
+    uri: `${run.db.adminUrl}/purepool_${run.options.name}`,
+  });
+  try {
+    const [rows] = await c.query<import('mysql2/promise').RowDataPacket[]>(
+      `SELECT MAX(height) h FROM block WHERE is_pool_block = 1 AND status = 'shared'
+        AND height BETWEEN ? AND ?`,
+      [height - 3 * SOAK_MATURITY, height],
+    );
+    return rows[0]?.h === null || rows[0]?.h === undefined ? null : Number(rows[0].h);
+  } finally {
+    await c.end();
+  }
 }
 
 /** Queue depths through whichever broker node answers (the backend user may read them). */
@@ -596,7 +621,7 @@ async function settle(run: SoakRun, queues: QueueProbe): Promise<void> {
         `SELECT
            (SELECT COUNT(*) FROM block WHERE is_pool_block = 1 AND status IN ('pending', 'mature')
              AND height <= ?) AS unshared,
-           (SELECT COUNT(*) FROM payment WHERE status = 'intent') AS inflight`,
+           (SELECT COUNT(*) FROM payment WHERE status = 'intent' AND error IS NULL) AS inflight`,
         [status.height - SOAK_MATURITY - 3],
       );
       if (Number(row.unshared) === 0 && Number(row.inflight) === 0) {
@@ -630,6 +655,14 @@ export async function cleanLeftovers(stateDir: string, log: (line: string) => vo
 /** Stops everything the soak started (process groups, children included) and removes its state. */
 export async function teardown(run: SoakRun | null, options: SoakOptions): Promise<string[]> {
   const log = options.log;
+  // Every process's log goes next to the report before the state is removed.
+  for (const dir of ['cluster/logs', 'wallets']) {
+    const from = path.join(options.stateDir, dir);
+    if (existsSync(from))
+      cpSync(from, path.join(options.outDir, 'logs'), { recursive: true, force: true });
+  }
+  const dbLog = path.join(options.stateDir, 'mariadb', 'mariadbd.log');
+  if (existsSync(dbLog)) cpSync(dbLog, path.join(options.outDir, 'logs', 'mariadbd.log'));
   if (run) {
     for (const t of run.tracked.filter((x) => x.role === 'wallets'))
       for (const p of t.pids) killGroup(p.pid, 'SIGKILL');

@@ -141,29 +141,64 @@ async function auditCheck(soak: SoakRun): Promise<Check> {
     failed = true;
     stdout = String((error as { stdout?: string }).stdout ?? (error as Error).message);
   }
-  const pass = !failed && /main: OK/.test(stdout);
+  // A payment whose send timed out, lost its reply or failed after the wallet took it is held
+  // (PAYOUT_RECONCILE_GRACE_SECONDS, then until found or released by an operator: never paid
+  // twice). The audit names it; it is explained when the wallet shows no send of that batch, so
+  // the miners' money is held, not gone.
+  const problems = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(
+      (l) => l !== '' && !/^main: /.test(l) && !/^wallet received/.test(l) && !/^note:/.test(l),
+    );
+  const held = problems
+    .map(
+      (l) =>
+        /^payment ([0-9a-f-]{36}) \(intent\) has no txid and is older than the reconcile window$/.exec(
+          l,
+        )?.[1],
+    )
+    .filter((b): b is string => b !== undefined);
+  const comments = new Set(
+    (await walletRows(soak.state.nodeRpcUrl)).map((r) => r.comment ?? '').filter((c) => c !== ''),
+  );
+  const heldWithoutSend = held.filter((b) => ![...comments].some((c) => c.includes(b)));
+  const onlyHeld = problems.length > 0 && heldWithoutSend.length === problems.length;
+  const ok = /main: OK/.test(stdout);
   return {
     name: 'audit exact against the wallet',
-    pass,
+    pass: ok || onlyHeld,
     binding: true,
-    detail: stdout.trim().split('\n').slice(0, 8).join(' | '),
+    detail:
+      (onlyHeld
+        ? `explained: ${held.length} payment(s) held for the operator (unproven send; the wallet shows no send of the batch, nothing left it): `
+        : '') + stdout.trim().split('\n').slice(0, 8).join(' | '),
+    data: { failed, held },
   };
 }
 
-/** The wallet's sends per address, exact (amounts through their shortest decimal text). */
-async function walletSends(nodeUrl: string): Promise<Map<string, bigint>> {
+interface WalletRow {
+  category: string;
+  address: string;
+  amount: string;
+  comment?: string;
+}
+
+/** The wallet's transaction list, amounts as exact text (never through a double). */
+async function walletRows(nodeUrl: string): Promise<WalletRow[]> {
   const response = await postJson(
     nodeUrl,
     { method: 'listtransactions', params: ['*', 1_000_000, 0], id: 1 },
     60_000,
   );
-  // Amounts as text before JSON.parse, so none passes through a double.
   const text = response.text.replace(/"amount":(-?[0-9.]+)/g, '"amount":"$1"');
-  const reply = JSON.parse(text) as {
-    result: { category: string; address: string; amount: string }[];
-  };
+  return (JSON.parse(text) as { result: WalletRow[] }).result;
+}
+
+/** The wallet's sends per address, exact. */
+async function walletSends(nodeUrl: string): Promise<Map<string, bigint>> {
   const sent = new Map<string, bigint>();
-  for (const row of reply.result) {
+  for (const row of await walletRows(nodeUrl)) {
     if (row.category !== 'send') continue;
     sent.set(row.address, (sent.get(row.address) ?? 0n) - coinsToBase(row.amount));
   }
@@ -216,8 +251,10 @@ async function moneyCheck(soak: SoakRun, db: mysql.Connection): Promise<Check> {
       if (want !== got)
         problems.push(`block ${b.height} miner ${miner}: credited ${got}, split gives ${want}`);
       if (b.reversed_at !== null) {
+        // Taken back from the balance what is still there; what a payment already holds is the
+        // pool's loss (the audit's note), never more than was credited.
         const back = entries.get(`${b.id}/${miner}/reversal`) ?? 0n;
-        if (back !== -got)
+        if (back > 0n || back < -got)
           problems.push(`block ${b.height} miner ${miner}: reversed ${back} of ${got}`);
       }
     }

@@ -58,6 +58,8 @@ async function main(): Promise<void> {
     addresses: config.addresses,
     timeoutMs: config.timeoutMs,
     signal: stop.signal,
+    staggerStart: true,
+    keepTipWhenNodeDown: true,
     onSolutionAnswer: ({ bibleHash, ok, workerId, error }) =>
       write({ t: Date.now(), w: workerId, h: bibleHash, ok, ...(error ? { e: error } : {}) }),
     onFailure: (error) => write({ t: Date.now(), f: error }),

@@ -56,6 +56,10 @@ export interface SimMinerOptions {
     /** The pool's ERROR text when refused. */
     error?: string;
   }) => void;
+  /** Each thread's first share at a random point of its first period, not all at once. */
+  staggerStart?: boolean;
+  /** Mine on the last known tip while the node does not answer (see TipSource). */
+  keepTipWhenNodeDown?: boolean;
   /** Called with every other failure: a getwork refused, a transport error, a slow answer. */
   onFailure?: (error: string) => void;
 }
@@ -144,7 +148,12 @@ export async function runSimMiner(
   const count = (map: Record<string, number>, key: string): void => {
     map[key] = (map[key] ?? 0) + 1;
   };
-  const tips = new TipSource(options.node);
+  const tips = new TipSource(
+    options.node,
+    undefined,
+    undefined,
+    options.keepTipWhenNodeDown ?? false,
+  );
   let shareIndex = 0;
   const nextMisbehaviour = (): Misbehaviour =>
     options.misbehave[shareIndex++ % Math.max(1, options.misbehave.length)] ?? 'none';
@@ -187,7 +196,8 @@ export async function runSimMiner(
     sessionId: string,
   ): Promise<void> => {
     const signal = stop.signal;
-    let nextShareAt = Date.now();
+    let nextShareAt =
+      Date.now() + (options.staggerStart ? Math.random() * options.shareSeconds * 1000 : 0);
     let lastSentAt = -Infinity;
     while (!signal.aborted && sharesLeft()) {
       if (!(await sleepUntil(nextShareAt, signal))) return;
