@@ -52,6 +52,8 @@ export interface SoakOptions {
   shareSeconds: number;
   sampleSeconds: number;
   blockSeconds: number;
+  /** About one pool block per this many seconds (the chain's target follows the share rate). */
+  poolBlockSeconds: number;
   log: (line: string) => void;
 }
 
@@ -65,6 +67,7 @@ export function defaultSoakOptions(root: string): Omit<SoakOptions, 'seed' | 'ou
     shareSeconds: 10,
     sampleSeconds: 5,
     blockSeconds: 4,
+    poolBlockSeconds: 15,
     log: (line) => console.log(`soak: ${line}`),
   };
 }
@@ -129,11 +132,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const POOL_TARGET_BITS = 252;
 
 /**
- * The simulated chain's target for a pool block every ~15 s at this share rate: one share in
- * (rate × 15), rounded to a power of two, also meets the network's target.
+ * The simulated chain's target for a pool block every `poolBlockSeconds` at this share rate: one
+ * share in (rate × seconds), rounded to a power of two, also meets the network's target.
  */
-export function networkTargetFor(sharesPerSecond: number): string {
-  const shift = Math.max(0, Math.round(Math.log2(Math.max(1, sharesPerSecond * 15))));
+export function networkTargetFor(sharesPerSecond: number, poolBlockSeconds = 15): string {
+  const shift = Math.max(0, Math.round(Math.log2(Math.max(1, sharesPerSecond * poolBlockSeconds))));
   const target = (1n << BigInt(POOL_TARGET_BITS - shift)) - 1n;
   return target.toString(16).padStart(64, '0');
 }
@@ -293,7 +296,10 @@ export async function startSoak(
     stateDir: clusterDir,
     portBase: options.portBase,
     blockSeconds: options.blockSeconds,
-    networkTarget: networkTargetFor(options.wallets / options.shareSeconds),
+    networkTarget: networkTargetFor(
+      options.wallets / options.shareSeconds,
+      options.poolBlockSeconds,
+    ),
     databaseHost: db.host,
     adminDatabaseUrl: db.adminUrl,
     roleEnv: {

@@ -34,6 +34,8 @@ describe('the soak (issue 26): a short seeded run through overlapping faults', (
       wallets: 8,
       shareSeconds: 3,
       sampleSeconds: 2,
+      // Pool blocks every ~8 s: a 75 s run shares several out (and pays them) for the checks.
+      poolBlockSeconds: 8,
       // A name of this run's own: its database, vhost and broker node names cannot collide.
       name: `soak${runId()}`,
       portBase: 39100,
