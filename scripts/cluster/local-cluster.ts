@@ -31,6 +31,12 @@ export interface ClusterOptions {
   blockSeconds: number;
   /** The simulated chain's block target: an easy one lets the miners find pool blocks. */
   networkTarget: string;
+  /** MariaDB `host:port` of the role users (default 127.0.0.1:3306; the soak runs a private one). */
+  databaseHost?: string;
+  /** db:setup's DATABASE_ADMIN_URL (default: the environment's, else db:setup's default). */
+  adminDatabaseUrl?: string;
+  /** Extra environment of every frontend and backend (the soak's short send timeout, a pool fee). */
+  roleEnv?: Record<string, string>;
 }
 
 export interface ClusterProcess {
@@ -76,7 +82,7 @@ export function readClusterState(dir: string): ClusterState | null {
     : null;
 }
 
-function saveState(state: ClusterState): void {
+export function saveState(state: ClusterState): void {
   writeFileSync(stateFile(state.options.stateDir), JSON.stringify(state, null, 2));
 }
 
@@ -101,27 +107,29 @@ export { waitHealthy };
 function clusterUrls(options: ClusterOptions, nodes: RabbitNode[], n: number) {
   const db = `purepool_${options.name}`;
   const pw = `${db}-password`;
+  const host = options.databaseHost ?? '127.0.0.1:3306';
   const amqp = (user: string) =>
     nodes.map((node) => `amqp://${user}:${pw}@127.0.0.1:${node.amqpPort}/${db}`).join(',');
   return {
     database: db,
-    frontendDb: `mysql://${db}_fe${n}:${pw}@127.0.0.1:3306/${db}`,
-    backendDb: `mysql://${db}_be${n}:${pw}@127.0.0.1:3306/${db}`,
+    frontendDb: `mysql://${db}_fe${n}:${pw}@${host}/${db}`,
+    backendDb: `mysql://${db}_be${n}:${pw}@${host}/${db}`,
     frontendMq: amqp(`${db}_fe${n}`),
     backendMq: amqp(`${db}_be${n}`),
   };
 }
 
-function setupEnvOf(urls: ReturnType<typeof clusterUrls>): Record<string, string> {
+function setupEnvOf(
+  urls: ReturnType<typeof clusterUrls>,
+  adminUrl = process.env.DATABASE_ADMIN_URL,
+): Record<string, string> {
   return {
     FRONTEND_DATABASE_URL: urls.frontendDb,
     BACKEND_DATABASE_URL: urls.backendDb,
     FRONTEND_AMQP_URL: urls.frontendMq,
     BACKEND_AMQP_URL: urls.backendMq,
     SOLUTION_QUEUE_TYPE: 'quorum',
-    ...(process.env.DATABASE_ADMIN_URL
-      ? { DATABASE_ADMIN_URL: process.env.DATABASE_ADMIN_URL }
-      : {}),
+    ...(adminUrl ? { DATABASE_ADMIN_URL: adminUrl } : {}),
   };
 }
 
@@ -149,7 +157,7 @@ export async function clusterUp(
   const pairs = Array.from({ length: Math.max(options.frontends, options.backends, 1) }, (_, i) =>
     clusterUrls(options, nodes, i + 1),
   );
-  const userSets = pairs.map(setupEnvOf);
+  const userSets = pairs.map((urls) => setupEnvOf(urls, options.adminDatabaseUrl));
   const nodePort = options.portBase + 9;
   const state: ClusterState = {
     options,
@@ -182,7 +190,10 @@ export async function clusterUp(
   const poolAddress = randomAddress('main');
   const logFile = (name: string) => path.join(options.stateDir, 'logs', `${name}.log`);
   const add = (proc: Omit<ClusterProcess, 'pid'>): ClusterProcess => {
-    const started = spawnLogged(proc);
+    const role = proc.name !== 'sim-node';
+    const started = spawnLogged(
+      role ? { ...proc, env: { ...proc.env, ...options.roleEnv } } : proc,
+    );
     state.processes.push(started);
     saveState(state);
     return started;

@@ -95,16 +95,27 @@ export class TipSource {
     private readonly nodeUrl: string | undefined,
     private readonly maxAgeMs = 1_000,
     private readonly fallback: ChainTip = plausibleTip(Math.floor(Date.now() / 1000)),
+    /**
+     * Keep answering the last tip while the node fails (a wallet's own node stays up while the
+     * pool's is out; the soak's wallets and pool share one simulated node).
+     */
+    private readonly keepTipWhenNodeDown = false,
   ) {}
 
   async get(): Promise<ChainTip> {
     if (!this.nodeUrl) return this.fallback;
     if (this.cached && Date.now() - this.cached.at < this.maxAgeMs) return this.cached.tip;
     this.pending ??= fetchChainTip(this.nodeUrl)
-      .then((tip) => {
-        this.cached = { tip, at: Date.now() };
-        return tip;
-      })
+      .then(
+        (tip) => {
+          this.cached = { tip, at: Date.now() };
+          return tip;
+        },
+        (error: unknown) => {
+          if (this.keepTipWhenNodeDown && this.cached) return this.cached.tip;
+          throw error;
+        },
+      )
       .finally(() => {
         this.pending = undefined;
       });

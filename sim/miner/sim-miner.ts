@@ -49,7 +49,19 @@ export interface SimMinerOptions {
   evo: boolean;
   log: (line: string) => void;
   /** Called with every solution answer (tests match each `ok` to the row the pool recorded). */
-  onSolutionAnswer?: (answer: { bibleHash: string; ok: boolean }) => void;
+  onSolutionAnswer?: (answer: {
+    bibleHash: string;
+    ok: boolean;
+    workerId: string;
+    /** The pool's ERROR text when refused. */
+    error?: string;
+  }) => void;
+  /** Each thread's first share at a random point of its first period, not all at once. */
+  staggerStart?: boolean;
+  /** Mine on the last known tip while the node does not answer (see TipSource). */
+  keepTipWhenNodeDown?: boolean;
+  /** Called with every other failure: a getwork refused, a transport error, a slow answer. */
+  onFailure?: (error: string) => void;
 }
 
 export interface SimMinerSummary {
@@ -136,7 +148,12 @@ export async function runSimMiner(
   const count = (map: Record<string, number>, key: string): void => {
     map[key] = (map[key] ?? 0) + 1;
   };
-  const tips = new TipSource(options.node);
+  const tips = new TipSource(
+    options.node,
+    undefined,
+    undefined,
+    options.keepTipWhenNodeDown ?? false,
+  );
   let shareIndex = 0;
   const nextMisbehaviour = (): Misbehaviour =>
     options.misbehave[shareIndex++ % Math.max(1, options.misbehave.length)] ?? 'none';
@@ -179,7 +196,8 @@ export async function runSimMiner(
     sessionId: string,
   ): Promise<void> => {
     const signal = stop.signal;
-    let nextShareAt = Date.now();
+    let nextShareAt =
+      Date.now() + (options.staggerStart ? Math.random() * options.shareSeconds * 1000 : 0);
     let lastSentAt = -Infinity;
     while (!signal.aborted && sharesLeft()) {
       if (!(await sleepUntil(nextShareAt, signal))) return;
@@ -194,6 +212,7 @@ export async function runSimMiner(
         const getwork = readGetworkAnswer(answer.raw, options.network);
         if (!getwork.ok) {
           count(summary.errors, getwork.error);
+          options.onFailure?.(getwork.error);
           continue;
         }
         const tip = await tips.get();
@@ -237,7 +256,12 @@ export async function runSimMiner(
             sessionId,
           );
           const outcome = readSolutionAnswer(reply.raw);
-          options.onSolutionAnswer?.({ bibleHash: crafted.fields.bibleHash, ok: outcome.ok });
+          options.onSolutionAnswer?.({
+            bibleHash: crafted.fields.bibleHash,
+            ok: outcome.ok,
+            workerId,
+            ...(outcome.ok ? {} : { error: outcome.error }),
+          });
           if (outcome.ok) summary.accepted++;
           else {
             summary.refused++;
@@ -261,7 +285,9 @@ export async function runSimMiner(
         }
       } catch (error) {
         if (signal.aborted) return;
-        count(summary.errors, error instanceof Error ? error.message : String(error));
+        const text = error instanceof Error ? error.message : String(error);
+        count(summary.errors, text);
+        options.onFailure?.(text);
         // A failing pool or node: do not spin; try again on the next share slot.
       }
     }
