@@ -58,10 +58,26 @@ describe('the plain-HTTP reader (classic wallets, http://)', () => {
     }
   });
 
-  it('ends a line at uppercase <EOF> without stopping, and stops on lowercase <eof>', () => {
+  it('ends a line at uppercase <EOF> without stopping, and stops on lowercase <eof> (1.2.0.1)', () => {
     expect(feed(new PlainHttpReader(), 'a<EOF>b')).toBeNull();
     expect(feed(new PlainHttpReader(), 'a<eof>\r')).toBe('terminator');
-    expect(feed(new PlainHttpReader(), 'x</html>\n')).toBeNull(); // LF alone does not end a line
+    // 1.1.3.8 has no <eof> rule (net.cpp:2882-2884 @1.1.3.8).
+    expect(feed(new PlainHttpReader({ stopsOnLowerEof: false }), 'a<eof>\r\n')).toBeNull();
+  });
+
+  it('ends a line at LF as at CR, and stops at once on a line holding </html>, </HTML> or <END>', () => {
+    expect(feed(new PlainHttpReader(), 'a\n<eof>\n')).toBe('terminator');
+    for (const tag of ['</html>', '</HTML>', '<END>']) {
+      const reader = new PlainHttpReader();
+      expect(feed(reader, `x${tag}rest\r\n`)).toBe('terminator');
+      expect(reader.text()).toBe(`x${tag}`);
+    }
+  });
+
+  it('cuts a line at 50,000 bytes: a tag split by the cut is not seen', () => {
+    const fits = 'x'.repeat(50_000 - '<END>'.length);
+    expect(feed(new PlainHttpReader(), `${fits}<END>`, 4096)).toBe('terminator');
+    expect(feed(new PlainHttpReader(), `${fits}x<END>\r`, 4096)).toBeNull();
   });
 });
 

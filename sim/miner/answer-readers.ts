@@ -23,33 +23,53 @@ export interface AnswerReader {
   text(): string;
 }
 
-/** A line holding one of these stops the plain-HTTP reader. */
-const LINE_TERMINATORS = ['<END>', '</html>', '</HTML>', '<eof>'];
-/** Uppercase `<EOF>` ends a line (and only the line). */
-const LINE_END_TAG = '<EOF>';
-/** The line reader comes from Bitcoin's RecvLine, which cuts a line at 9,000 characters. */
-const MAX_LINE = 9000;
+/** A line holding one of these ends at once (RecvHttpLine, net.cpp:2783-2786 @1.2.0.1, :2794-2797 @1.1.3.8). */
+const LINE_END_TAGS = ['</html>', '</HTML>', '<EOF>', '<END>'];
+/** A line holding one of these stops the read (GetHTTPContent, net.cpp:2882-2884 @1.1.3.8). */
+const READ_STOP_TAGS = ['<END>', '</html>', '</HTML>'];
+/** 1.2.0.1 also stops after a line holding lowercase `<eof>` (net.cpp:2871-2874 @1.2.0.1). */
+const LOWER_EOF = '<eof>';
+/** `iMaxLineSize` as GetHTTPContent passes it (net.cpp:2874 @1.1.3.8, :2863 @1.2.0.1). */
+export const PLAIN_MAX_LINE = 50_000;
+
+export interface PlainReaderRules {
+  /** Stop after a line holding lowercase `<eof>`: 1.2.0.1 yes (the default), 1.1.3.8 no. */
+  stopsOnLowerEof?: boolean;
+}
 
 /**
- * Classic wallets with an `http://` pool URL (`GetHTTPContent` / `RecvHttpLine`): byte by byte into
- * lines — LF skipped, CR or `<EOF>` ends a line —, stopping only on a line that holds a terminator,
- * or when the server closes. Content-Length is never looked at.
+ * Classic wallets with an `http://` pool URL (`GetHTTPContent` / `RecvHttpLine`, net.cpp:2772-2900
+ * @1.1.3.8, 2761-2890 @1.2.0.1): byte by byte into lines — a line ends after a CR **or** an LF (so
+ * CRLF gives a line ending in CR and then one holding only LF), as soon as it holds `</html>`,
+ * `</HTML>`, `<EOF>` or `<END>`, or at 50,000 bytes —, stopping after a line that holds `<END>`,
+ * `</html>`, `</HTML>` (and lowercase `<eof>` in 1.2.0.1), or when the server closes.
+ * Content-Length is never looked at. `text()` is the bytes read, not the wallet's "null"-prefixed
+ * line buffer (the same tags either way).
  */
 export class PlainHttpReader implements AnswerReader {
   readonly kind = 'http';
   endedBy: AnswerEnd | null = null;
   private readonly held: Buffer[] = [];
   private line = '';
+  private readonly stopTags: string[];
+
+  constructor(rules: PlainReaderRules = {}) {
+    this.stopTags =
+      rules.stopsOnLowerEof === false ? READ_STOP_TAGS : [...READ_STOP_TAGS, LOWER_EOF];
+  }
 
   push(chunk: Buffer): boolean {
     if (this.endedBy) return true;
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i];
-      if (byte === 0x0a) continue;
-      if (byte === 0x0d) this.endLine();
-      else {
-        this.line += String.fromCharCode(byte);
-        if (this.line.endsWith(LINE_END_TAG) || this.line.length >= MAX_LINE) this.endLine();
+      this.line += String.fromCharCode(byte);
+      if (
+        byte === 0x0a ||
+        byte === 0x0d ||
+        LINE_END_TAGS.some((t) => this.line.endsWith(t)) ||
+        this.line.length >= PLAIN_MAX_LINE
+      ) {
+        this.endLine();
       }
       if (this.endedBy) {
         this.held.push(chunk.subarray(0, i + 1));
@@ -69,7 +89,7 @@ export class PlainHttpReader implements AnswerReader {
   }
 
   private endLine(): void {
-    if (LINE_TERMINATORS.some((t) => this.line.includes(t))) this.endedBy = 'terminator';
+    if (this.stopTags.some((t) => this.line.includes(t))) this.endedBy = 'terminator';
     this.line = '';
   }
 }
@@ -120,6 +140,13 @@ export class HttpsReader implements AnswerReader {
   }
 }
 
-export function createReader(kind: ReaderKind, evo = false): AnswerReader {
-  return kind === 'http' ? new PlainHttpReader() : new HttpsReader(evo ? 45_000 : 50_000);
+/** `byteLimit` overrides the HTTPS reader's limit (default 45,000 for Evo, else 50,000). */
+export function createReader(
+  kind: ReaderKind,
+  evo = false,
+  rules: PlainReaderRules & { byteLimit?: number } = {},
+): AnswerReader {
+  return kind === 'http'
+    ? new PlainHttpReader(rules)
+    : new HttpsReader(rules.byteLimit ?? (evo ? 45_000 : 50_000));
 }

@@ -2,6 +2,7 @@ import { isValidAddress } from '../../src/biblepay/address';
 import { isNetwork } from '../../src/biblepay/network';
 import { isMisbehaviour, Misbehaviour, MISBEHAVIOURS } from './craft';
 import { defaultSimMinerOptions, runSimMiner, SimMinerOptions } from './sim-miner';
+import { isWalletVersion, WALLET_VERSIONS } from './wallet-profiles';
 
 const USAGE = `usage: npm run sim:miner -- --pool URL [options]
   --pool URL              pool, http(s)://host:port (required)
@@ -22,6 +23,14 @@ const USAGE = `usage: npm run sim:miner -- --pool URL [options]
                           reader (default: the one the pool URL implies; https with --evo)
   --evo                   behave as Evo wallets: TLS (whatever the URL says), SNI, SessionID,
                           WorkerID1, WorkerID2, HTTP_PROTO_VERSION: 2, 45,000-byte read limit
+  --wallet V              be this wallet release: ${WALLET_VERSIONS.join('|')} — its request bytes
+                          (User-Agent, headers in std::map order, Host, Evo headers, 64-hex
+                          SessionID), its reader, whether it sends shares (1.4.8.4 never) and its
+                          cadence (work shared by the threads, getwork at most every 3 min per
+                          thread, classic 2-min share gate, work dropped after 7 / 15 min);
+                          overrides --wallet-version and --evo
+  --fast                  with --wallet: today's quick cadence (--share-seconds) instead of the
+                          release's; without --wallet the cadence is always the quick one
   --verbose               log found blocks
 Prints a JSON summary as its last line.`;
 
@@ -105,6 +114,17 @@ function parseArgs(argv: string[]): Partial<SimMinerOptions> & { pool: string } 
       }
       case '--evo':
         options.evo = true;
+        break;
+      case '--wallet': {
+        const wallet = take();
+        if (!isWalletVersion(wallet)) {
+          throw new Error(`--wallet must be one of ${WALLET_VERSIONS.join(', ')}`);
+        }
+        options.wallet = wallet;
+        break;
+      }
+      case '--fast':
+        options.fast = true;
         break;
       case '--verbose':
         options.log = (line) => process.stderr.write(`${line}\n`);

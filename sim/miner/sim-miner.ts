@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { randomAddress } from '../../src/biblepay/address';
 import { Network } from '../../src/biblepay/network';
 import { rpcCall } from '../node/rpc-client';
@@ -7,7 +6,8 @@ import { CraftedSolution, craftSolution, CraftOptions, HashCounters, Misbehaviou
 import { PoolWork, readGetworkAnswer, readSolutionAnswer, SolutionOutcome } from './protocol';
 import { AnswerTimings, AnswerTimingSummary } from './answer-timings';
 import { endedPromptly, ReaderKind } from './answer-readers';
-import { walletRequest, WalletRequest, WalletResponse } from './wallet-http-client';
+import { newSessionId, walletRequest, WalletRequest, WalletResponse } from './wallet-http-client';
+import { WALLET_PROFILES, WalletProfile, WalletVersion } from './wallet-profiles';
 
 export { fetchChainTip, plausibleTip, TipSource } from './chain-tip';
 export type { ChainTip } from './chain-tip';
@@ -15,6 +15,8 @@ export { breakAddress, craftSolution, isMisbehaviour, MISBEHAVIOURS, searchNonce
 export type { CraftedSolution, CraftOptions, HashCounters, Misbehaviour } from './craft';
 export { formatSolution, readGetworkAnswer, readSolutionAnswer } from './protocol';
 export type { PoolWork, SolutionFields, SolutionOutcome } from './protocol';
+export { isWalletVersion, WALLET_PROFILES, WALLET_VERSIONS } from './wallet-profiles';
+export type { WalletProfile, WalletVersion } from './wallet-profiles';
 
 export interface SimMinerOptions {
   /** Pool URL, `http(s)://host:port`. */
@@ -47,6 +49,20 @@ export interface SimMinerOptions {
   reader?: ReaderKind;
   /** Behave as Evo wallets: TLS, SNI, SessionID/WorkerID1/WorkerID2/HTTP_PROTO_VERSION headers. */
   evo: boolean;
+  /**
+   * Be this real wallet release (wallet-profiles.ts): its request bytes, reader, whether it sends
+   * shares at all, and — unless `fast` — its cadence: one work unit shared by the wallet's threads,
+   * getwork at most every 3 minutes per thread, the classic 2-minute share gate, work dropped after
+   * 7 (classic) / 15 (Evo) minutes. Overrides `walletVersion` and `evo`.
+   */
+  wallet?: WalletVersion;
+  /**
+   * Today's quick cadence (each thread: getwork, one share, paced by `shareSeconds`) even with a
+   * `wallet`. Without a `wallet` the cadence is always the quick one.
+   */
+  fast?: boolean;
+  /** How a request reaches the pool (tests replace it); default walletRequest. */
+  send?: (request: WalletRequest) => Promise<WalletResponse>;
   log: (line: string) => void;
   /** Called with every solution answer (tests match each `ok` to the row the pool recorded). */
   onSolutionAnswer?: (answer: {
@@ -75,6 +91,11 @@ export interface SimMinerSummary {
   /** Every refusal and failure, keyed by the pool's ERROR text (or the transport error). */
   errors: Record<string, number>;
   sharesByMisbehaviour: Record<string, number>;
+  /** Shares found but not submitted: the wallet release sends none (1.4.8.4). */
+  sharesWithheld: number;
+  /** The wallet release simulated, if any, and the cadence it ran. */
+  wallet: WalletVersion | null;
+  cadence: 'fast' | 'real';
   blocksFound: number;
   blocksAccepted: number;
   /** submitblock answers other than accepted, keyed by the node's reason. */
@@ -85,6 +106,17 @@ export interface SimMinerSummary {
   /** Per action: answers, how many the reader finished promptly, and wall-clock times. */
   answers: Record<string, AnswerTimingSummary>;
   durationMs: number;
+}
+
+/** What a wallet's threads share: the hash counter and the "poolcache" work unit. */
+interface WalletState {
+  hashCounter: number;
+  cache: PoolWork | null;
+  cachedAt: number;
+  /** The last work a getwork brought, and when the thread that asked woke for it. */
+  fetched?: { work: PoolWork; at: number };
+  /** A getwork another thread has under way. */
+  asking?: Promise<PoolWork | null> | null;
 }
 
 export function defaultSimMinerOptions(): Omit<SimMinerOptions, 'pool'> {
@@ -112,6 +144,15 @@ export async function runSimMiner(
   overrides: Partial<SimMinerOptions> & { pool: string },
 ): Promise<SimMinerSummary> {
   const options: SimMinerOptions = { ...defaultSimMinerOptions(), ...overrides };
+  const profile: WalletProfile | undefined = options.wallet
+    ? WALLET_PROFILES[options.wallet]
+    : undefined;
+  if (profile) {
+    options.walletVersion = profile.version;
+    options.evo = profile.evo;
+  }
+  const cadence = profile && !options.fast ? 'real' : 'fast';
+  const send = options.send ?? walletRequest;
   const started = Date.now();
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(new Error('stopped'));
@@ -136,6 +177,9 @@ export async function runSimMiner(
     refused: 0,
     errors: {},
     sharesByMisbehaviour: {},
+    sharesWithheld: 0,
+    wallet: profile?.version ?? null,
+    cadence,
     blocksFound: 0,
     blocksAccepted: 0,
     blocksRefused: {},
@@ -164,13 +208,14 @@ export async function runSimMiner(
     req: Omit<WalletRequest, 'pool' | 'network' | 'timeoutMs'> & { network?: string },
     sessionId: string,
   ): Promise<WalletResponse> => {
-    const answer = await walletRequest({
+    const answer = await send({
       pool: options.pool,
       network: options.network,
       timeoutMs: options.timeoutMs,
       agent: options.walletVersion,
       reader: summary.reader,
       ...(options.evo ? { evo: { sessionId } } : {}),
+      ...(profile ? { wallet: profile } : {}),
       ...req,
     });
     timings.record(req.action, answer);
@@ -179,20 +224,122 @@ export async function runSimMiner(
 
   const runWallet = async (workerId: string): Promise<void> => {
     const walletStart = Date.now();
-    const sessionId = randomBytes(16).toString('hex');
-    const wallet = { hashCounter: 0 };
+    // One per wallet process: GetRandHash().GetHex(), 64 hex (miner.cpp:1403-1404 @1.4.4.8).
+    const sessionId = newSessionId();
+    const wallet: WalletState = { hashCounter: 0, cache: null, cachedAt: 0 };
     await Promise.all(
       Array.from({ length: options.threads }, (_, threadId) =>
-        runThread(workerId, threadId, walletStart, wallet, sessionId),
+        cadence === 'real' && profile
+          ? runRealThread(profile, workerId, threadId, walletStart, wallet, sessionId)
+          : runThread(workerId, threadId, walletStart, wallet, sessionId),
       ),
     );
   };
 
+  /** The search for one share on `work` (the wallet's nonce loop). */
+  const search = async (
+    work: PoolWork,
+    workerId: string,
+    threadId: number,
+    threadStart: number,
+    walletStart: number,
+    wallet: WalletState,
+    misbehaviour: Misbehaviour,
+  ): Promise<CraftedSolution> => {
+    const tip = await tips.get();
+    const counters: HashCounters = {
+      threadHashCounter: 0,
+      threadStart,
+      hashCounter: wallet.hashCounter,
+      timerStart: walletStart,
+    };
+    const crafted = await craftSolution({
+      work,
+      tip,
+      network: options.network,
+      workerId,
+      misbehaviour,
+      threadId,
+      walletVersion: options.walletVersion,
+      counters,
+      blockBytes: options.blockBytes,
+      signal: stop.signal,
+    });
+    wallet.hashCounter += crafted.hashes;
+    summary.hashes += crafted.hashes;
+    return crafted;
+  };
+
+  /** One `solution` request; its answer counted. */
+  const submit = async (
+    crafted: CraftedSolution,
+    misbehaviour: Misbehaviour,
+    workerId: string,
+    threadId: number,
+    sessionId: string,
+  ): Promise<void> => {
+    summary.sharesSent++;
+    count(summary.sharesByMisbehaviour, misbehaviour);
+    const reply = await request(
+      {
+        action: crafted.overrides.action ?? 'solution',
+        miner: crafted.overrides.miner ?? workerId,
+        network: crafted.overrides.network ?? options.network,
+        solution: crafted.solution,
+        threadId,
+      },
+      sessionId,
+    );
+    const outcome = readSolutionAnswer(reply.raw);
+    options.onSolutionAnswer?.({
+      bibleHash: crafted.fields.bibleHash,
+      ok: outcome.ok,
+      workerId,
+      ...(outcome.ok ? {} : { error: outcome.error }),
+    });
+    if (outcome.ok) summary.accepted++;
+    else {
+      summary.refused++;
+      count(summary.errors, outcome.error);
+    }
+  };
+
+  /** A share that also meets the network target is a block: handed to the node. */
+  const offerBlock = async (crafted: CraftedSolution): Promise<void> => {
+    if (!crafted.meetsNetworkTarget || !options.node) return;
+    summary.blocksFound++;
+    const result = await rpcCall<string | null>(options.node, 'submitblock', [crafted.blockHex]);
+    if (result === null) {
+      summary.blocksAccepted++;
+      tips.invalidate();
+      options.log(
+        `block ${crafted.block.hash} accepted at height ${crafted.block.header.prevHeight + 1}`,
+      );
+    } else {
+      count(summary.blocksRefused, result);
+    }
+  };
+
+  const getwork = async (
+    workerId: string,
+    threadId: number,
+    sessionId: string,
+  ): Promise<PoolWork | null> => {
+    summary.getworks++;
+    const answer = await request({ action: 'readytomine2', miner: workerId, threadId }, sessionId);
+    const outcome = readGetworkAnswer(answer.raw, options.network);
+    if (outcome.ok) return outcome.work;
+    count(summary.errors, outcome.error);
+    options.onFailure?.(outcome.error);
+    return null;
+  };
+
+  /** The quick cadence: each thread asks for work, searches, sends one share per `shareSeconds`. */
   const runThread = async (
     workerId: string,
     threadId: number,
     walletStart: number,
-    wallet: { hashCounter: number },
+    wallet: WalletState,
     sessionId: string,
   ): Promise<void> => {
     const signal = stop.signal;
@@ -204,91 +351,168 @@ export async function runSimMiner(
       const roundStart = Date.now();
       nextShareAt = roundStart + options.shareSeconds * 1000;
       try {
-        summary.getworks++;
-        const answer = await request(
-          { action: 'readytomine2', miner: workerId, threadId },
-          sessionId,
-        );
-        const getwork = readGetworkAnswer(answer.raw, options.network);
-        if (!getwork.ok) {
-          count(summary.errors, getwork.error);
-          options.onFailure?.(getwork.error);
-          continue;
-        }
-        const tip = await tips.get();
+        const work = await getwork(workerId, threadId, sessionId);
+        if (!work) continue;
         const misbehaviour = nextMisbehaviour();
-        const counters: HashCounters = {
-          threadHashCounter: 0,
-          threadStart: roundStart,
-          hashCounter: wallet.hashCounter,
-          timerStart: walletStart,
-        };
-        const crafted = await craftSolution({
-          work: getwork.work,
-          tip,
-          network: options.network,
+        const crafted = await search(
+          work,
           workerId,
-          misbehaviour,
           threadId,
-          walletVersion: options.walletVersion,
-          counters,
-          blockBytes: options.blockBytes,
-          signal,
-        });
-        wallet.hashCounter += crafted.hashes;
-        summary.hashes += crafted.hashes;
-        for (let i = 0; i < crafted.sends; i++) {
-          // The wallet's rule holds at the moment of sending, whatever the search took; a duplicate
-          // is a replay and ignores it.
-          const paceUntil = i === 0 ? lastSentAt + options.shareSeconds * 1000 : 0;
-          if (!(await sleepUntil(paceUntil, signal)) || !sharesLeft()) return;
-          lastSentAt = Date.now();
-          summary.sharesSent++;
-          count(summary.sharesByMisbehaviour, misbehaviour);
-          const reply = await request(
-            {
-              action: crafted.overrides.action ?? 'solution',
-              miner: crafted.overrides.miner ?? workerId,
-              network: crafted.overrides.network ?? options.network,
-              solution: crafted.solution,
-              threadId,
-            },
-            sessionId,
-          );
-          const outcome = readSolutionAnswer(reply.raw);
-          options.onSolutionAnswer?.({
-            bibleHash: crafted.fields.bibleHash,
-            ok: outcome.ok,
-            workerId,
-            ...(outcome.ok ? {} : { error: outcome.error }),
-          });
-          if (outcome.ok) summary.accepted++;
-          else {
-            summary.refused++;
-            count(summary.errors, outcome.error);
+          roundStart,
+          walletStart,
+          wallet,
+          misbehaviour,
+        );
+        if (profile && !profile.submitsShares) summary.sharesWithheld++;
+        else {
+          for (let i = 0; i < crafted.sends; i++) {
+            // The wallet's rule holds at the moment of sending, whatever the search took; a
+            // duplicate is a replay and ignores it.
+            const paceUntil = i === 0 ? lastSentAt + options.shareSeconds * 1000 : 0;
+            if (!(await sleepUntil(paceUntil, signal)) || !sharesLeft()) return;
+            lastSentAt = Date.now();
+            await submit(crafted, misbehaviour, workerId, threadId, sessionId);
           }
         }
-        if (crafted.meetsNetworkTarget && options.node) {
-          summary.blocksFound++;
-          const result = await rpcCall<string | null>(options.node, 'submitblock', [
-            crafted.blockHex,
-          ]);
-          if (result === null) {
-            summary.blocksAccepted++;
-            tips.invalidate();
-            options.log(
-              `block ${crafted.block.hash} accepted at height ${crafted.block.header.prevHeight + 1}`,
-            );
-          } else {
-            count(summary.blocksRefused, result);
-          }
-        }
+        await offerBlock(crafted);
       } catch (error) {
         if (signal.aborted) return;
         const text = error instanceof Error ? error.message : String(error);
         count(summary.errors, text);
         options.onFailure?.(text);
         // A failing pool or node: do not spin; try again on the next share slot.
+      }
+    }
+  };
+
+  /**
+   * The release's own cadence (BibleMiner: miner.cpp:715-1065 @1.2.0.1, :1000-1350 @1.4.4.8), per
+   * thread: no work → getwork once more than 3 minutes passed since the last (the first at once),
+   * taken from the wallet-wide cache when another thread filled it; a found share is sent (classic:
+   * only once more than 2 minutes passed since this thread's last) and the thread then has no work
+   * until its next getwork; work not used up is dropped after 7 / 15 minutes; every 3 minutes the
+   * thread clears the cache. A release that sends no shares keeps searching its work until it is
+   * dropped. The search itself takes the time it takes (an easy pool target: milliseconds).
+   */
+  const runRealThread = async (
+    wp: WalletProfile,
+    workerId: string,
+    threadId: number,
+    walletStart: number,
+    wallet: WalletState,
+    sessionId: string,
+  ): Promise<void> => {
+    const signal = stop.signal;
+    const s = (seconds: number): number => seconds * 1000;
+    // nLastReadyToMine = now - 480; classic nLastShareSubmitted and nLastClearCache likewise
+    // (miner.cpp:715-717 @1.2.0.1); Evo clears the cache 3 minutes after the start (:1005 @1.4.4.8).
+    const begun = Date.now();
+    let lastReady = begun - s(480);
+    let lastShare = begun - s(480);
+    let lastClear = wp.evo ? begun : begun - s(480);
+    let work: PoolWork | null = null;
+    let threadStart = begun;
+    // Each thread clears the wallet's cache every more than 3 minutes, checked all the time in
+    // the real loop: here the clear moments are computed, and a work unit written after the last
+    // one survives it.
+    const period = s(wp.cacheClearSeconds + 1);
+    const clearCacheWhenDue = (): void => {
+      const now = Date.now();
+      if (now < lastClear + period) return;
+      lastClear += Math.floor((now - lastClear) / period) * period;
+      if (wallet.cache && wallet.cachedAt < lastClear) wallet.cache = null;
+    };
+    while (!signal.aborted && sharesLeft()) {
+      try {
+        clearCacheWhenDue();
+        if (work === null) {
+          // More than the gate: the first whole second past it (GetAdjustedTime() is seconds).
+          if (!(await sleepUntil(lastReady + s(wp.getworkGateSeconds + 1), signal))) return;
+          lastReady = Date.now();
+          // Classic: thread N first sleeps N × 100 ms, then BusyWait (miner.cpp:554-556 @1.2.0.1);
+          // Evo serialises the whole call on csBusyWait (miner.cpp:800 @1.4.4.8).
+          if (!wp.evo && threadId > 0 && !(await sleepUntil(Date.now() + 100 * threadId, signal)))
+            return;
+          clearCacheWhenDue();
+          if (wallet.asking) await wallet.asking.catch(() => null);
+          if (wallet.cache) work = wallet.cache;
+          else if (wp.evo && wallet.fetched && wallet.fetched.at === lastReady) {
+            // Woken at the same moment as the thread that asked: blocked on the lock while it
+            // talked to the pool, it reads the cache before any search ends.
+            work = wallet.fetched.work;
+          } else {
+            const asking = getwork(workerId, threadId, sessionId);
+            wallet.asking = asking;
+            try {
+              work = await asking;
+            } finally {
+              wallet.asking = null;
+            }
+            wallet.cache = work;
+            wallet.cachedAt = Date.now();
+            wallet.fetched = work ? { work, at: lastReady } : undefined;
+            // Classic sleeps a second after a getwork that brought work (miner.cpp:629 @1.2.0.1).
+            if (work && !wp.evo && !(await sleepUntil(Date.now() + 1000, signal))) return;
+          }
+          if (work === null) continue;
+        }
+        const dropAt = lastReady + s(wp.refreshSeconds + 1);
+        if (!wp.submitsShares) {
+          // Mines the network target only (miner.cpp:1147-1151 @1.4.8.4): shares it would have
+          // found go nowhere; the work is kept until it is dropped.
+          const misbehaviour = nextMisbehaviour();
+          const crafted = await search(
+            work,
+            workerId,
+            threadId,
+            threadStart,
+            walletStart,
+            wallet,
+            misbehaviour,
+          );
+          summary.sharesWithheld++;
+          await offerBlock(crafted);
+          if (!(await sleepUntil(dropAt, signal))) return;
+          // ClearCache("poolcache") with the drop (:1291-1304 @1.4.4.8) — of this work, not of
+          // the one another thread has fetched since.
+          if (wallet.cache === work) wallet.cache = null;
+          work = null;
+          continue;
+        }
+        const shareAt = wp.shareGateSeconds > 0 ? lastShare + s(wp.shareGateSeconds + 1) : 0;
+        if (shareAt >= dropAt) {
+          // The gate outlasts the work: dropped unused.
+          if (!(await sleepUntil(dropAt, signal))) return;
+          work = null;
+          continue;
+        }
+        if (!(await sleepUntil(shareAt, signal))) return;
+        const misbehaviour = nextMisbehaviour();
+        const crafted = await search(
+          work,
+          workerId,
+          threadId,
+          threadStart,
+          walletStart,
+          wallet,
+          misbehaviour,
+        );
+        lastShare = Date.now();
+        threadStart = lastShare;
+        // UpdatePoolProgress clears the shared cache before it sends (miner.cpp:456 @1.2.0.1,
+        // :768 @1.4.4.8); the thread's target is 0 until its next getwork (:955-963 @1.2.0.1).
+        wallet.cache = null;
+        work = null;
+        for (let i = 0; i < crafted.sends && sharesLeft(); i++) {
+          await submit(crafted, misbehaviour, workerId, threadId, sessionId);
+        }
+        await offerBlock(crafted);
+      } catch (error) {
+        if (signal.aborted) return;
+        const text = error instanceof Error ? error.message : String(error);
+        count(summary.errors, text);
+        options.onFailure?.(text);
+        work = null;
       }
     }
   };
@@ -348,8 +572,11 @@ export async function requestWork(request: {
   timeoutMs?: number;
   reader?: ReaderKind;
   localAddress?: string;
+  /** Ask as this wallet release (its request bytes and reader). */
+  wallet?: WalletVersion;
 }): Promise<PoolWork> {
   const answer = await walletRequest({
+    ...(request.wallet ? { wallet: WALLET_PROFILES[request.wallet] } : {}),
     reader: request.reader,
     pool: request.pool,
     network: request.network,
@@ -374,10 +601,12 @@ export async function submitCrafted(request: {
   timeoutMs?: number;
   reader?: ReaderKind;
   localAddress?: string;
+  wallet?: WalletVersion;
 }): Promise<SolutionOutcome[]> {
   const outcomes: SolutionOutcome[] = [];
   for (let i = 0; i < request.crafted.sends; i++) {
     const reply = await walletRequest({
+      ...(request.wallet ? { wallet: WALLET_PROFILES[request.wallet] } : {}),
       pool: request.pool,
       network: request.crafted.overrides.network ?? request.network,
       action: request.crafted.overrides.action ?? 'solution',
@@ -417,6 +646,8 @@ export async function mineOneShare(
     reader?: ReaderKind;
     /** Local address to connect from (another source than 127.0.0.1 on loopback). */
     localAddress?: string;
+    /** This wallet release's request bytes, reader and `<VER>` (it sends whatever it is told). */
+    wallet?: WalletVersion;
   } & Pick<Partial<CraftOptions>, 'threadId' | 'blockBytes' | 'walletVersion' | 'maxHashes'>,
 ): Promise<OneShare> {
   const workerId = request.workerId ?? `${randomAddress(request.network)}/w0`;
@@ -432,7 +663,7 @@ export async function mineOneShare(
     misbehaviour: request.misbehaviour,
     threadId: request.threadId,
     blockBytes: request.blockBytes,
-    walletVersion: request.walletVersion,
+    walletVersion: request.wallet ?? request.walletVersion,
     maxHashes: request.maxHashes,
   });
   const outcomes = await submitCrafted({ ...request, workerId, crafted });

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { AnswerEnd, createReader, ReaderKind } from './answer-readers';
+import { mapOrder, walletHostHeader, WalletProfile } from './wallet-profiles';
 
 /**
  * Talks to a pool exactly as the BiblePay wallet's pool miner does (docs/PROTOCOL.md): a
@@ -30,6 +32,12 @@ export interface WalletRequest {
    * headers, and the HTTPS reader's 45,000-byte limit.
    */
   evo?: { sessionId: string; workerId2?: string; sni?: string };
+  /**
+   * One real wallet release (wallet-profiles.ts): its User-Agent, its headers in std::map order,
+   * `Host` as it writes it, Evo headers (SessionID from `evo`, else a fresh 64-hex one), TLS and SNI
+   * as it does them, and its reader's rules. `agent` is then ignored (the release is the Agent).
+   */
+  wallet?: WalletProfile;
   /** Local address the connection is made from (tests: 127.0.0.2 is another source than 127.0.0.1). */
   localAddress?: string;
 }
@@ -52,6 +60,7 @@ export interface WalletResponse {
 export const WALLET_TIMEOUT_MS = 15_000;
 
 export function buildWalletRequest(req: WalletRequest, host: string): string {
+  if (req.wallet) return buildProfileRequest(req, req.wallet, host);
   const agent = req.agent ?? (req.evo ? '1.4.8.4' : '1.1.9.3');
   const body = req.action;
   const headers: Record<string, string> = {
@@ -79,11 +88,66 @@ export function buildWalletRequest(req: WalletRequest, host: string): string {
   return `${req.method ?? 'POST'} /Action.aspx HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
+/** A 64-hex SessionID as `GetRandHash().GetHex()` makes it (miner.cpp:1403-1404 @1.4.4.8). */
+export function newSessionId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/**
+ * PrepareHTTPPost (net.cpp:2917-2929 @1.1.3.8, :2909-2921 @1.2.0.1; rpcpog.cpp:1889-1905 @1.4.4.8,
+ * :1997-2013 @1.4.8.4): request line, User-Agent, Host, Content-Length, then the std::map of
+ * headers in key order, a blank line and the action name as the body.
+ */
+function buildProfileRequest(req: WalletRequest, profile: WalletProfile, host: string): string {
+  const body = req.action;
+  const headers: Record<string, string> = {
+    Action: req.action,
+    Agent: profile.version,
+    Miner: req.miner,
+    NetworkID: req.network,
+    OS: req.os ?? 'LIN',
+    Solution: req.solution ?? '',
+    ThreadID: String(req.threadId ?? 0),
+    ...(profile.evo
+      ? {
+          SessionID: req.evo?.sessionId ?? newSessionId(),
+          // -workerid; Miner is the one of -workerid / -workeridfunded chosen (miner.cpp:776-792 @1.4.4.8).
+          WorkerID1: req.miner,
+          WorkerID2: req.evo?.workerId2 ?? '',
+          HTTP_PROTO_VERSION: '2',
+        }
+      : {}),
+    ...req.extraHeaders,
+  };
+  const lines = mapOrder(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return (
+    `${req.method ?? 'POST'} /Action.aspx HTTP/1.1\r\n` +
+    `User-Agent: ${profile.userAgent}\r\n` +
+    `Host: ${host}\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    `${lines}\r\n${body}`
+  );
+}
+
 /** Tags are cut from the whole raw buffer, headers included, as the wallet's ExtractXML does. */
 export { extractXml as extractTag } from '../../src/biblepay/xml-tag';
 
 export async function walletRequest(req: WalletRequest): Promise<WalletResponse> {
   const url = new URL(req.pool);
+  const profile = req.wallet;
+  if (profile) {
+    return sendRaw(req.pool, buildWalletRequest(req, walletHostHeader(req.pool)), {
+      timeoutMs: req.timeoutMs,
+      reader: req.reader,
+      evo: profile.evo,
+      sni: profile.sni ? url.hostname : undefined,
+      localAddress: req.localAddress,
+      plainStopsOnLowerEof: profile.plainStopsOnLowerEof,
+      httpsByteLimit: profile.httpsByteLimit,
+    });
+  }
   return sendRaw(req.pool, buildWalletRequest(req, url.host), {
     timeoutMs: req.timeoutMs,
     reader: req.reader,
@@ -101,6 +165,10 @@ export interface SendOptions {
   sni?: string;
   /** Local address to connect from. */
   localAddress?: string;
+  /** Plain-HTTP reader: stop on a line holding lowercase `<eof>` (1.2.0.1; default true). */
+  plainStopsOnLowerEof?: boolean;
+  /** HTTPS reader's byte limit (default 45,000 with `evo`, else 50,000). */
+  httpsByteLimit?: number;
 }
 
 /**
@@ -116,7 +184,10 @@ export async function sendRaw(
   const url = new URL(pool);
   const secure = url.protocol === 'https:' || options.evo === true;
   const port = Number(url.port || (secure ? 443 : 80));
-  const reader = createReader(options.reader ?? (secure ? 'https' : 'http'), options.evo);
+  const reader = createReader(options.reader ?? (secure ? 'https' : 'http'), options.evo, {
+    stopsOnLowerEof: options.plainStopsOnLowerEof,
+    byteLimit: options.httpsByteLimit,
+  });
   const timeoutMs = options.timeoutMs ?? WALLET_TIMEOUT_MS;
   const started = performance.now();
 

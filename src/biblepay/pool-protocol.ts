@@ -3,6 +3,33 @@
  * byte for byte as the original pool wrote them, each closed by a terminator that both of the
  * wallet's answer readers stop on.
  */
+/** The releases that submit shares, as the refusal of a wallet that does not names them. */
+export const SHARE_SUBMITTING_WALLETS = '1.4.4.8 or 1.4.5.x (Evo) or 1.2.0.1 (classic)';
+
+/**
+ * The first wallet release that asks for work but never submits a share: from 1.4.8.x on the
+ * UpdatePoolProgress call is commented out (src/miner.cpp:922-939 @1.4.8.4; 1.4.5.x still calls it).
+ */
+export const FIRST_SHARELESS_WALLET = [1, 4, 8, 0] as const;
+
+/** The `Agent` header (FormatFullVersion: "1.4.8.4") as four numbers; null when it is not one. */
+export function parseAgentVersion(agent: string | null | undefined): number[] | null {
+  const match = /^\s*(\d{1,4})\.(\d{1,4})\.(\d{1,4})\.(\d{1,4})/.exec(agent ?? '');
+  return match ? match.slice(1, 5).map(Number) : null;
+}
+
+/** The wallet's version when it is one that submits no shares (Evo 1.4.8.0 and later), else null. */
+export function sharelessWallet(agent: string | null | undefined): string | null {
+  const version = parseAgentVersion(agent);
+  if (!version) return null;
+  for (let i = 0; i < 4; i++) {
+    if (version[i] !== FIRST_SHARELESS_WALLET[i]) {
+      return version[i] > FIRST_SHARELESS_WALLET[i] ? version.join('.') : null;
+    }
+  }
+  return version.join('.');
+}
+
 export const ProtocolError = {
   unknownAction: (action: string) => `UNKNOWN ACTION ${action}`,
   invalidNetwork: 'Invalid network',
@@ -16,6 +43,8 @@ export const ProtocolError = {
   solutionMissing: 'Solution is missing',
   invalidSolution: 'Invalid Solution',
   unavailable: 'Pool is temporarily unavailable, please retry',
+  walletSubmitsNoShares: (version: string) =>
+    `Wallet ${version} does not submit pool shares; run ${SHARE_SUBMITTING_WALLETS} to mine here`,
   rateLimited: 'Too many requests, slow down',
 } as const;
 

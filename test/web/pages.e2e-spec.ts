@@ -121,6 +121,10 @@ describe('web pages', () => {
     expect(minimums).toContain('Mainnet 10 BBP');
     expect(minimums).toContain('Testnet 10,000 tBBP');
     expect(textOf(res.body, 'pool-fee')).toBe('1.5 %');
+    // The releases that submit shares, per generation (getwork refuses Evo 1.4.8.x).
+    const wallets = textOf(res.body, 'wallet-versions');
+    expect(wallets).toContain('Classic (BiblePay 1.1, 1.2) 1.2.0.1');
+    expect(wallets).toContain('Evo (BiblePay 1.4) 1.4.4.8, 1.4.5.x 1.4.8.0 and later');
   });
 
   it('puts POOL_PUBLIC_URL, not the request host, into the pool= line when it is set', async () => {

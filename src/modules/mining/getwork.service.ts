@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Network } from '../../biblepay/network';
-import { errorBody, ProtocolError, workBody } from '../../biblepay/pool-protocol';
+import { errorBody, ProtocolError, sharelessWallet, workBody } from '../../biblepay/pool-protocol';
 import { AppConfig } from '../../config/app-config';
 import { MinerRegistryService } from './miner-registry.service';
 import { SourceGateService } from './source-gate.service';
@@ -20,7 +20,7 @@ export interface GetworkRequest {
 }
 
 /**
- * `readytomine2`: validate the worker id, refuse a suspended source, find or create miner and worker,
+ * `readytomine2`: refuse a wallet release that submits no shares, validate the worker id, refuse a suspended source, find or create miner and worker,
  * hand out work.
  */
 @Injectable()
@@ -33,6 +33,9 @@ export class GetworkService {
   ) {}
 
   async getwork(req: GetworkRequest): Promise<string> {
+    // A wallet that would mine on work it never reports (Evo 1.4.8.x): told so, and what to run.
+    const shareless = sharelessWallet(req.agent);
+    if (shareless) return errorBody(ProtocolError.walletSubmitsNoShares(shareless));
     const parsed = parseWorkerId(req.minerHeader, req.network);
     if (!parsed.ok) return errorBody(parsed.error);
     const { address, worker, email } = parsed.workerId;
