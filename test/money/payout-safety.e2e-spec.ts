@@ -130,7 +130,7 @@ describe('payout runs that must not act: dry run, a skewed clock, a reversal ove
       CLOCK_SKEW_MS: String(3_600_000),
       NODE_OPTIONS: `--require ${path.join(ROOT, 'test', 'support', 'clock-skew.cjs')}`,
     });
-    expect(skewed.out).toContain('not yet reconciled');
+    expect(skewed.out).toContain('"failed":0,"open":1'); // held, not released
     const [[row]] = await store.db.query<mysql.RowDataPacket[]>(
       'SELECT status FROM payment WHERE id = ?',
       [id],

@@ -14,6 +14,12 @@ export interface PaymentRow {
   createdAt: Date;
   /** Set just before `sendmany`: from then on the wallet may hold it. */
   dispatchedAt: Date | null;
+  /**
+   * Seconds since `createdAt` / `dispatchedAt`, on the database's clock (the clock that wrote
+   * them): a backend whose own clock is off must not think a fresh intent old (issue 25).
+   */
+  ageSeconds: number;
+  dispatchedAgeSeconds: number | null;
 }
 
 /** A wallet send no payment claims, as recorded (see UnclaimedSendEntity). */
@@ -62,7 +68,9 @@ const toUnclaimed = (r: RawUnclaimedSend): UnclaimedSendRow => ({
   paymentId: r.payment_id === null ? null : Number(r.payment_id),
 });
 
-const PAYMENT_COLUMNS = 'id, batch_id, network, status, total, txid, created_at, dispatched_at';
+const PAYMENT_COLUMNS = `id, batch_id, network, status, total, txid, created_at, dispatched_at,
+  TIMESTAMPDIFF(MICROSECOND, created_at, UTC_TIMESTAMP(6)) / 1000000 AS age_seconds,
+  TIMESTAMPDIFF(MICROSECOND, dispatched_at, UTC_TIMESTAMP(6)) / 1000000 AS dispatched_age_seconds`;
 
 interface RawPayment {
   id: number;
@@ -73,6 +81,8 @@ interface RawPayment {
   txid: string | null;
   created_at: Date;
   dispatched_at?: Date | null;
+  age_seconds?: string | number | null;
+  dispatched_age_seconds?: string | number | null;
 }
 
 const toRow = (r: RawPayment): PaymentRow => ({
@@ -84,6 +94,11 @@ const toRow = (r: RawPayment): PaymentRow => ({
   txid: r.txid,
   createdAt: r.created_at,
   dispatchedAt: r.dispatched_at ?? null,
+  ageSeconds: Number(r.age_seconds ?? 0),
+  dispatchedAgeSeconds:
+    r.dispatched_age_seconds === null || r.dispatched_age_seconds === undefined
+      ? null
+      : Number(r.dispatched_age_seconds),
 });
 
 /** Payments (one wallet send each) and the errors met paying miners. */
@@ -360,12 +375,16 @@ export class PaymentRepository {
     return rows.map(toRow);
   }
 
-  /** Payments marked failed since `since` that the wallet may still turn out to have sent. */
-  async failedSince(network: string, since: Date): Promise<PaymentRow[]> {
+  /**
+   * Payments marked failed within the last `seconds` (the database's clock) that the wallet may
+   * still turn out to have sent.
+   */
+  async failedWithin(network: string, seconds: number): Promise<PaymentRow[]> {
     const rows: RawPayment[] = await this.db.query(
       `SELECT ${PAYMENT_COLUMNS} FROM payment
-        WHERE network = ? AND status = 'failed' AND txid IS NULL AND created_at >= ? ORDER BY id`,
-      [network, since],
+        WHERE network = ? AND status = 'failed' AND txid IS NULL
+          AND created_at >= UTC_TIMESTAMP(3) - INTERVAL ? SECOND ORDER BY id`,
+      [network, Math.ceil(seconds)],
     );
     return rows.map(toRow);
   }

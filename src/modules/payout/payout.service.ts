@@ -112,10 +112,16 @@ export class PayoutService {
   }
 
   async run(network: Network, options: { dryRun?: boolean } = {}): Promise<PayoutResult> {
+    if (options.dryRun) {
+      // A dry run reads only: no reconciliation (it may settle, refund or record evidence), no
+      // confirmation bookkeeping — what is open is reported as it stands.
+      const plan = await this.plan(network);
+      const reconciled = await this.openState(network);
+      return { ...plan, status: plan.recipients.length === 0 ? 'nothing' : 'dry-run', reconciled };
+    }
     const reconciled = await this.reconcile(network);
     let plan = await this.plan(network);
     if (plan.recipients.length === 0) return { ...plan, status: 'nothing', reconciled };
-    if (options.dryRun) return { ...plan, status: 'dry-run', reconciled };
     if (reconciled.unclaimed > 0) {
       // Balances it paid may look unpaid (a failover to a replica that lost the payment): paying
       // them now could pay twice. The operator attaches the send to the ledger or dismisses it.
@@ -327,13 +333,11 @@ export class PayoutService {
    * back). Last, every `purepool:` send of the wallet must be claimed by a payment row: one that
    * is not is recorded and stops payouts until the operator attaches or dismisses it.
    */
-  async reconcile(network: Network, now = new Date()): Promise<Reconciled> {
+  async reconcile(network: Network): Promise<Reconciled> {
     const intents = await this.payments.openIntents(network);
-    const recheckMs = this.config.money.failedRecheckHours * 3_600_000;
+    const recheckSeconds = this.config.money.failedRecheckHours * 3600;
     const failed =
-      recheckMs > 0
-        ? await this.payments.failedSince(network, new Date(now.getTime() - recheckMs))
-        : [];
+      recheckSeconds > 0 ? await this.payments.failedWithin(network, recheckSeconds) : [];
     const result = { sent: 0, failed: 0, open: 0, recovered: 0, notFound: 0, unclaimed: 0 };
     const since = await this.scanSince(network, [...intents, ...failed]);
     const sends = await this.walletSends(network, since);
@@ -342,7 +346,8 @@ export class PayoutService {
       intents.length + failed.length > 0
         ? await this.findInWallet(network, [...intents, ...failed], sends)
         : new Map<number, string>();
-    const graceMs = this.config.money.reconcileGraceSeconds * 1000;
+    // Ages are the database's (the clock that stamped the intents), never this process's.
+    const grace = this.config.money.reconcileGraceSeconds;
     for (const intent of intents) {
       const txid = found.get(intent.id);
       if (txid) {
@@ -350,16 +355,16 @@ export class PayoutService {
         result.sent++;
       } else if (intent.dispatchedAt) {
         result.open++;
-        if (now.getTime() - intent.dispatchedAt.getTime() >= graceMs) {
+        if ((intent.dispatchedAgeSeconds ?? 0) >= grace) {
           result.notFound++;
           const evidence =
-            `dispatched ${intent.dispatchedAt.toISOString()}; at ${now.toISOString()} the wallet lists no send ` +
+            `dispatched ${intent.dispatchedAt.toISOString()} (${Math.round(intent.dispatchedAgeSeconds ?? 0)} s ago by the database's clock); the wallet lists no send ` +
             `with comment ${PAYMENT_COMMENT_PREFIX}${intent.batchId} nor one with its outputs among its ` +
             `${sends.size} sends since ${new Date(since * 1000).toISOString()}; held until found or released by an operator`;
           await this.payments.noteNotFound(intent.id, evidence);
           this.logger.warn(`payment ${intent.batchId}: ${evidence}`);
         }
-      } else if (now.getTime() - intent.createdAt.getTime() >= graceMs) {
+      } else if (intent.ageSeconds >= grace) {
         // Never dispatched: sendmany was not called (a crash, a lost lease), nothing can be out.
         await this.settleFailed(
           network,
@@ -391,6 +396,23 @@ export class PayoutService {
       );
     }
     return result;
+  }
+
+  /** What is open, read without touching anything (a dry run's view of reconciliation). */
+  private async openState(network: Network): Promise<Reconciled> {
+    const [intents, unclaimed] = await Promise.all([
+      this.payments.openIntents(network),
+      this.payments.openUnclaimed(network),
+    ]);
+    const grace = this.config.money.reconcileGraceSeconds;
+    return {
+      sent: 0,
+      failed: 0,
+      open: intents.length,
+      recovered: 0,
+      notFound: intents.filter((i) => (i.dispatchedAgeSeconds ?? -1) >= grace).length,
+      unclaimed: unclaimed.length,
+    };
   }
 
   /**
