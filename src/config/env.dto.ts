@@ -259,6 +259,13 @@ export class EnvDto {
   @Env(decimal(0, 24 * 365)) readonly PAYOUT_MIN_INTERVAL_HOURS?: number;
   @Env(integer(1, 10_000)) readonly PAYOUT_MAX_PER_RUN?: number;
   @Env(integer(0, 86_400)) readonly PAYOUT_RECONCILE_GRACE_SECONDS?: number;
+  /**
+   * Confirmations (`gettransaction`) a sent payment needs before it counts as confirmed (default
+   * 1); until then it is broadcast: the wallet holds it, no block does yet. A send the wallet
+   * reports conflicted (negative confirmations) or abandoned becomes an open problem with an
+   * alert, re-credited to its miners only by an operator.
+   */
+  @Env(integer(1, 1000)) readonly PAYOUT_CONFIRMATIONS?: number;
   @Env(decimal(0, 24 * 365)) readonly PAYOUT_FAILED_RECHECK_HOURS?: number;
   @Env(integer(1, 1000)) readonly PAYOUT_SET_ASIDE_AFTER_FAILURES?: number;
   @Env(coins) readonly PAYOUT_DUST_LIMIT?: BaseUnits;

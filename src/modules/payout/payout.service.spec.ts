@@ -32,6 +32,7 @@ const balance = (
 function service(env: Record<string, string> = {}) {
   const t = newTestService(PayoutService, [config(env)]);
   t.mock(PaymentRepository).setAsideMiners.mockResolvedValue(new Set());
+  t.mock(PaymentRepository).awaitingConfirmation.mockResolvedValue([]);
   t.mock(PaymentRepository).transaction.mockImplementation(((work: (m: EntityManager) => unknown) =>
     work({} as EntityManager)) as never);
   return t;

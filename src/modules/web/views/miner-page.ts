@@ -62,6 +62,8 @@ export function minerPage(
       <div class="tiles">
         ${tile('Balance', coins(n, o.money.balance), 'balance')}
         ${tile('Total paid', coins(n, o.money.paid), 'total-paid')}
+        ${o.money.confirmed > 0n ? tile('Paid (confirmed)', coins(n, o.money.confirmed), 'paid-confirmed') : ''}
+        ${o.money.paid > o.money.confirmed ? tile('Sent, awaiting confirmation', coins(n, o.money.paid - o.money.confirmed), 'paid-unconfirmed') : ''}
         ${o.money.pendingPayout > 0n ? tile('Payout being sent', coins(n, o.money.pendingPayout), 'pending-payout') : ''}
         ${tile('Shares (24 h)', o.shares24h, 'shares-24h')}
         ${tile('Hashrate', formatHashrate(o.hashesPerSecond), 'hashrate')}
