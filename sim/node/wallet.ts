@@ -229,7 +229,10 @@ export class SimWallet {
     }
     if (send.conflictHeight !== undefined || send.abandoned) return;
     if (send.height !== undefined || inMempool(send)) {
-      throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, 'Transaction not eligible for abandonment');
+      throw new RpcError(
+        RpcCode.INVALID_ADDRESS_OR_KEY,
+        'Transaction not eligible for abandonment',
+      );
     }
     send.abandoned = true;
   }

@@ -144,7 +144,11 @@ describe('payout runs that must not act: dry run, a skewed clock, a reversal ove
     const [miner] = await creditedMiners(store.factories, 1, CREDIT); // block at height 1, shared
     // A run crashed before sendmany: the whole balance is held by an intent not yet settled.
     await openPayment(store, miner, CREDIT, { ageSeconds: 7200, dispatched: false });
-    const env = { REORG_DEPTH_MAIN: '1000', ORPHAN_CONFIRMATIONS: '1', CHAIN_WALK_START_DEPTH: '0' };
+    const env = {
+      REORG_DEPTH_MAIN: '1000',
+      ORPHAN_CONFIRMATIONS: '1',
+      CHAIN_WALK_START_DEPTH: '0',
+    };
 
     // The chain no longer holds that block: its shareout is reversed.
     await cli(store, ['find-blocks'], env);

@@ -454,7 +454,9 @@ export class PayoutService implements OnApplicationBootstrap {
       if (!outcome.ok) {
         if (!(outcome.error instanceof RpcError)) throw outcome.error;
         // Not in the wallet (-5): the audit names it; nothing to count here.
-        this.logger.warn(`payment ${payment.batchId}: gettransaction ${payment.txid}: ${outcome.error.message}`);
+        this.logger.warn(
+          `payment ${payment.batchId}: gettransaction ${payment.txid}: ${outcome.error.message}`,
+        );
         continue;
       }
       const tx = outcome.value;

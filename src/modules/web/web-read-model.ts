@@ -88,6 +88,8 @@ export interface LedgerRow {
   note: string | null;
   txid: string | null;
   paymentStatus: PaymentStatus | null;
+  /** A sent payment with PAYOUT_CONFIRMATIONS confirmations (false: broadcast, or not sent). */
+  paymentConfirmed: boolean;
   createdAt: Date;
 }
 
@@ -364,10 +366,12 @@ export class WebReadModel {
       note: string | null;
       txid: string | null;
       payment_status: PaymentStatus | null;
+      payment_confirmed: DbNumber;
       created_at: Date;
     }[] = await this.db.query(
       `SELECT le.id, le.amount, le.category, b.height, le.note,
-              COALESCE(le.txid, pay.txid) AS txid, pay.status AS payment_status, le.created_at
+              COALESCE(le.txid, pay.txid) AS txid, pay.status AS payment_status,
+              (pay.status = 'sent' AND pay.confirmed_at IS NOT NULL) AS payment_confirmed, le.created_at
          FROM ledger_entry le
          LEFT JOIN block b ON b.id = le.block_id
          LEFT JOIN payment pay ON pay.id = le.payment_id
@@ -388,6 +392,7 @@ export class WebReadModel {
       note: r.note,
       txid: r.txid,
       paymentStatus: r.payment_status,
+      paymentConfirmed: num(r.payment_confirmed) === 1,
       createdAt: r.created_at,
     }));
   }

@@ -171,7 +171,9 @@ function paymentTable(payments: PaymentRow[]): Html {
         html`<tr>
           <td>${p.id}</td>
           <td>${p.network}</td>
-          <td class="${p.walletProblem ? 'bad' : p.status === 'sent' ? 'ok' : p.status === 'failed' ? 'bad' : ''}">
+          <td
+            class="${p.walletProblem ? 'bad' : p.status === 'sent' ? 'ok' : p.status === 'failed' ? 'bad' : ''}"
+          >
             ${paymentState(p)}
           </td>
           <td class="num">${bbp(p.total)}</td>
@@ -543,7 +545,8 @@ export function problemsPage(
             <h2>${n.network}: conflicted or abandoned sends</h2>
             <p>
               The wallet will not mine these; their coins are spendable again. Re-credit one to its
-              miners (POST /admin/api/payments/${n.network}/&lt;batch id&gt;/recredit, in the trail).
+              miners (POST /admin/api/payments/${n.network}/&lt;batch id&gt;/recredit, in the
+              trail).
             </p>
             ${paymentTable(n.problems.conflictedPayments)}
             <h2>${n.network}: recipients set aside</h2>

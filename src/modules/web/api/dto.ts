@@ -114,6 +114,11 @@ export class PaymentDto {
   @ApiProperty({ ...COINS, description: 'Amount sent (positive). ' + COINS.description })
   amount: string;
   @ApiProperty({ enum: ['intent', 'sent', 'failed'] }) status: string;
+  @ApiProperty({
+    description:
+      'Sent and with the confirmations the pool waits for; a sent payment not yet confirmed is broadcast (pending).',
+  })
+  confirmed: boolean;
   @ApiProperty({ type: String, nullable: true }) txid: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
 }
@@ -233,6 +238,7 @@ export function toPaymentDto(row: LedgerRow): PaymentDto {
   return {
     amount: baseToCoins(-row.amount),
     status,
+    confirmed: status === 'sent' && row.paymentConfirmed,
     txid: row.txid,
     createdAt: row.createdAt.toISOString(),
   };

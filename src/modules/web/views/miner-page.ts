@@ -12,7 +12,8 @@ function ledgerLabel(row: LedgerRow): Html {
       return html`Block ${row.blockHeight ?? '?'}`;
     case 'payout':
       return html`Payout
-      ${row.paymentStatus && row.paymentStatus !== 'sent' && !row.txid ? status(row.paymentStatus) : ''}`;
+      ${row.paymentStatus && row.paymentStatus !== 'sent' && !row.txid ? status(row.paymentStatus) : ''}
+      ${row.paymentStatus === 'sent' && !row.paymentConfirmed ? status('broadcast', 'awaiting confirmation') : ''}`;
     case 'payout_refund':
       return html`Payout returned`;
     case 'refund_reversal':
