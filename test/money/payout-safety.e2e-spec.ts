@@ -128,7 +128,7 @@ describe('payout runs that must not act: dry run, a skewed clock, a reversal ove
     const skewed = await cli(store, ['payouts'], {
       PAYOUT_RECONCILE_GRACE_SECONDS: '600',
       CLOCK_SKEW_MS: String(3_600_000),
-      NODE_OPTIONS: `--require ${path.join(ROOT, 'test', 'support', 'clock-skew.cjs')}`,
+      NODE_OPTIONS: `--require ${path.join(ROOT, 'test', 'support', 'clock-skew.js')}`,
     });
     expect(skewed.out).toContain('"failed":0,"open":1'); // held, not released
     const [[row]] = await store.db.query<mysql.RowDataPacket[]>(
