@@ -261,6 +261,13 @@ export function createRpcMethods(ctx: NodeContext): Map<string, RpcHandler> {
     return transactionToJson(ctx, found);
   });
 
+  define('abandontransaction', 'abandontransaction "txid"', (p) => {
+    p.arity(1, 1);
+    wallet.abandon(parseHash(p.str(0), 'txid'));
+    ctx.control.changed();
+    return null;
+  });
+
   define('listtransactions', 'listtransactions ( "account" count from includeWatchonly )', (p) => {
     p.arity(0, 4);
     const account = p.optStr(0, '*');
@@ -442,6 +449,15 @@ function defineAdminMethods(
     if (count <= 0 || afterMs <= 0) faults.runLate.delete(method);
     else faults.runLate.set(method, { afterMs, count });
     return faults.describe();
+  });
+
+  define('sim_conflict', 'sim_conflict "txid"', (p) => {
+    p.arity(1, 1);
+    // A transaction spending the same coins is mined: the send is conflicted (negative
+    // confirmations) and its coins are the wallet's again.
+    const send = wallet.conflict(parseHash(p.str(0), 'txid'));
+    ctx.control.changed();
+    return { txid: send.txid, confirmations: wallet.sendConfirmations(send) };
   });
 
   define('sim_dropcomment', 'sim_dropcomment ( count )', (p) => {
@@ -785,9 +801,17 @@ function blockFields(ctx: NodeContext, entry: WalletEntry): Record<string, unkno
           blocktime: block.header.time,
         };
   }
+  if (entry.kind === 'send' && entry.conflictHeight !== undefined) {
+    // Conflicted: negative confirmations, the depth of the block holding the double spend
+    // (WalletTxToJSON, src/wallet/rpcwallet.cpp:62-64 @1.2.0.1, :59-63 @1.4.4.8).
+    return { confirmations: ctx.wallet.sendConfirmations(entry), trusted: false };
+  }
   const confirmations = ctx.wallet.confirmationsAt(entry.height);
   const block = entry.height === undefined ? undefined : ctx.chain.at(entry.height);
-  if (!block || confirmations <= 0) return { confirmations: 0, trusted: entry.kind === 'send' };
+  if (!block || confirmations <= 0) {
+    const trusted = entry.kind === 'send' && !entry.unrelayed && !entry.abandoned;
+    return { confirmations: 0, trusted };
+  }
   return { confirmations, blockhash: block.hash, blockindex: 1, blocktime: block.header.time };
 }
 
@@ -817,7 +841,7 @@ function sendRows(send: WalletSend, common: Record<string, unknown>): Record<str
     amount: new Coins(-out.amount),
     vout: out.vout,
     fee: new Coins(-send.fee),
-    abandoned: false,
+    abandoned: send.abandoned ?? false,
     ...common,
     comment: send.comment || undefined,
     to: send.commentTo || undefined,

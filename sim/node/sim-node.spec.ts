@@ -504,6 +504,38 @@ describe('simulated BiblePay node', () => {
       ]);
     });
 
+    it('a conflicted send has negative confirmations and its coins back; only an unrelayed one can be abandoned', async () => {
+      await start({ walletBalance: parseCoins('100'), txFee: parseCoins('0.001') });
+      const txid = await call<string>('sendmany', '', { [randomAddress('main')]: 10 }, 1, 'x');
+      await expect(call('abandontransaction', txid)).rejects.toThrow(/not eligible/);
+      await call('sim_conflict', txid);
+      node.mine(2);
+      const tx = await call<{ confirmations: number; details: { abandoned: boolean }[] }>(
+        'gettransaction',
+        txid,
+      );
+      expect(tx.confirmations).toBe(-3); // the block holding the double spend, 3 deep
+      expect(node.wallet.balances().balance).toBe(parseCoins('100'));
+
+      // -4 after the commit: stored, never relayed, never mined; abandoned, its coins come back.
+      node.faults.errorsAfter.set('sendmany', { rate: 1, code: -4, message: 'x', count: 1 });
+      await expect(call('sendmany', '', { [randomAddress('main')]: 5 }, 1, 'y')).rejects.toThrow();
+      const stored = node.wallet.lastSend()!;
+      node.mine(1);
+      await expect(call('gettransaction', stored.txid)).resolves.toMatchObject({
+        confirmations: 0,
+      });
+      expect(node.wallet.balances().balance).toBe(parseCoins('100') - parseCoins('5.001'));
+      await call('abandontransaction', stored.txid);
+      const abandoned = await call<{ confirmations: number; details: { abandoned: boolean }[] }>(
+        'gettransaction',
+        stored.txid,
+      );
+      expect(abandoned.confirmations).toBe(0);
+      expect(abandoned.details.every((d) => d.abandoned)).toBe(true);
+      expect(node.wallet.balances().balance).toBe(parseCoins('100'));
+    });
+
     it('sendmany with subtract-fee-from takes the fee out of the listed recipients, the first paying the remainder', async () => {
       await start({ walletBalance: parseCoins('50'), txFee: 100_001n });
       const a = randomAddress('main');

@@ -38,6 +38,8 @@ export interface SimNodeHandle {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** The wallet's send methods: their -4 after the commit leaves a stored, unrelayed send. */
+const SEND_METHODS = new Set(['sendmany', 'sendtoaddress']);
 
 interface RpcReply {
   result: unknown;
@@ -338,7 +340,15 @@ export async function startSimNode(
       reorg('after');
       // The wallet committed, then the node reports a failure (e.g. -4 "transaction commit failed").
       const after = faults.takeErrorAfter(method);
-      if (after) return { reply: errorReply(after, id), lose: false };
+      if (after) {
+        // A send's -4 after the commit: the wallet stored it, the mempool refused it (1.2.0.1's
+        // CommitTransaction, src/wallet/wallet.cpp:3568,3594-3597): never relayed, never mined.
+        if (after.code === RpcCode.WALLET_ERROR && SEND_METHODS.has(method)) {
+          const send = wallet.lastSend();
+          if (send) send.unrelayed = true;
+        }
+        return { reply: errorReply(after, id), lose: false };
+      }
       // A lost reply only makes sense for a call that did its work.
       return {
         reply: { result: result ?? null, error: null, id },

@@ -20,6 +20,19 @@ export interface WalletSend {
   height?: number;
   /** Committed, but missing from the wallet's lists until a rescan (`sim_hidesends`). */
   hidden?: boolean;
+  /**
+   * Stored by the wallet but refused by the mempool (a `-4` after CommitTransaction's AddToWallet,
+   * src/wallet/wallet.cpp:3568,3596 @1.2.0.1): listed with 0 confirmations, never mined.
+   */
+  unrelayed?: boolean;
+  /**
+   * Height of the block holding a transaction that spends the same coins (`sim_conflict`): the
+   * wallet lists it with negative confirmations, -(depth of that block) (MarkConflicted and
+   * GetDepthInMainChain, src/wallet/wallet.cpp:941,4357 @1.2.0.1; :1320,5627 @1.4.4.8).
+   */
+  conflictHeight?: number;
+  /** Marked abandoned (`abandontransaction`): 0 confirmations, `abandoned: true`, coins back. */
+  abandoned?: boolean;
 }
 
 /** Money the wallet received from outside (the operator funding it): confirmed on arrival. */
@@ -104,7 +117,7 @@ export class SimWallet {
   ) {
     chain.onChange((event) => {
       if (event.kind !== 'connected') return;
-      for (const send of this.sends) send.height ??= event.block.height;
+      for (const send of this.sends) if (inMempool(send)) send.height ??= event.block.height;
     });
   }
 
@@ -167,7 +180,7 @@ export class SimWallet {
     for (const receive of this.receives) {
       if (this.confirmationsAt(receive.height) >= minConf) balance += receive.amount;
     }
-    for (const send of this.sends) balance -= debit(send);
+    for (const send of this.sends) balance -= spent(send);
     return { balance, immature, unconfirmed: 0n };
   }
 
@@ -184,7 +197,57 @@ export class SimWallet {
 
   /** Amounts and fees of every send (all from the "" account). */
   private sent(): bigint {
-    return this.sends.reduce((sum, send) => sum + debit(send), 0n);
+    return this.sends.reduce((sum, send) => sum + spent(send), 0n);
+  }
+
+  /** Confirmations of a send as the wallet reports them: negative while conflicted. */
+  sendConfirmations(send: WalletSend): number {
+    if (send.conflictHeight !== undefined) return -(this.chain.height - send.conflictHeight + 1);
+    return this.confirmationsAt(send.height);
+  }
+
+  /**
+   * Another transaction spending the same coins is mined (a double spend, a malleated copy): the
+   * send leaves the chain if it was on it, its coins count as the wallet's again.
+   */
+  conflict(txid: string): WalletSend {
+    const send = this.sendById(txid);
+    send.height = undefined;
+    send.conflictHeight = this.chain.height;
+    return send;
+  }
+
+  /**
+   * abandontransaction: only a send neither in a block nor in the mempool (here: one the mempool
+   * refused); a conflicted or abandoned one is left as it is (CWallet::AbandonTransaction,
+   * src/wallet/wallet.cpp:880-939 @1.2.0.1, :1260 @1.4.4.8; rpcwallet.cpp:1966 @1.2.0.1).
+   */
+  abandon(txid: string): void {
+    const send = this.sends.find((s) => s.txid === txid && !s.hidden);
+    if (!send) {
+      throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, 'Invalid or non-wallet transaction id');
+    }
+    if (send.conflictHeight !== undefined || send.abandoned) return;
+    if (send.height !== undefined || inMempool(send)) {
+      throw new RpcError(
+        RpcCode.INVALID_ADDRESS_OR_KEY,
+        'Transaction not eligible for abandonment',
+      );
+    }
+    send.abandoned = true;
+  }
+
+  /** The newest send, as the wallet stored it (to mark it refused by the mempool). */
+  lastSend(): WalletSend | undefined {
+    return this.sends[this.sends.length - 1];
+  }
+
+  private sendById(txid: string): WalletSend {
+    const send = this.sends.find((s) => s.txid === txid);
+    if (!send) {
+      throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, 'Invalid or non-wallet transaction id');
+    }
+    return send;
   }
 
   /** Confirmations of a wallet transaction mined at `height` (0 while unmined). */
@@ -419,6 +482,21 @@ export class SimWallet {
 /** What a send took from the wallet: what its recipients received plus the fee. */
 export function debit(send: WalletSend): bigint {
   return send.outputs.reduce((sum, out) => sum + out.amount, 0n) + send.fee;
+}
+
+/** Whether the coins of a send left the wallet for good: not conflicted, not abandoned. */
+export function leftTheWallet(send: WalletSend): boolean {
+  return send.conflictHeight === undefined && !send.abandoned;
+}
+
+/** What a send takes from the balance: nothing once conflicted or abandoned (coins respendable). */
+function spent(send: WalletSend): bigint {
+  return leftTheWallet(send) ? debit(send) : 0n;
+}
+
+/** Waiting in the mempool to be mined: relayed, not conflicted, not abandoned. */
+function inMempool(send: WalletSend): boolean {
+  return !send.unrelayed && leftTheWallet(send) && send.height === undefined;
 }
 
 function timeOf(entry: WalletEntry): number {

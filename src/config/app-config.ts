@@ -141,6 +141,8 @@ export class AppConfig {
     payoutMaxPerRun: number;
     /** An unsent payment intent older than this is settled against the wallet's records. */
     reconcileGraceSeconds: number;
+    /** Confirmations a sent payment needs to count as confirmed (broadcast until then). */
+    payoutConfirmations: number;
     /** Payments marked failed this recently are looked for in the wallet again (0: never). */
     failedRecheckHours: number;
     /** Failed payments in a row, for reasons of the recipient's own, before it is set aside. */
@@ -290,6 +292,7 @@ export class AppConfig {
       payoutMinIntervalHours: env.PAYOUT_MIN_INTERVAL_HOURS ?? 24,
       payoutMaxPerRun: env.PAYOUT_MAX_PER_RUN ?? 200,
       reconcileGraceSeconds: env.PAYOUT_RECONCILE_GRACE_SECONDS ?? 120,
+      payoutConfirmations: env.PAYOUT_CONFIRMATIONS ?? 1,
       failedRecheckHours: env.PAYOUT_FAILED_RECHECK_HOURS ?? 72,
       setAsideAfterFailures: env.PAYOUT_SET_ASIDE_AFTER_FAILURES ?? 3,
       dustLimit: env.PAYOUT_DUST_LIMIT ?? parseCoins('0.01'),

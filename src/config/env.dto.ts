@@ -663,6 +663,15 @@ export class EnvDto {
    */
   @Env(integer(0, 86_400)) readonly PAYOUT_RECONCILE_GRACE_SECONDS?: number;
   /**
+   * Confirmations (`gettransaction`) a sent payment needs before it counts as confirmed (default
+   * 1); until then it is broadcast: the wallet holds it, no block does yet. A send the wallet
+   * reports conflicted (negative confirmations) or abandoned becomes an open problem with an
+   * alert, re-credited to its miners only by an operator.
+   * @role backend
+   * @group Money path
+   */
+  @Env(integer(1, 1000)) readonly PAYOUT_CONFIRMATIONS?: number;
+  /**
    * Payments marked failed this recently are looked for in the wallet again; found → re-marked
    * sent, refund taken back (0: never).
    * @role backend

@@ -33,6 +33,9 @@ describe('a sendmany that runs 20 s after the client gave up', () => {
         ...pool.env,
         DATABASE_URL: store.backendUrl,
         BLOCK_POLL_SECONDS: '3600',
+        // The credits' block (height 1, not on the simulated chain) stays below the reversal recheck:
+        // a reversal of it is not this test's subject.
+        REORG_DEPTH_MAIN: '5',
         SHAREOUT_INTERVAL_SECONDS: '3600',
         RATING_INTERVAL_SECONDS: '3600',
         PAYOUT_INTERVAL_SECONDS: '0.3',

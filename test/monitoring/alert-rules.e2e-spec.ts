@@ -82,6 +82,7 @@ describe('alert rules and dashboard: what an operator needs from each', () => {
         'PurepoolNoAcceptedShares',
         'PurepoolNodeTipStuck',
         'PurepoolNodeUnreachable',
+        'PurepoolPaymentConflicted',
         'PurepoolPaymentErrors',
         'PurepoolPaymentUnproven',
         'PurepoolProtocolErrorRatioHigh',

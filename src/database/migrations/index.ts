@@ -12,6 +12,7 @@ import { AdminSpentToken1796000000010 } from './1796000000010-admin-spent-token'
 import { SolutionBlockHash1796000000011 } from './1796000000011-solution-block-hash';
 import { DispatchedAndUnclaimedSends1796000000025 } from './1796000000025-dispatched-and-unclaimed-sends';
 import { AbuseSources1796000000220 } from './1796000000220-abuse-sources';
+import { PaymentConfirmations1796000000251 } from './1796000000251-payment-confirmations';
 
 /** Every migration, oldest first (`npm run db:setup` applies the pending ones). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   SolutionBlockHash1796000000011,
   DispatchedAndUnclaimedSends1796000000025,
   AbuseSources1796000000220,
+  PaymentConfirmations1796000000251,
 ];

@@ -40,6 +40,12 @@ export interface PaymentRow {
   /** When `sendmany` was called for it (null: never handed to the wallet). */
   dispatchedAt: Date | null;
   sentAt: Date | null;
+  /** The wallet's last confirmation count of a sent payment (negative: conflicted). */
+  confirmations: number | null;
+  /** When it reached PAYOUT_CONFIRMATIONS (null: broadcast, or not sent). */
+  confirmedAt: Date | null;
+  /** Conflicted or abandoned in the wallet: an open problem until re-credited. */
+  walletProblem: string | null;
 }
 
 /** A wallet send no payment claims (payouts stop until the operator attaches or dismisses it). */
@@ -130,6 +136,11 @@ export interface OpenProblems {
   unprovenPayments: PaymentRow[];
   /** Wallet sends no payment claims: payouts stop until each is attached or dismissed. */
   unclaimedSends: UnclaimedSendProblem[];
+  /**
+   * Sent payments the wallet reports conflicted or abandoned (`walletProblem` says which): their
+   * coins came back to the wallet; the miners get them back only when the operator re-credits.
+   */
+  conflictedPayments: PaymentRow[];
   setAside: {
     network: string;
     address: string;
@@ -239,8 +250,12 @@ export class AdminReadModel {
       created_at: Date;
       dispatched_at: Date | null;
       sent_at: Date | null;
+      confirmations: DbNumber;
+      confirmed_at: Date | null;
+      wallet_problem: string | null;
     }[] = await this.db.query(
-      `SELECT id, network, batch_id, status, txid, total, recipients, error, created_at, dispatched_at, sent_at
+      `SELECT id, network, batch_id, status, txid, total, recipients, error, created_at, dispatched_at, sent_at,
+              confirmations, confirmed_at, wallet_problem
          FROM payment WHERE ${where} ORDER BY id DESC LIMIT ?`,
       [...params, limit],
     );
@@ -256,6 +271,9 @@ export class AdminReadModel {
       createdAt: r.created_at,
       dispatchedAt: r.dispatched_at,
       sentAt: r.sent_at,
+      confirmations: r.confirmations === null ? null : num(r.confirmations),
+      confirmedAt: r.confirmed_at,
+      walletProblem: r.wallet_problem,
     }));
   }
 
@@ -488,7 +506,7 @@ export class AdminReadModel {
   }
 
   async openProblems(network: string): Promise<OpenProblems> {
-    const [unproven, setAside, negative, unclaimed] = await Promise.all([
+    const [unproven, setAside, negative, unclaimed, conflicted] = await Promise.all([
       this.payments("network = ? AND status = 'intent'", [network], 100),
       this.db.query<
         {
@@ -525,9 +543,15 @@ export class AdminReadModel {
           WHERE network = ? AND status = 'open' ORDER BY sent_at, id`,
         [network],
       ),
+      this.payments(
+        "network = ? AND status = 'sent' AND wallet_problem IS NOT NULL",
+        [network],
+        100,
+      ),
     ]);
     return {
       unprovenPayments: unproven,
+      conflictedPayments: conflicted,
       unclaimedSends: unclaimed.map((r) => ({
         network: r.network,
         txid: r.txid,

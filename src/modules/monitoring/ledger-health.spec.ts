@@ -36,6 +36,8 @@ const intent = (createdAt: Date): PaymentRow => ({
   txid: null,
   dispatchedAt: null,
   createdAt,
+  ageSeconds: 0,
+  dispatchedAgeSeconds: null,
 });
 
 const now = new Date('2026-01-01T12:00:00Z');

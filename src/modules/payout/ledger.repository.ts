@@ -104,10 +104,15 @@ export class LedgerRepository {
     if (credits.length === 0) return [];
     const minerIds = credits.map((c) => Number(c.miner_id));
     const balances = await this.lockedBalances(manager, minerIds);
+    // Coins held by an open payment (an intent: not proven sent) have not left the wallet as far
+    // as anyone knows: they are still the miner's to take back, never booked as already paid.
+    // Should the payment turn out sent after all, the miner owes it (a negative balance, netted
+    // from later credits), as when a refunded payment is found sent.
+    const held = await this.heldByOpenPayments(manager, minerIds);
     const parts: CreditReversal[] = credits.map((c) => {
       const minerId = Number(c.miner_id);
       const credited = BigInt(c.amount);
-      const balance = balances.get(minerId) ?? 0n;
+      const balance = (balances.get(minerId) ?? 0n) + (held.get(minerId) ?? 0n);
       const reversed = balance <= 0n ? 0n : balance < credited ? balance : credited;
       return { minerId, credited, reversed, loss: credited - reversed };
     });
@@ -141,6 +146,23 @@ export class LedgerRepository {
     );
     await this.refreshBalances(manager, minerIds);
     return parts;
+  }
+
+  /** Per miner, what its open payments (intents) hold: read under the balance-row locks. */
+  private async heldByOpenPayments(
+    manager: EntityManager,
+    minerIds: readonly number[],
+  ): Promise<Map<number, bigint>> {
+    const held = new Map<number, bigint>();
+    if (minerIds.length === 0) return held;
+    const rows: { miner_id: number; held: string | number }[] = await manager.query(
+      `SELECT l.miner_id, -SUM(l.amount) held FROM ledger_entry l JOIN payment p ON p.id = l.payment_id
+        WHERE p.status = 'intent' AND l.category IN ('payout', 'payout_refund')
+          AND l.miner_id IN (${ids(minerIds)}) GROUP BY l.miner_id`,
+      [...minerIds],
+    );
+    for (const r of rows) held.set(Number(r.miner_id), BigInt(r.held));
+    return held;
   }
 
   /**

@@ -14,6 +14,12 @@ export interface PaymentRow {
   createdAt: Date;
   /** Set just before `sendmany`: from then on the wallet may hold it. */
   dispatchedAt: Date | null;
+  /**
+   * Seconds since `createdAt` / `dispatchedAt`, on the database's clock (the clock that wrote
+   * them): a backend whose own clock is off must not think a fresh intent old (issue 25).
+   */
+  ageSeconds: number;
+  dispatchedAgeSeconds: number | null;
 }
 
 /** A wallet send no payment claims, as recorded (see UnclaimedSendEntity). */
@@ -62,7 +68,9 @@ const toUnclaimed = (r: RawUnclaimedSend): UnclaimedSendRow => ({
   paymentId: r.payment_id === null ? null : Number(r.payment_id),
 });
 
-const PAYMENT_COLUMNS = 'id, batch_id, network, status, total, txid, created_at, dispatched_at';
+const PAYMENT_COLUMNS = `id, batch_id, network, status, total, txid, created_at, dispatched_at,
+  TIMESTAMPDIFF(MICROSECOND, created_at, UTC_TIMESTAMP(6)) / 1000000 AS age_seconds,
+  TIMESTAMPDIFF(MICROSECOND, dispatched_at, UTC_TIMESTAMP(6)) / 1000000 AS dispatched_age_seconds`;
 
 interface RawPayment {
   id: number;
@@ -73,6 +81,8 @@ interface RawPayment {
   txid: string | null;
   created_at: Date;
   dispatched_at?: Date | null;
+  age_seconds?: string | number | null;
+  dispatched_age_seconds?: string | number | null;
 }
 
 const toRow = (r: RawPayment): PaymentRow => ({
@@ -84,6 +94,11 @@ const toRow = (r: RawPayment): PaymentRow => ({
   txid: r.txid,
   createdAt: r.created_at,
   dispatchedAt: r.dispatched_at ?? null,
+  ageSeconds: Number(r.age_seconds ?? 0),
+  dispatchedAgeSeconds:
+    r.dispatched_age_seconds === null || r.dispatched_age_seconds === undefined
+      ? null
+      : Number(r.dispatched_age_seconds),
 });
 
 /** Payments (one wallet send each) and the errors met paying miners. */
@@ -360,12 +375,16 @@ export class PaymentRepository {
     return rows.map(toRow);
   }
 
-  /** Payments marked failed since `since` that the wallet may still turn out to have sent. */
-  async failedSince(network: string, since: Date): Promise<PaymentRow[]> {
+  /**
+   * Payments marked failed within the last `seconds` (the database's clock) that the wallet may
+   * still turn out to have sent.
+   */
+  async failedWithin(network: string, seconds: number): Promise<PaymentRow[]> {
     const rows: RawPayment[] = await this.db.query(
       `SELECT ${PAYMENT_COLUMNS} FROM payment
-        WHERE network = ? AND status = 'failed' AND txid IS NULL AND created_at >= ? ORDER BY id`,
-      [network, since],
+        WHERE network = ? AND status = 'failed' AND txid IS NULL
+          AND created_at >= UTC_TIMESTAMP(3) - INTERVAL ? SECOND ORDER BY id`,
+      [network, Math.ceil(seconds)],
     );
     return rows.map(toRow);
   }
@@ -408,6 +427,102 @@ export class PaymentRepository {
       [network],
     );
     return rows.map((r) => ({ id: Number(r.id), batchId: r.batch_id, txid: r.txid }));
+  }
+
+  /** Sent payments not yet confirmed and without a wallet problem: to ask the wallet about. */
+  async awaitingConfirmation(
+    network: string,
+  ): Promise<{ id: number; batchId: string; txid: string; confirmations: number | null }[]> {
+    const rows: {
+      id: number;
+      batch_id: string;
+      txid: string;
+      confirmations: number | null;
+    }[] = await this.db.query(
+      `SELECT id, batch_id, txid, confirmations FROM payment
+        WHERE network = ? AND status = 'sent' AND txid IS NOT NULL AND confirmed_at IS NULL
+          AND wallet_problem IS NULL ORDER BY id DESC`,
+      [network],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      batchId: r.batch_id,
+      txid: r.txid,
+      confirmations: r.confirmations === null ? null : Number(r.confirmations),
+    }));
+  }
+
+  /** The wallet's confirmation count of a sent payment; `confirmed` stamps it confirmed. */
+  async noteConfirmations(paymentId: number, confirmations: number, confirmed: boolean) {
+    await this.db.query(
+      `UPDATE payment SET confirmations = ?,
+              confirmed_at = IF(?, COALESCE(confirmed_at, UTC_TIMESTAMP(3)), confirmed_at)
+        WHERE id = ? AND status = 'sent' AND wallet_problem IS NULL`,
+      [confirmations, confirmed ? 1 : 0, paymentId],
+    );
+  }
+
+  /** The wallet reports the send conflicted or abandoned: an open problem from now on. */
+  async noteWalletProblem(paymentId: number, confirmations: number, problem: string) {
+    await this.db.query(
+      `UPDATE payment SET confirmations = ?, wallet_problem = ?, problem_at = UTC_TIMESTAMP(3)
+        WHERE id = ? AND status = 'sent' AND wallet_problem IS NULL`,
+      [confirmations, problem.slice(0, 255), paymentId],
+    );
+  }
+
+  /** Sent payments the wallet reports conflicted or abandoned, not yet re-credited. */
+  async countWalletProblems(network: string): Promise<number> {
+    const rows: { n: number | string }[] = await this.db.query(
+      "SELECT COUNT(*) n FROM payment WHERE network = ? AND status = 'sent' AND wallet_problem IS NOT NULL",
+      [network],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** The payment row with its wallet problem (the console's re-credit reads it). */
+  async walletProblemOf(
+    network: string,
+    batchId: string,
+  ): Promise<{
+    id: number;
+    status: string;
+    txid: string | null;
+    total: bigint;
+    problem: string | null;
+  } | null> {
+    const rows: {
+      id: number;
+      status: string;
+      txid: string | null;
+      total: string | number;
+      wallet_problem: string | null;
+    }[] = await this.db.query(
+      'SELECT id, status, txid, total, wallet_problem FROM payment WHERE network = ? AND batch_id = ?',
+      [network, batchId],
+    );
+    if (rows.length === 0) return null;
+    const r = rows[0];
+    return {
+      id: Number(r.id),
+      status: r.status,
+      txid: r.txid,
+      total: BigInt(r.total),
+      problem: r.wallet_problem,
+    };
+  }
+
+  /**
+   * sent (with a wallet problem) → failed: the operator re-credits a conflicted or abandoned send.
+   * Only once: false when it is no longer such a payment.
+   */
+  async markRecredited(manager: EntityManager, paymentId: number, error: string): Promise<boolean> {
+    const result: { affectedRows?: number } = await manager.query(
+      `UPDATE payment SET status = 'failed', error = ?
+        WHERE id = ? AND status = 'sent' AND wallet_problem IS NOT NULL`,
+      [error.slice(0, 65535), paymentId],
+    );
+    return (result.affectedRows ?? 0) > 0;
   }
 
   async sentTotal(network: string): Promise<bigint> {

@@ -32,6 +32,7 @@ const balance = (
 function service(env: Record<string, string> = {}) {
   const t = newTestService(PayoutService, [config(env)]);
   t.mock(PaymentRepository).setAsideMiners.mockResolvedValue(new Set());
+  t.mock(PaymentRepository).awaitingConfirmation.mockResolvedValue([]);
   t.mock(PaymentRepository).transaction.mockImplementation(((work: (m: EntityManager) => unknown) =>
     work({} as EntityManager)) as never);
   return t;
@@ -75,6 +76,8 @@ describe('PayoutService.reconcile (settling intents against the wallet)', () => 
     txid: null,
     createdAt: new Date(NOW.getTime() - ageSeconds * 1000),
     dispatchedAt: dispatched ? new Date(NOW.getTime() - ageSeconds * 1000 + 5) : null,
+    ageSeconds,
+    dispatchedAgeSeconds: dispatched ? ageSeconds - 0.005 : null,
   });
   const walletWith = (t: ReturnType<typeof service>, txs: Partial<ListedTransaction>[]) => {
     const client = { listTransactions: jest.fn().mockResolvedValue(txs) };
@@ -89,7 +92,7 @@ describe('PayoutService.reconcile (settling intents against the wallet)', () => 
     payments.openUnclaimed.mockResolvedValue([]);
     payments.newestPaymentTime.mockResolvedValue(NOW.getTime() / 1000 - 600);
     payments.openIntents.mockResolvedValue([intent(1, 600, true), intent(2, 600), intent(3, 10)]);
-    payments.failedSince.mockResolvedValue([]);
+    payments.failedWithin.mockResolvedValue([]);
     payments.claimedTxids.mockResolvedValue(new Set());
     payments.markSent.mockResolvedValue(true);
     payments.markFailed.mockResolvedValue(true);
@@ -107,7 +110,7 @@ describe('PayoutService.reconcile (settling intents against the wallet)', () => 
         comment: `${PAYMENT_COMMENT_PREFIX}batch-1`,
       },
     ]);
-    const result = await t.sut.reconcile('main', NOW);
+    const result = await t.sut.reconcile('main');
     expect(result).toEqual({
       sent: 1,
       failed: 1,
@@ -134,13 +137,13 @@ describe('PayoutService.reconcile (settling intents against the wallet)', () => 
     payments.openUnclaimed.mockResolvedValue([]);
     payments.newestPaymentTime.mockResolvedValue(NOW.getTime() / 1000 - 86_400);
     payments.openIntents.mockResolvedValue([intent(5, 86_400, true)]);
-    payments.failedSince.mockResolvedValue([]);
+    payments.failedWithin.mockResolvedValue([]);
     payments.claimedTxids.mockResolvedValue(new Set());
     t.mock(LedgerRepository).linesOfPayment.mockResolvedValue([
       { address: 'addr7', amount: parseCoins('10') },
     ]);
     walletWith(t, []);
-    const result = await t.sut.reconcile('main', NOW);
+    const result = await t.sut.reconcile('main');
     expect(result).toMatchObject({ failed: 0, open: 1, notFound: 1 });
     expect(payments.markFailed).not.toHaveBeenCalled();
     expect(t.mock(LedgerRepository).insertRefunds).not.toHaveBeenCalled();
@@ -153,12 +156,12 @@ describe('PayoutService.reconcile (settling intents against the wallet)', () => 
   it('with nothing to settle still checks that every wallet send is claimed', async () => {
     const t = service();
     t.mock(PaymentRepository).openIntents.mockResolvedValue([]);
-    t.mock(PaymentRepository).failedSince.mockResolvedValue([]);
+    t.mock(PaymentRepository).failedWithin.mockResolvedValue([]);
     t.mock(PaymentRepository).newestPaymentTime.mockResolvedValue(null);
     t.mock(PaymentRepository).openUnclaimed.mockResolvedValue([]);
     t.mock(WalletClaimsService).findUnclaimed.mockResolvedValue([]);
     walletWith(t, []);
-    expect(await t.sut.reconcile('main', NOW)).toEqual({
+    expect(await t.sut.reconcile('main')).toEqual({
       sent: 0,
       failed: 0,
       open: 0,

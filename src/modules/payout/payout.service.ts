@@ -1,9 +1,17 @@
-import { ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { baseToCoins } from '../../biblepay/amount';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
+import { rpcCalls, RpcError, WalletTransaction } from '../../biblepay/rpc';
 import { AppConfig } from '../../config/app-config';
 import { assertLeaseHeld, LeaseLostError } from '../../jobs/job-lease';
 import { PoolMetricsService } from '../metrics/pool-metrics.service';
@@ -35,6 +43,10 @@ export interface PayoutPlan {
 
 export interface Reconciled {
   sent: number;
+  /** Sent payments that reached PAYOUT_CONFIRMATIONS confirmations in this run. */
+  confirmed?: number;
+  /** Sent payments the wallet reports conflicted or abandoned, waiting for the operator. */
+  conflicted?: number;
   failed: number;
   open: number;
   /** Payments marked failed earlier that the wallet turned out to have sent. */
@@ -78,7 +90,7 @@ interface BatchOutcome {
  * so a payment is never made twice and a hold is released only when the send provably failed.
  */
 @Injectable()
-export class PayoutService {
+export class PayoutService implements OnApplicationBootstrap {
   private readonly logger = new Logger(PayoutService.name);
 
   constructor(
@@ -89,6 +101,15 @@ export class PayoutService {
     private readonly claims: WalletClaimsService,
     @Optional() private readonly metrics?: PoolMetricsService,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.metrics?.sampledNetworkGauge(
+      'purepool_conflicted_payments',
+      'Sent payments the wallet reports conflicted (negative confirmations) or abandoned, not yet re-credited by an operator.',
+      this.config.networks,
+      (network) => this.payments.countWalletProblems(network),
+    );
+  }
 
   async plan(network: Network, now = new Date()): Promise<PayoutPlan> {
     // No dust output: below the dust limit a balance waits, whatever the minimum says.
@@ -112,10 +133,16 @@ export class PayoutService {
   }
 
   async run(network: Network, options: { dryRun?: boolean } = {}): Promise<PayoutResult> {
+    if (options.dryRun) {
+      // A dry run reads only: no reconciliation (it may settle, refund or record evidence), no
+      // confirmation bookkeeping — what is open is reported as it stands.
+      const plan = await this.plan(network);
+      const reconciled = await this.openState(network);
+      return { ...plan, status: plan.recipients.length === 0 ? 'nothing' : 'dry-run', reconciled };
+    }
     const reconciled = await this.reconcile(network);
     let plan = await this.plan(network);
     if (plan.recipients.length === 0) return { ...plan, status: 'nothing', reconciled };
-    if (options.dryRun) return { ...plan, status: 'dry-run', reconciled };
     if (reconciled.unclaimed > 0) {
       // Balances it paid may look unpaid (a failover to a replica that lost the payment): paying
       // them now could pay twice. The operator attaches the send to the ledger or dismisses it.
@@ -327,14 +354,19 @@ export class PayoutService {
    * back). Last, every `purepool:` send of the wallet must be claimed by a payment row: one that
    * is not is recorded and stops payouts until the operator attaches or dismisses it.
    */
-  async reconcile(network: Network, now = new Date()): Promise<Reconciled> {
+  async reconcile(network: Network): Promise<Reconciled> {
     const intents = await this.payments.openIntents(network);
-    const recheckMs = this.config.money.failedRecheckHours * 3_600_000;
+    const recheckSeconds = this.config.money.failedRecheckHours * 3600;
     const failed =
-      recheckMs > 0
-        ? await this.payments.failedSince(network, new Date(now.getTime() - recheckMs))
-        : [];
-    const result = { sent: 0, failed: 0, open: 0, recovered: 0, notFound: 0, unclaimed: 0 };
+      recheckSeconds > 0 ? await this.payments.failedWithin(network, recheckSeconds) : [];
+    const result: Reconciled = {
+      sent: 0,
+      failed: 0,
+      open: 0,
+      recovered: 0,
+      notFound: 0,
+      unclaimed: 0,
+    };
     const since = await this.scanSince(network, [...intents, ...failed]);
     const sends = await this.walletSends(network, since);
     // Open intents first: a send matched by its outputs is theirs before an older failed one's.
@@ -342,7 +374,8 @@ export class PayoutService {
       intents.length + failed.length > 0
         ? await this.findInWallet(network, [...intents, ...failed], sends)
         : new Map<number, string>();
-    const graceMs = this.config.money.reconcileGraceSeconds * 1000;
+    // Ages are the database's (the clock that stamped the intents), never this process's.
+    const grace = this.config.money.reconcileGraceSeconds;
     for (const intent of intents) {
       const txid = found.get(intent.id);
       if (txid) {
@@ -350,16 +383,16 @@ export class PayoutService {
         result.sent++;
       } else if (intent.dispatchedAt) {
         result.open++;
-        if (now.getTime() - intent.dispatchedAt.getTime() >= graceMs) {
+        if ((intent.dispatchedAgeSeconds ?? 0) >= grace) {
           result.notFound++;
           const evidence =
-            `dispatched ${intent.dispatchedAt.toISOString()}; at ${now.toISOString()} the wallet lists no send ` +
+            `dispatched ${intent.dispatchedAt.toISOString()} (${Math.round(intent.dispatchedAgeSeconds ?? 0)} s ago by the database's clock); the wallet lists no send ` +
             `with comment ${PAYMENT_COMMENT_PREFIX}${intent.batchId} nor one with its outputs among its ` +
             `${sends.size} sends since ${new Date(since * 1000).toISOString()}; held until found or released by an operator`;
           await this.payments.noteNotFound(intent.id, evidence);
           this.logger.warn(`payment ${intent.batchId}: ${evidence}`);
         }
-      } else if (now.getTime() - intent.createdAt.getTime() >= graceMs) {
+      } else if (intent.ageSeconds >= grace) {
         // Never dispatched: sendmany was not called (a crash, a lost lease), nothing can be out.
         await this.settleFailed(
           network,
@@ -378,6 +411,9 @@ export class PayoutService {
       await this.settleFoundAfterFailure(payment, txid, await this.minersOf(payment));
       result.recovered++;
     }
+    const confirmations = await this.trackConfirmations(network);
+    if (confirmations.confirmed > 0) result.confirmed = confirmations.confirmed;
+    if (confirmations.conflicted > 0) result.conflicted = confirmations.conflicted;
     const unclaimed = await this.claims.findUnclaimed(network, sends.values());
     if (unclaimed.length > 0) await this.payments.recordUnclaimed(network, unclaimed);
     const open = await this.payments.openUnclaimed(network);
@@ -391,6 +427,125 @@ export class PayoutService {
       );
     }
     return result;
+  }
+
+  /**
+   * Asks the wallet (`gettransaction`) about every sent payment not yet confirmed: with
+   * PAYOUT_CONFIRMATIONS confirmations it is confirmed; with negative confirmations the wallet
+   * holds it conflicted — a transaction spending the same coins is in a block (MarkConflicted and
+   * GetDepthInMainChain, src/wallet/wallet.cpp:941,4357 @1.2.0.1; :1320,5627 @1.4.4.8) — and an
+   * abandoned one (`abandoned` in its details, src/wallet/rpcwallet.cpp:1514 @1.2.0.1, :1416
+   * @1.4.4.8) will not be mined either: both become open problems, their coins re-credited only
+   * by an operator. A send stored after a -4 (the mempool refused it) stays broadcast until the
+   * operator abandons it in the wallet. At most 200 per run, newest first.
+   */
+  private async trackConfirmations(
+    network: Network,
+  ): Promise<{ confirmed: number; conflicted: number }> {
+    const waiting = (await this.payments.awaitingConfirmation(network)).slice(0, 200);
+    const counts = { confirmed: 0, conflicted: 0 };
+    if (waiting.length === 0) return counts;
+    const required = this.config.money.payoutConfirmations;
+    const outcomes = await this.nodes
+      .of(network)
+      .batch(waiting.map((p) => rpcCalls.getTransaction(p.txid)));
+    for (const [i, payment] of waiting.entries()) {
+      const outcome = outcomes[i];
+      if (!outcome.ok) {
+        if (!(outcome.error instanceof RpcError)) throw outcome.error;
+        // Not in the wallet (-5): the audit names it; nothing to count here.
+        this.logger.warn(
+          `payment ${payment.batchId}: gettransaction ${payment.txid}: ${outcome.error.message}`,
+        );
+        continue;
+      }
+      const tx = outcome.value;
+      const problem = walletProblemOf(tx);
+      if (problem) {
+        await this.payments.noteWalletProblem(payment.id, tx.confirmations, problem);
+        counts.conflicted++;
+        this.logger.error(
+          `payment ${payment.batchId} (${payment.txid}): ${problem}; held until an operator re-credits it`,
+        );
+      } else if (tx.confirmations !== payment.confirmations || tx.confirmations >= required) {
+        const confirmed = tx.confirmations >= required;
+        await this.payments.noteConfirmations(payment.id, tx.confirmations, confirmed);
+        if (confirmed) counts.confirmed++;
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * The operator re-credits a send the wallet reports conflicted or abandoned (console, in the
+   * trail): only while the wallet still says so, the payment is marked failed and its holds go back
+   * to the miners — once. A send that confirmed meanwhile is not re-credited (409).
+   */
+  async recredit(
+    network: Network,
+    batchId: string,
+    reason: string,
+    record: RecordAction,
+  ): Promise<{ network: Network; batchId: string; paymentId: number; actionId: number }> {
+    const payment = await this.payments.walletProblemOf(network, batchId);
+    if (!payment) throw new NotFoundException(`no payment ${batchId} on ${network}`);
+    if (payment.status !== 'sent' || !payment.problem || !payment.txid) {
+      throw new ConflictException(
+        `payment ${batchId} is ${payment.status}${payment.problem ? '' : ' without a wallet problem'}: nothing to re-credit`,
+      );
+    }
+    let tx: WalletTransaction | null = null;
+    try {
+      tx = await this.nodes.of(network).getTransaction(payment.txid);
+    } catch (error) {
+      // The wallet forgot it (a restore): nothing says it left; the operator's call stands.
+      if (!(error instanceof RpcError)) throw error;
+    }
+    const problem = tx ? walletProblemOf(tx) : 'not in the wallet';
+    if (!problem) {
+      throw new ConflictException(
+        `payment ${batchId} (${payment.txid}) is no longer conflicted or abandoned in the wallet (${tx!.confirmations} confirmations): not re-credited`,
+      );
+    }
+    const minerIds = await this.ledger.minersOfPayment(payment.id);
+    const error = `re-credited by an operator (${problem}): ${reason}`;
+    const actionId = await this.payments.transaction(async (manager) => {
+      if (!(await this.payments.markRecredited(manager, payment.id, error))) {
+        throw new ConflictException(`payment ${batchId} was re-credited meanwhile`);
+      }
+      await this.payments.recordErrors(manager, network, payment.id, error, minerIds);
+      await this.ledger.insertRefunds(manager, payment.id, `refund: ${error}`);
+      await this.ledger.refreshBalances(manager, minerIds);
+      return record(
+        manager,
+        {
+          status: 'sent',
+          txid: payment.txid,
+          walletProblem: payment.problem,
+          total: baseToCoins(payment.total),
+        },
+        { status: 'failed', refunded: baseToCoins(payment.total), wallet: problem },
+      );
+    });
+    this.logger.warn(`payment ${batchId} re-credited by an operator (${problem}): ${reason}`);
+    return { network, batchId, paymentId: payment.id, actionId };
+  }
+
+  /** What is open, read without touching anything (a dry run's view of reconciliation). */
+  private async openState(network: Network): Promise<Reconciled> {
+    const [intents, unclaimed] = await Promise.all([
+      this.payments.openIntents(network),
+      this.payments.openUnclaimed(network),
+    ]);
+    const grace = this.config.money.reconcileGraceSeconds;
+    return {
+      sent: 0,
+      failed: 0,
+      open: intents.length,
+      recovered: 0,
+      notFound: intents.filter((i) => (i.dispatchedAgeSeconds ?? -1) >= grace).length,
+      unclaimed: unclaimed.length,
+    };
   }
 
   /**
@@ -581,6 +736,17 @@ export class PayoutService {
 }
 
 const maxOf = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+
+/** Why the wallet will not mine this send (conflicted, abandoned), or null. */
+function walletProblemOf(tx: WalletTransaction): string | null {
+  if (tx.confirmations < 0) {
+    return `conflicted: the wallet reports ${tx.confirmations} confirmations (a transaction spending the same coins is in a block)`;
+  }
+  if (tx.abandoned || tx.details.some((d) => d.abandoned)) {
+    return 'abandoned in the wallet: it will not be mined, its coins are spendable again';
+  }
+  return null;
+}
 
 /** The recipients, in order, whose amounts fit in `budget` (a larger one is skipped, not the rest). */
 function withinBudget<R extends { amount: bigint }>(recipients: readonly R[], budget: bigint): R[] {

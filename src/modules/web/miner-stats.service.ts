@@ -25,6 +25,8 @@ export interface MinerMoneySummary {
   balance: BaseUnits;
   credited: BaseUnits;
   paid: BaseUnits;
+  /** Of `paid`, what has PAYOUT_CONFIRMATIONS confirmations (the rest is broadcast, pending). */
+  confirmed: BaseUnits;
   /** Put into a payment the wallet has not confirmed yet: credited − balance − paid. */
   pendingPayout: BaseUnits;
   lastPaidAt: Date | null;

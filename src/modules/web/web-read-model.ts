@@ -65,13 +65,18 @@ export interface MinerRecord {
   lastAcceptedSolutionAt: Date | null;
 }
 
+/** A ledger payout entry `le` of payment `pay` the wallet sent (entries without a payment: legacy). */
+const PAID = "(pay.status = 'sent' OR (pay.id IS NULL AND le.txid IS NOT NULL))";
+
 export interface MinerMoney {
   /** Σ of every ledger entry: what the pool owes and has not yet put into a payment. */
   balance: BaseUnits;
   /** Block credits, less those taken back when their block was orphaned after shareout. */
   credited: BaseUnits;
-  /** Payouts the wallet sent (a txid is known). */
+  /** Payouts the wallet sent (it holds them: broadcast or confirmed). */
   paid: BaseUnits;
+  /** Of `paid`, what has PAYOUT_CONFIRMATIONS confirmations; the rest is broadcast, pending. */
+  confirmed: BaseUnits;
   lastPaidAt: Date | null;
 }
 
@@ -83,6 +88,8 @@ export interface LedgerRow {
   note: string | null;
   txid: string | null;
   paymentStatus: PaymentStatus | null;
+  /** A sent payment with PAYOUT_CONFIRMATIONS confirmations (false: broadcast, or not sent). */
+  paymentConfirmed: boolean;
   createdAt: Date;
 }
 
@@ -274,7 +281,7 @@ export class WebReadModel {
            SELECT le.miner_id, MAX(le.id) AS last_id
              FROM payment pay
              JOIN ledger_entry le ON le.payment_id = pay.id AND le.category = 'payout'
-            WHERE pay.network = ? AND (pay.status = 'sent' OR pay.txid IS NOT NULL)
+            WHERE pay.network = ? AND pay.status = 'sent'
               AND pay.created_at >= (SELECT MIN(created_at) FROM ledger_entry
                                       WHERE block_id IN (?) AND category = 'share')
             GROUP BY le.miner_id) sent ON sent.miner_id = c.miner_id
@@ -320,13 +327,17 @@ export class WebReadModel {
       balance: DbNumber;
       credited: DbNumber;
       paid: DbNumber;
+      confirmed: DbNumber;
       last_paid_at: Date | null;
     }[] = await this.db.query(
+      // A payout is paid once the wallet holds it (sent; a payment re-credited by the operator is
+      // failed again), confirmed once it has PAYOUT_CONFIRMATIONS confirmations.
       `SELECT SUM(le.amount) AS balance,
               SUM(CASE WHEN le.category IN ('share', 'reversal') THEN le.amount ELSE 0 END) AS credited,
-              SUM(CASE WHEN le.category = 'payout' AND (le.txid IS NOT NULL OR pay.status = 'sent')
-                       THEN -le.amount ELSE 0 END) AS paid,
-              MAX(CASE WHEN le.category = 'payout' AND (le.txid IS NOT NULL OR pay.status = 'sent')
+              SUM(CASE WHEN le.category = 'payout' AND ${PAID} THEN -le.amount ELSE 0 END) AS paid,
+              SUM(CASE WHEN le.category = 'payout' AND ${PAID} AND pay.confirmed_at IS NOT NULL
+                       THEN -le.amount ELSE 0 END) AS confirmed,
+              MAX(CASE WHEN le.category = 'payout' AND ${PAID}
                        THEN COALESCE(pay.sent_at, le.created_at) END) AS last_paid_at
          FROM ledger_entry le LEFT JOIN payment pay ON pay.id = le.payment_id
         WHERE le.miner_id = ?`,
@@ -337,6 +348,7 @@ export class WebReadModel {
       balance: big(r.balance),
       credited: big(r.credited),
       paid: big(r.paid),
+      confirmed: big(r.confirmed),
       lastPaidAt: r.last_paid_at,
     };
   }
@@ -354,10 +366,12 @@ export class WebReadModel {
       note: string | null;
       txid: string | null;
       payment_status: PaymentStatus | null;
+      payment_confirmed: DbNumber;
       created_at: Date;
     }[] = await this.db.query(
       `SELECT le.id, le.amount, le.category, b.height, le.note,
-              COALESCE(le.txid, pay.txid) AS txid, pay.status AS payment_status, le.created_at
+              COALESCE(le.txid, pay.txid) AS txid, pay.status AS payment_status,
+              (pay.status = 'sent' AND pay.confirmed_at IS NOT NULL) AS payment_confirmed, le.created_at
          FROM ledger_entry le
          LEFT JOIN block b ON b.id = le.block_id
          LEFT JOIN payment pay ON pay.id = le.payment_id
@@ -378,6 +392,7 @@ export class WebReadModel {
       note: r.note,
       txid: r.txid,
       paymentStatus: r.payment_status,
+      paymentConfirmed: num(r.payment_confirmed) === 1,
       createdAt: r.created_at,
     }));
   }

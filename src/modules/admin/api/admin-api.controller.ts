@@ -132,6 +132,33 @@ export class AdminApiController {
     );
   }
 
+  @Post('payments/:network/:batchId/recredit')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Re-credit a sent payment the wallet reports conflicted or abandoned: marked failed, its holds given back to the miners, once (409 when the wallet no longer says so)',
+  })
+  @ApiParam(NETWORK)
+  @ApiParam({ name: 'batchId', description: 'the payment’s batch id (its wallet comment)' })
+  @ApiBody(REASON_BODY)
+  async recreditPayment(
+    @Param('network') network: string,
+    @Param('batchId') batchId: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ): Promise<unknown> {
+    const net = requiredNetwork(this.config, network);
+    const reason = requiredReason(field(body, 'reason'));
+    return toJson(
+      await this.payouts.recredit(
+        net,
+        batchId,
+        reason,
+        this.recorder(request, 'payment.recredit', net, batchId, reason),
+      ),
+    );
+  }
+
   @Post('wallet-sends/:network/:txid/attach')
   @HttpCode(200)
   @ApiOperation({
@@ -323,7 +350,7 @@ export class AdminApiController {
   @Get('problems')
   @ApiOperation({
     summary:
-      'Open problems: unproven payments, recipients set aside, negative balances, the audit, dead letters',
+      'Open problems: unproven payments, conflicted or abandoned sends, unclaimed wallet sends, recipients set aside, negative balances, dead letters',
   })
   async problems(): Promise<unknown> {
     const networks = await Promise.all(

@@ -13,6 +13,7 @@ export type AdminActionKind =
   | 'dead-letter.requeue'
   | 'dead-letter.discard'
   | 'payment.release'
+  | 'payment.recredit'
   | 'wallet-send.attach'
   | 'wallet-send.dismiss';
 

@@ -63,6 +63,7 @@ export function overviewPage(
       html`<tr>
         <td>${n.network}</td>
         <td class="num">${n.problems.unprovenPayments.length}</td>
+        <td class="num">${n.problems.conflictedPayments.length}</td>
         <td class="num">${n.problems.setAside.length}</td>
         <td class="num">${n.problems.negativeBalances.length}</td>
       </tr>`,
@@ -82,7 +83,13 @@ export function overviewPage(
       <section>
         <h2>Open problems</h2>
         ${table(
-          ['network', 'unproven payments', 'recipients set aside', 'negative balances'],
+          [
+            'network',
+            'unproven payments',
+            'conflicted sends',
+            'recipients set aside',
+            'negative balances',
+          ],
           counts,
           'No network served.',
         )}
@@ -164,18 +171,27 @@ function paymentTable(payments: PaymentRow[]): Html {
         html`<tr>
           <td>${p.id}</td>
           <td>${p.network}</td>
-          <td class="${p.status === 'sent' ? 'ok' : p.status === 'failed' ? 'bad' : ''}">
-            ${p.status}
+          <td
+            class="${p.walletProblem ? 'bad' : p.status === 'sent' ? 'ok' : p.status === 'failed' ? 'bad' : ''}"
+          >
+            ${paymentState(p)}
           </td>
           <td class="num">${bbp(p.total)}</td>
           <td class="num">${p.recipients}</td>
           <td><code>${p.txid ?? '—'}</code></td>
           <td>${when(p.createdAt)}</td>
-          <td>${p.error ?? ''}</td>
+          <td>${p.walletProblem ?? p.error ?? ''}</td>
         </tr>`,
     ),
     'No payment.',
   );
+}
+
+/** A sent payment is broadcast until confirmed; conflicted or abandoned ones say so. */
+function paymentState(p: PaymentRow): string {
+  if (p.status !== 'sent') return p.status;
+  if (p.walletProblem) return p.walletProblem.startsWith('abandoned') ? 'abandoned' : 'conflicted';
+  return p.confirmedAt ? 'confirmed' : 'broadcast';
 }
 
 export function minerStoryPage(
@@ -526,6 +542,13 @@ export function problemsPage(
             }
             <h2>${n.network}: unproven payments</h2>
             ${paymentTable(n.problems.unprovenPayments)}
+            <h2>${n.network}: conflicted or abandoned sends</h2>
+            <p>
+              The wallet will not mine these; their coins are spendable again. Re-credit one to its
+              miners (POST /admin/api/payments/${n.network}/&lt;batch id&gt;/recredit, in the
+              trail).
+            </p>
+            ${paymentTable(n.problems.conflictedPayments)}
             <h2>${n.network}: recipients set aside</h2>
             ${table(
               ['address', 'failures', 'since', 'last error'],

@@ -2,6 +2,10 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn } from '../../../database/columns';
 import { bigintTransformer } from '../../../database/bigint.transformer';
 
+/**
+ * intent: booked, not proven sent; sent: the wallet holds it (broadcast until `confirmedAt`);
+ * failed: nothing went out, or an operator re-credited a conflicted/abandoned send.
+ */
 export type PaymentStatus = 'intent' | 'sent' | 'failed';
 
 /**
@@ -48,4 +52,25 @@ export class PaymentEntity {
 
   @Column({ name: 'sent_at', type: 'datetime', precision: 3, nullable: true })
   sentAt: Date | null;
+
+  /**
+   * A `sent` payment is broadcast — the wallet holds it — until it has PAYOUT_CONFIRMATIONS
+   * confirmations: this is the wallet's last count (`gettransaction`), null before the first look.
+   */
+  @Column({ type: 'int', nullable: true })
+  confirmations: number | null;
+
+  /** When it reached PAYOUT_CONFIRMATIONS confirmations: confirmed from then on. */
+  @Column({ name: 'confirmed_at', type: 'datetime', precision: 3, nullable: true })
+  confirmedAt: Date | null;
+
+  /**
+   * The wallet reports the send conflicted (negative confirmations) or abandoned: an open
+   * problem; the coins go back to the miners only when an operator re-credits it.
+   */
+  @Column({ name: 'wallet_problem', type: 'varchar', length: 255, nullable: true })
+  walletProblem: string | null;
+
+  @Column({ name: 'problem_at', type: 'datetime', precision: 3, nullable: true })
+  problemAt: Date | null;
 }

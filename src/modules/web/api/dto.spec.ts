@@ -9,6 +9,7 @@ const payout = (o: Partial<LedgerRow>): LedgerRow => ({
   note: null,
   txid: null,
   paymentStatus: null,
+  paymentConfirmed: false,
   createdAt: new Date('2026-11-28T12:00:00Z'),
   ...o,
 });

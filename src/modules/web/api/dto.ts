@@ -93,6 +93,12 @@ export class MinerSummaryDto {
   balance: string;
   @ApiProperty(COINS) totalCredited: string;
   @ApiProperty({ ...COINS, description: 'Payouts the wallet has sent.' }) totalPaid: string;
+  @ApiProperty({
+    ...COINS,
+    description:
+      'Of totalPaid, what has the confirmations the pool waits for; the rest is broadcast, awaiting a block.',
+  })
+  totalConfirmed: string;
   @ApiProperty({ ...COINS, description: 'In a payment not yet confirmed sent.' })
   pendingPayout: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastPaidAt: string | null;
@@ -108,6 +114,11 @@ export class PaymentDto {
   @ApiProperty({ ...COINS, description: 'Amount sent (positive). ' + COINS.description })
   amount: string;
   @ApiProperty({ enum: ['intent', 'sent', 'failed'] }) status: string;
+  @ApiProperty({
+    description:
+      'Sent and with the confirmations the pool waits for; a sent payment not yet confirmed is broadcast (pending).',
+  })
+  confirmed: boolean;
   @ApiProperty({ type: String, nullable: true }) txid: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
 }
@@ -209,6 +220,7 @@ export function toMinerSummaryDto(s: MinerSummary): MinerSummaryDto {
     balance: baseToCoins(s.money.balance),
     totalCredited: baseToCoins(s.money.credited),
     totalPaid: baseToCoins(s.money.paid),
+    totalConfirmed: baseToCoins(s.money.confirmed),
     pendingPayout: baseToCoins(s.money.pendingPayout),
     lastPaidAt: s.money.lastPaidAt?.toISOString() ?? null,
     shares24h: s.shares24h,
@@ -226,6 +238,7 @@ export function toPaymentDto(row: LedgerRow): PaymentDto {
   return {
     amount: baseToCoins(-row.amount),
     status,
+    confirmed: status === 'sent' && row.paymentConfirmed,
     txid: row.txid,
     createdAt: row.createdAt.toISOString(),
   };

@@ -12,7 +12,8 @@ function ledgerLabel(row: LedgerRow): Html {
       return html`Block ${row.blockHeight ?? '?'}`;
     case 'payout':
       return html`Payout
-      ${row.paymentStatus && row.paymentStatus !== 'sent' && !row.txid ? status(row.paymentStatus) : ''}`;
+      ${row.paymentStatus && row.paymentStatus !== 'sent' && !row.txid ? status(row.paymentStatus) : ''}
+      ${row.paymentStatus === 'sent' && !row.paymentConfirmed ? status('broadcast', 'awaiting confirmation') : ''}`;
     case 'payout_refund':
       return html`Payout returned`;
     case 'refund_reversal':
@@ -62,6 +63,8 @@ export function minerPage(
       <div class="tiles">
         ${tile('Balance', coins(n, o.money.balance), 'balance')}
         ${tile('Total paid', coins(n, o.money.paid), 'total-paid')}
+        ${o.money.confirmed > 0n ? tile('Paid (confirmed)', coins(n, o.money.confirmed), 'paid-confirmed') : ''}
+        ${o.money.paid > o.money.confirmed ? tile('Sent, awaiting confirmation', coins(n, o.money.paid - o.money.confirmed), 'paid-unconfirmed') : ''}
         ${o.money.pendingPayout > 0n ? tile('Payout being sent', coins(n, o.money.pendingPayout), 'pending-payout') : ''}
         ${tile('Shares (24 h)', o.shares24h, 'shares-24h')}
         ${tile('Hashrate', formatHashrate(o.hashesPerSecond), 'hashrate')}
