@@ -8,6 +8,7 @@ import { ShareoutReversalService } from '../../src/modules/block/shareout-revers
 import { HealthGauge } from '../../src/modules/health/health-gauge';
 import { PoolMetricsService } from '../../src/modules/metrics/pool-metrics.service';
 import { LedgerGauges } from '../../src/modules/monitoring/ledger-gauges';
+import { PayoutService } from '../../src/modules/payout/payout.service';
 import { generatedNotice, table } from './markdown';
 
 /**
@@ -72,6 +73,19 @@ const SOURCES: Source[] = [
       ).onApplicationBootstrap(),
   },
   {
+    title: 'Payments (backend)',
+    where: '`src/modules/payout/payout.service.ts` (read from the payments at scrape time)',
+    register: (metrics) =>
+      new PayoutService(
+        {} as never,
+        {} as never,
+        {} as never,
+        { networks: [] } as unknown as AppConfig,
+        {} as never,
+        metrics,
+      ).onApplicationBootstrap(),
+  },
+  {
     title: 'Ledger, wallet, node and queues (backend monitoring jobs)',
     where:
       '`src/modules/monitoring/ledger-gauges.ts` (sampled every `METRICS_SAMPLE_SECONDS` by the backend)',
@@ -114,6 +128,7 @@ export function metricsDoc(): string {
         'src/modules/health/health-gauge.ts',
         'src/messaging/solution-queue.server.ts',
         'src/modules/monitoring/ledger-gauges.ts',
+        'src/modules/payout/payout.service.ts',
       ],
       METRICS_COMMAND,
     ),

@@ -28,7 +28,8 @@ export interface WalletRequest {
   /** Which answer reader; default the one the pool URL implies (`https` for Evo wallets). */
   reader?: ReaderKind;
   /**
-   * An Evo wallet (1.4.8.4): TLS whatever the URL says, SNI with the URL's host name, the Evo
+   * An Evo wallet (Agent 1.4.4.8 unless `agent` says otherwise: 1.4.8.x submits no shares and the
+   * pool refuses it at getwork): TLS whatever the URL says, SNI with the URL's host name, the Evo
    * headers, and the HTTPS reader's 45,000-byte limit.
    */
   evo?: { sessionId: string; workerId2?: string; sni?: string };
@@ -61,7 +62,7 @@ export const WALLET_TIMEOUT_MS = 15_000;
 
 export function buildWalletRequest(req: WalletRequest, host: string): string {
   if (req.wallet) return buildProfileRequest(req, req.wallet, host);
-  const agent = req.agent ?? (req.evo ? '1.4.8.4' : '1.1.9.3');
+  const agent = req.agent ?? (req.evo ? '1.4.4.8' : '1.1.9.3');
   const body = req.action;
   const headers: Record<string, string> = {
     'User-Agent': `Mozilla/5.0/${agent}`,

@@ -207,7 +207,7 @@ describe('every answer finishes promptly in both wallet readers', () => {
       'SELECT session_id, agent FROM work WHERE id = ?',
       [extractTag(res.raw, 'WORKID')],
     );
-    expect(work).toEqual({ session_id: evo.evo!.sessionId, agent: '1.4.8.4' });
+    expect(work).toEqual({ session_id: evo.evo!.sessionId, agent: '1.4.4.8' });
   });
 
   it('presents a certificate that verifies for the name an Evo wallet sends by SNI', async () => {

@@ -276,6 +276,8 @@ export class Factories {
       error: string | null;
       createdAt: Date;
       sentAt: Date | null;
+      /** A sent payment the wallet counts confirmed since then (null: broadcast, unconfirmed). */
+      confirmedAt: Date | null;
     }> = {},
   ): Promise<PaymentRow> {
     const status = o.status ?? 'sent';
@@ -292,6 +294,7 @@ export class Factories {
       error: o.error ?? null,
       created_at: createdAt,
       sent_at: o.sentAt !== undefined ? o.sentAt : status === 'sent' ? createdAt : null,
+      ...(o.confirmedAt ? { confirmed_at: o.confirmedAt, confirmations: 1 } : {}),
     });
     return { id, batchId, txid };
   }
@@ -341,7 +344,13 @@ export class Factories {
    */
   async payOut(
     payees: { miner: MinerRow; amount: bigint }[],
-    o: Partial<{ status: PaymentStatus; at: Date; txid: string | null }> = {},
+    o: Partial<{
+      status: PaymentStatus;
+      at: Date;
+      txid: string | null;
+      /** Confirmed by the wallet at this time (default: broadcast, not yet confirmed). */
+      confirmedAt: Date;
+    }> = {},
   ): Promise<PaymentRow> {
     const status = o.status ?? 'sent';
     const at = o.at ?? new Date();
@@ -353,6 +362,7 @@ export class Factories {
       recipients: payees.length,
       txid: o.txid,
       createdAt: at,
+      ...(o.confirmedAt ? { confirmedAt: o.confirmedAt } : {}),
     });
     for (const p of payees) {
       await this.ledgerEntry({

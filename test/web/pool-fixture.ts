@@ -139,7 +139,7 @@ export async function seedPool(f: Factories): Promise<SeededPool> {
       { miner: a, amount: AMOUNTS.p1CreditA },
       { miner: b, amount: AMOUNTS.p1CreditB },
     ],
-    { status: 'sent', at: ago(27 * HOUR) },
+    { status: 'sent', at: ago(27 * HOUR), confirmedAt: ago(27 * HOUR) },
   );
   await f.shareOut(
     p2,
