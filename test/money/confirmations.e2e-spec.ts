@@ -204,14 +204,15 @@ describe('payment confirmations, conflicted and abandoned sends', () => {
     );
     // A reorganisation replaces its block with one carrying a double spend of its coins.
     await pool.node.call('sim_conflict', txid);
-    const problems = await eventually(
-      async () => JSON.stringify(await (await api('/admin/api/problems')).json()),
-      (text) => text.includes(txid),
+    const held = await eventually(
+      () => paymentOf(miner),
+      (p) => p?.wallet_problem != null,
       15_000,
     );
-    expect(problems).toContain('conflicted');
-    const held = await paymentOf(miner);
     expect(held?.wallet_problem).toMatch(/^conflicted/);
+    const problems = JSON.stringify(await (await api('/admin/api/problems')).json());
+    expect(problems).toContain(txid);
+    expect(problems).toContain('conflicted');
     expect(held?.confirmed_at).toBeNull();
     expect(walletPaidPerAddress(pool.node).get(miner.address) ?? 0n).toBe(0n);
     // Cleaned up for the tests after this one: the operator re-credits it, it is paid again.
