@@ -702,7 +702,8 @@ export class EnvDto {
   @Env(integer(0, 7 * 86_400)) readonly ROUND_BACKLOG_WAIT_SECONDS?: number;
   /**
    * Stored main heights every chain walk re-checks by hash (reorgs at walked heights), and the
-   * window in which a shared-out pool block a reorg takes away is reversed.
+   * window in which a shared-out pool block a reorg takes away is reversed; a confirmed payment is
+   * asked about again until it has this many confirmations (a reorg may still conflict it).
    * @role backend
    * @group Money path
    * @default maturity + 10

@@ -197,6 +197,59 @@ describe('operator console pages: session, CSRF, confirmation, in Chromium', () 
     expect(await adjustments()).toBe(before + 1);
   });
 
+  it('re-credits a conflicted payment from the problems page: confirmation, one-time form, in the trail', async () => {
+    const miner = await store.factories.miner({ network: 'main' });
+    const payment = await store.factories.payOut([{ miner, amount: 250_000_000n }]);
+    await db.query(
+      "UPDATE payment SET wallet_problem = 'conflicted: the wallet reports -1 confirmations', problem_at = UTC_TIMESTAMP(3) WHERE id = ?",
+      [payment.id],
+    );
+    const cookie = await signIn();
+    const page = await (
+      await fetch(`${backend.url}/admin/problems`, { headers: { cookie } })
+    ).text();
+    const route = `/admin/payments/main/${payment.batchId}/recredit`;
+    expect(page).toContain(`action="${route}"`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+    const statusOf = async (): Promise<string> => {
+      const [[row]] = await db.query<mysql.RowDataPacket[]>(
+        'SELECT status FROM payment WHERE id = ?',
+        [payment.id],
+      );
+      return String(row.status);
+    };
+
+    const noToken = await post(route, { reason: 'x', confirm: 'yes' }, { cookie });
+    expect(noToken.status).toBe(403);
+    const asked = await post(route, { reason: 'double spend mined', _csrf: csrf }, { cookie });
+    expect(asked.status).toBe(200);
+    const confirmation = await asked.text();
+    expect(confirmation).toContain(`Re-credit payment ${payment.batchId}?`);
+    expect(await statusOf()).toBe('sent');
+    const once = /name="_once" value="([^"]+)"/.exec(confirmation)![1];
+    const form = { reason: 'double spend mined', _csrf: csrf, _once: once, confirm: 'yes' };
+    const done = await post(route, form, { cookie });
+    expect({ status: done.status, page: done.status === 303 ? '' : await done.text() }).toEqual({
+      status: 303,
+      page: '',
+    });
+    expect(await statusOf()).toBe('failed');
+    const again = await post(route, form, { cookie });
+    expect(again.status).toBe(409);
+    const [[balance]] = await db.query<mysql.RowDataPacket[]>(
+      'SELECT COALESCE(SUM(amount), 0) AS b FROM ledger_entry WHERE miner_id = ?',
+      [miner.id],
+    );
+    // The payout's hold (−2.5 BBP, no credit seeded) is given back once: the balance nets to 0.
+    expect(BigInt(balance.b)).toBe(0n);
+    const [trail] = await db.query<mysql.RowDataPacket[]>(
+      "SELECT actor, target, reason FROM admin_action WHERE action = 'payment.recredit'",
+    );
+    expect(trail).toEqual([
+      { actor: 'bob', target: payment.batchId, reason: 'double spend mined' },
+    ]);
+  });
+
   it('signs out on the server: a copy of the cookie taken before sign-out opens nothing afterwards', async () => {
     const cookie = await signIn();
     const copy = cookie;

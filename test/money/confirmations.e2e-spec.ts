@@ -192,6 +192,45 @@ describe('payment confirmations, conflicted and abandoned sends', () => {
     await expectWalletMatchesLedger(pool.node, db);
   }, 60_000);
 
+  it('still re-checks a confirmed payment while shallow: a conflict after its first confirmation is an open problem', async () => {
+    const [miner] = await creditedMiners(store.factories, 1, CREDIT);
+    const payment = await sentPayment(miner);
+    const txid = String(payment!.txid);
+    pool.node.mine(1);
+    await eventually(
+      () => paymentOf(miner),
+      (p) => p?.confirmed_at != null,
+      10_000,
+    );
+    // A reorganisation replaces its block with one carrying a double spend of its coins.
+    await pool.node.call('sim_conflict', txid);
+    const held = await eventually(
+      () => paymentOf(miner),
+      (p) => p?.wallet_problem != null,
+      15_000,
+    );
+    expect(held?.wallet_problem).toMatch(/^conflicted/);
+    const problems = JSON.stringify(await (await api('/admin/api/problems')).json());
+    expect(problems).toContain(txid);
+    expect(problems).toContain('conflicted');
+    expect(held?.confirmed_at).toBeNull();
+    expect(walletPaidPerAddress(pool.node).get(miner.address) ?? 0n).toBe(0n);
+    // Cleaned up for the tests after this one: the operator re-credits it, it is paid again.
+    const recredit = await api(`/admin/api/payments/main/${payment!.batch_id}/recredit`, {
+      reason: 'conflicted after its first confirmation',
+    });
+    expect(recredit.status).toBe(200);
+    await eventually(
+      async () => sendsTo(pool.node, miner.address).length,
+      (n) => n === 2,
+      20_000,
+    );
+    pool.node.mine(1);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(walletPaidPerAddress(pool.node).get(miner.address)).toBe(CREDIT);
+    await expectWalletMatchesLedger(pool.node, db);
+  }, 60_000);
+
   it('finds a send stored after a -4 as sent, never confirmed; abandoned, it is a problem the operator re-credits', async () => {
     pool.node.faults.errorsAfter.set('sendmany', {
       rate: 1,

@@ -429,26 +429,43 @@ export class PaymentRepository {
     return rows.map((r) => ({ id: Number(r.id), batchId: r.batch_id, txid: r.txid }));
   }
 
-  /** Sent payments not yet confirmed and without a wallet problem: to ask the wallet about. */
+  /**
+   * Sent payments without a wallet problem to ask the wallet about: those not yet confirmed, and
+   * confirmed ones still shallower than `recheckDepth` (a reorganisation may still conflict them).
+   * At most `limit`, newest first.
+   */
   async awaitingConfirmation(
     network: string,
-  ): Promise<{ id: number; batchId: string; txid: string; confirmations: number | null }[]> {
+    recheckDepth: number,
+    limit: number,
+  ): Promise<
+    {
+      id: number;
+      batchId: string;
+      txid: string;
+      confirmations: number | null;
+      confirmed: boolean;
+    }[]
+  > {
     const rows: {
       id: number;
       batch_id: string;
       txid: string;
       confirmations: number | null;
+      confirmed: number | string;
     }[] = await this.db.query(
-      `SELECT id, batch_id, txid, confirmations FROM payment
-        WHERE network = ? AND status = 'sent' AND txid IS NOT NULL AND confirmed_at IS NULL
-          AND wallet_problem IS NULL ORDER BY id DESC`,
-      [network],
+      `SELECT id, batch_id, txid, confirmations, confirmed_at IS NOT NULL AS confirmed FROM payment
+        WHERE network = ? AND status = 'sent' AND txid IS NOT NULL AND wallet_problem IS NULL
+          AND (confirmed_at IS NULL OR confirmations IS NULL OR confirmations < ?)
+        ORDER BY id DESC LIMIT ?`,
+      [network, recheckDepth, limit],
     );
     return rows.map((r) => ({
       id: Number(r.id),
       batchId: r.batch_id,
       txid: r.txid,
       confirmations: r.confirmations === null ? null : Number(r.confirmations),
+      confirmed: Number(r.confirmed) === 1,
     }));
   }
 
@@ -465,7 +482,9 @@ export class PaymentRepository {
   /** The wallet reports the send conflicted or abandoned: an open problem from now on. */
   async noteWalletProblem(paymentId: number, confirmations: number, problem: string) {
     await this.db.query(
-      `UPDATE payment SET confirmations = ?, wallet_problem = ?, problem_at = UTC_TIMESTAMP(3)
+      // A payment confirmed before a reorganisation conflicted it is confirmed no longer.
+      `UPDATE payment SET confirmations = ?, wallet_problem = ?, problem_at = UTC_TIMESTAMP(3),
+              confirmed_at = NULL
         WHERE id = ? AND status = 'sent' AND wallet_problem IS NULL`,
       [confirmations, problem.slice(0, 255), paymentId],
     );

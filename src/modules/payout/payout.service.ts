@@ -437,12 +437,20 @@ export class PayoutService implements OnApplicationBootstrap {
    * abandoned one (`abandoned` in its details, src/wallet/rpcwallet.cpp:1514 @1.2.0.1, :1416
    * @1.4.4.8) will not be mined either: both become open problems, their coins re-credited only
    * by an operator. A send stored after a -4 (the mempool refused it) stays broadcast until the
-   * operator abandons it in the wallet. At most 200 per run, newest first.
+   * operator abandons it in the wallet. A confirmed payment is asked about again until it is
+   * REORG_DEPTH_<NET> deep: a reorganisation that replaces its block with one spending the same
+   * coins conflicts it after the fact, and REORG_DEPTH is the depth to which the pool itself
+   * re-checks its blocks for reversals (block walker) — deeper than that the pool treats the
+   * chain as settled, for blocks and payments alike. At most 200 per run, newest first.
    */
   private async trackConfirmations(
     network: Network,
   ): Promise<{ confirmed: number; conflicted: number }> {
-    const waiting = (await this.payments.awaitingConfirmation(network)).slice(0, 200);
+    const waiting = await this.payments.awaitingConfirmation(
+      network,
+      this.config.money.reorgDepth[network],
+      200,
+    );
     const counts = { confirmed: 0, conflicted: 0 };
     if (waiting.length === 0) return counts;
     const required = this.config.money.payoutConfirmations;
@@ -467,10 +475,13 @@ export class PayoutService implements OnApplicationBootstrap {
         this.logger.error(
           `payment ${payment.batchId} (${payment.txid}): ${problem}; held until an operator re-credits it`,
         );
-      } else if (tx.confirmations !== payment.confirmations || tx.confirmations >= required) {
+      } else {
         const confirmed = tx.confirmations >= required;
-        await this.payments.noteConfirmations(payment.id, tx.confirmations, confirmed);
-        if (confirmed) counts.confirmed++;
+        const newlyConfirmed = confirmed && !payment.confirmed;
+        if (tx.confirmations !== payment.confirmations || newlyConfirmed) {
+          await this.payments.noteConfirmations(payment.id, tx.confirmations, confirmed);
+          if (newlyConfirmed) counts.confirmed++;
+        }
       }
     }
     return counts;

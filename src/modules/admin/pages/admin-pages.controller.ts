@@ -27,6 +27,7 @@ import { poolBlockAt } from '../api/admin-api.controller';
 import { adminGateFor, formField, SESSION_COOKIE, sendConsolePage } from '../auth/admin-gate';
 import { DeadLettersService } from '../dead-letters.service';
 import { MinerAdminService } from '../miner-admin.service';
+import { PayoutService } from '../../payout/payout.service';
 import type { AdminFrame } from '../views/admin-layout';
 import {
   actionsPage,
@@ -66,6 +67,7 @@ export class AdminPagesController {
     private readonly reports: AdminReportsService,
     private readonly deadLetters: DeadLettersService,
     private readonly audits: AuditService,
+    private readonly payouts: PayoutService,
   ) {}
 
   @Get('login')
@@ -341,6 +343,61 @@ export class AdminPagesController {
       200,
       problemsPage(this.frame(request, 'Open problems'), networks, deadLetters),
     );
+  }
+
+  /**
+   * Re-credits a sent payment the wallet reports conflicted or abandoned (the console's form for
+   * POST /admin/api/payments/:network/:batchId/recredit): confirmation page first, then one
+   * re-credit in the trail; the wallet is asked again, a send no longer conflicted is refused.
+   */
+  @Post('payments/:network/:batchId/recredit')
+  async recredit(
+    @Param('network') network: string,
+    @Param('batchId') batchId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const net = requiredNetwork(this.config, network);
+    if (!/^[\w-]{1,64}$/.test(batchId)) throw new NotFoundException('No such payment.');
+    const reason = requiredReason(formField(request.body, 'reason'));
+    const action = `/admin/payments/${net}/${batchId}/recredit`;
+    if (!confirmed(request)) {
+      return sendConsolePage(
+        reply,
+        200,
+        confirmPage(this.frame(request, `Re-credit payment ${batchId}?`), {
+          title: `Re-credit payment ${batchId}?`,
+          changes: [
+            ['payment', 'sent, conflicted or abandoned in the wallet', 'failed'],
+            ['its holds', 'paid out', 'back on the miners’ balances (paid at a next run)'],
+            ['reason', '', reason],
+          ],
+          action,
+          fields: { reason },
+          once: formNonce(),
+          confirmLabel: 'Re-credit it',
+          cancelHref: '/admin/problems',
+          danger: true,
+        }),
+      );
+    }
+    const who = actionContext(request);
+    await this.spendConfirmation(request);
+    await this.payouts.recredit(net, batchId, reason, (manager, before, after) =>
+      this.trail.record(
+        {
+          ...who,
+          action: 'payment.recredit',
+          network: net,
+          target: batchId,
+          reason,
+          before,
+          after,
+        },
+        manager,
+      ),
+    );
+    void reply.redirect('/admin/problems', 303);
   }
 
   @Post('dead-letters/:what')

@@ -545,10 +545,22 @@ export function problemsPage(
             <h2>${n.network}: conflicted or abandoned sends</h2>
             <p>
               The wallet will not mine these; their coins are spendable again. Re-credit one to its
-              miners (POST /admin/api/payments/${n.network}/&lt;batch id&gt;/recredit, in the
-              trail).
+              miners (here, or POST /admin/api/payments/${n.network}/&lt;batch id&gt;/recredit; in
+              the trail).
             </p>
             ${paymentTable(n.problems.conflictedPayments)}
+            ${n.problems.conflictedPayments.map(
+              (p) =>
+                html`<form
+                  method="post"
+                  action="/admin/payments/${p.network}/${p.batchId}/recredit"
+                  class="inline"
+                >
+                  ${csrfField(frame.csrf)}
+                  <label>Reason <input type="text" name="reason" required maxlength="255" /></label>
+                  <button class="danger" type="submit">Re-credit payment ${p.id}…</button>
+                </form>`,
+            )}
             <h2>${n.network}: recipients set aside</h2>
             ${table(
               ['address', 'failures', 'since', 'last error'],
