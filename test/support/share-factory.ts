@@ -38,10 +38,13 @@ export async function craftShares(options: {
   node: string;
   count: number;
   miners?: number;
+  /** The miners' addresses (steady load from the same miners); default `miners` new ones. */
+  addresses?: readonly string[];
   misbehave?: (i: number) => Misbehaviour;
 }): Promise<CraftedShare[]> {
   const tip = await new TipSource(options.node).get();
-  const miners = Array.from({ length: options.miners ?? 20 }, () => randomAddress('main'));
+  const miners =
+    options.addresses ?? Array.from({ length: options.miners ?? 20 }, () => randomAddress('main'));
   return inBatches(Array.from({ length: options.count }), 32, async (_x, i) => {
     const workerId = `${miners[i % miners.length]}/rig${i % 3}`;
     const misbehaviour = options.misbehave?.(i) ?? 'none';

@@ -73,4 +73,23 @@ describe('MinerRegistryService (bounded LRU of miners on the getwork path)', () 
     for (const address of addresses.slice(-100)) await getwork(address);
     expect(repository.findOrCreateMiner).not.toHaveBeenCalled();
   });
+
+  it('drops miners not seen for MINER_CACHE_SECONDS: it holds the active miners, not every one since start', async () => {
+    // An expired entry is never used again (the next getwork re-reads the miner and starts a new
+    // entry), so miners that stopped mining must not sit in memory until MINER_CACHE_ENTRIES is hit.
+    const { registry: r, getwork } = registry(10_000);
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    try {
+      for (let i = 0; i < 500; i++) await getwork(randomAddress('main'));
+      expect(r.size).toBe(500);
+      now.mockReturnValue(1_000_000 + 61_000); // past MINER_CACHE_SECONDS (60)
+      const steady = randomAddress('main');
+      await getwork(steady);
+      expect(r.size).toBe(1);
+      await getwork(steady);
+      expect(r.size).toBe(1);
+    } finally {
+      now.mockRestore();
+    }
+  });
 });

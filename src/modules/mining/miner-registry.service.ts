@@ -20,7 +20,8 @@ interface CachedMiner {
  * INSERT (the work row) and no reads. Concurrent first requests for the same miner share one
  * lookup. The miner row (disabled flag, rated hash target) is re-read after MINER_CACHE_SECONDS.
  * The cache is a bounded LRU of MINER_CACHE_ENTRIES miners: past it the least recently seen miner
- * is dropped, one at a time, so a flood of new addresses never sends every miner to the database.
+ * is dropped, one at a time, so a flood of new addresses never sends every miner to the database;
+ * miners not seen for MINER_CACHE_SECONDS are swept out, so it holds the active miners.
  * It stays a synchronous in-process map rather than cache-manager: it is read on every getwork,
  * holds live worker maps, and a promise per lookup would cost the hot path for nothing.
  */
@@ -28,6 +29,8 @@ interface CachedMiner {
 export class MinerRegistryService {
   private readonly miners: LRUCache<string, CachedMiner>;
   private readonly pending = new Map<string, Promise<unknown>>();
+  /** When expired miners are next swept out (unix ms). */
+  private nextSweep = 0;
 
   constructor(
     private readonly repository: MinerRepository,
@@ -42,6 +45,7 @@ export class MinerRegistryService {
     email: string | null,
     workerName: string,
   ): Promise<ResolvedWorker> {
+    this.sweepExpired(Date.now());
     const key = `${network}:${address}`;
     let cached = this.miners.get(key);
     if (!cached || cached.expiresAt <= Date.now()) {
@@ -77,6 +81,21 @@ export class MinerRegistryService {
     const entry = { row, workers, expiresAt: Date.now() + this.config.minerCacheSeconds * 1000 };
     this.miners.set(key, entry);
     return entry;
+  }
+
+  /**
+   * Drops every expired miner, at most once per MINER_CACHE_SECONDS (at least a second apart): an
+   * expired entry is never used again (the next getwork re-reads the row and starts a new entry,
+   * worker names included), so without the sweep miners that stopped mining would stay until
+   * MINER_CACHE_ENTRIES is reached — ~0.5 KB of heap each, ~100 MB at the default bound
+   * (docs/SOAK.md, Memory). One pass over the entries, in insertion order, without touching recency.
+   */
+  private sweepExpired(now: number): void {
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + Math.max(1000, this.config.minerCacheSeconds * 1000);
+    const expired: string[] = [];
+    for (const [key, entry] of this.miners.entries()) if (entry.expiresAt <= now) expired.push(key);
+    for (const key of expired) this.miners.delete(key);
   }
 
   /** Miners held now (at most MINER_CACHE_ENTRIES). */
