@@ -3,9 +3,15 @@
 // BENCH_HEAP_DIR takes V8 heap snapshots (`--heapsnapshot-signal`, which collects garbage first) at
 // idle, after the first round, at the end of the load and after the idle tail: compare them with
 // `node -r @swc-node/register bench/support/heap-diff.ts a.heapsnapshot b.heapsnapshot`.
+// BENCH_MEMORY_BLOCK_SECONDS=N (default 0: no chain): the simulated chain grows every N s and one
+// share in BENCH_MEMORY_BLOCK_ODDS (default 8192) is a pool block, and the backend matures, shares
+// out and pays them (the soak's job intervals), so its block, shareout and payout paths run too.
+// BENCH_HEAP_EVERY=S: with BENCH_HEAP_DIR, a further snapshot of each role every S s of load.
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import mysql from 'mysql2/promise';
 import { randomAddress } from '../src/biblepay/address';
+import { rpcCall } from '../sim/node/rpc-client';
 import { startSimNode } from '../sim/node/sim-node';
 import { HARD_NETWORK_TARGET, TEST_HASH_TARGET } from '../test/support/pool-fixture';
 import { freePort, RoleProcess } from '../test/support/role-process';
@@ -16,6 +22,18 @@ const SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 180);
 const ROUND = Number(process.env.BENCH_MEMORY_ROUND ?? 1_000);
 const MINERS = Number(process.env.BENCH_MEMORY_MINERS ?? 200);
 const HEAP_DIR = process.env.BENCH_HEAP_DIR;
+const ROLE_NODE_OPTIONS = process.env.BENCH_ROLE_NODE_OPTIONS ?? '';
+const BLOCK_SECONDS = Number(process.env.BENCH_MEMORY_BLOCK_SECONDS ?? 0);
+const BLOCK_ODDS = BigInt(process.env.BENCH_MEMORY_BLOCK_ODDS ?? 8192);
+const HEAP_EVERY = Number(process.env.BENCH_HEAP_EVERY ?? 0);
+/** Idle seconds after the load: RSS sampled at 30 s and at the end. */
+const IDLE_SECONDS = Number(process.env.BENCH_MEMORY_IDLE_SECONDS ?? 90);
+
+/** The pool's share target (TEST_HASH_TARGET) divided by the odds: one share in `odds` is a block. */
+function networkTarget(odds: bigint): string {
+  const pool = BigInt(`0x${TEST_HASH_TARGET}`);
+  return (pool / odds).toString(16).padStart(64, '0');
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -43,22 +61,41 @@ async function main(): Promise<void> {
     port: 0,
     network: 'main',
     poolAddress: env.poolAddress.main,
-    blockSeconds: 0,
-    networkTarget: HARD_NETWORK_TARGET,
+    blockSeconds: BLOCK_SECONDS,
+    networkTarget: BLOCK_SECONDS > 0 ? networkTarget(BLOCK_ODDS) : HARD_NETWORK_TARGET,
+    maturity: 5,
     log: () => undefined,
   });
+  // With a chain: mature, share out and pay as often as the soak does (scripts/cluster).
+  const chainJobs: Record<string, string> =
+    BLOCK_SECONDS > 0
+      ? {
+          MATURITY_CONFIRMATIONS_MAIN: '5',
+          BLOCK_POLL_SECONDS: '2',
+          SHAREOUT_INTERVAL_SECONDS: '5',
+          PAYOUT_INTERVAL_SECONDS: '10',
+          PAYOUT_MINIMUM_MAIN: '1',
+          PAYOUT_MIN_INTERVAL_HOURS: '0',
+          CHAIN_WALK_START_DEPTH: '0',
+          POOL_FEE_PERCENT: '1.5',
+          PAYOUT_SCHEME: 'prop',
+        }
+      : {};
   const common = {
     NETWORKS: 'main',
     POOL_ADDRESS_MAIN: env.poolAddress.main,
     POOL_HASH_TARGET: TEST_HASH_TARGET,
     NODE_RPC_URL_MAIN: node.url,
   };
+  // BENCH_ROLE_NODE_OPTIONS: V8 flags for the role processes only (not the load generator), to
+  // compare e.g. `--max-semi-space-size=2` with the defaults at the same load.
   const heapOptions = (name: string): Record<string, string> => {
-    if (!HEAP_DIR) return {};
+    const base = `${process.env.NODE_OPTIONS ?? ''} ${ROLE_NODE_OPTIONS}`.trim();
+    if (!HEAP_DIR) return base ? { NODE_OPTIONS: base } : {};
     mkdirSync(path.join(HEAP_DIR, name), { recursive: true });
     const dir = path.join(HEAP_DIR, name);
     const extra = `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}`;
-    return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${extra}`.trim() };
+    return { NODE_OPTIONS: `${base} ${extra}`.trim() };
   };
   const frontend = await startRoleProcess(
     {
@@ -74,6 +111,7 @@ async function main(): Promise<void> {
     {
       ...common,
       ...heapOptions('backend'),
+      ...chainJobs,
       ROLE: 'backend',
       DATABASE_URL: env.urls.backendDb,
       AMQP_URL: env.urls.backendMq,
@@ -101,6 +139,7 @@ async function main(): Promise<void> {
     const until = Date.now() + SECONDS * 1000;
     let round = 0;
     let ok = 0;
+    let nextHeap = Date.now() + HEAP_EVERY * 1000;
     while (Date.now() < until) {
       const shares = await craftShares({
         pool: frontend.url,
@@ -109,20 +148,33 @@ async function main(): Promise<void> {
         addresses,
       });
       ok += await submitShares(frontend.url, shares);
+      // As a wallet does: a share that is also a block goes to the node (the first one wins).
+      for (const share of shares.filter((s) => s.blockHex !== undefined)) {
+        const refused = await rpcCall<string | null>(node.url, 'submitblock', [share.blockHex]);
+        if (refused === null) figures.blocks_submitted = (figures.blocks_submitted ?? 0) + 1;
+      }
       round++;
       sample(`round${round}`);
-      if (round === 1) {
+      if (round === 1 || (HEAP_EVERY > 0 && Date.now() >= nextHeap)) {
         await snapshot(frontend, 'frontend');
         await snapshot(backend, 'backend');
+        nextHeap = Date.now() + HEAP_EVERY * 1000;
       }
     }
     figures.rounds = round;
     figures.solutions_ok = ok;
+    if (BLOCK_SECONDS > 0) Object.assign(figures, await chainFigures(env.urls.adminDb));
     sample('loaded');
     await snapshot(frontend, 'frontend');
     await snapshot(backend, 'backend');
     await sleep(30_000);
     sample('after');
+    // V8's memory reducer starts 30 s after the load (--gc-memory-reducer-start-delay-ms): the
+    // second idle figure is what an idle role settles at.
+    if (IDLE_SECONDS > 30) {
+      await sleep((IDLE_SECONDS - 30) * 1000);
+      sample(`after${IDLE_SECONDS}`);
+    }
     await snapshot(frontend, 'frontend');
     await snapshot(backend, 'backend');
     sample('after_snapshots');
@@ -132,6 +184,25 @@ async function main(): Promise<void> {
     await frontend.stop();
     await node.close();
     await env.teardown();
+  }
+}
+
+/** What the backend did with the chain: pool blocks by status, shared-out blocks, payments. */
+async function chainFigures(url: string): Promise<Record<string, number>> {
+  const db = await mysql.createConnection(url);
+  try {
+    const count = async (sql: string): Promise<number> => {
+      const [rows] = await db.query<mysql.RowDataPacket[]>(sql);
+      return Number(rows[0].n);
+    };
+    return {
+      chain_blocks: await count('SELECT COUNT(*) n FROM block'),
+      pool_blocks: await count('SELECT COUNT(*) n FROM block WHERE is_pool_block'),
+      ledger_entries: await count('SELECT COUNT(*) n FROM ledger_entry'),
+      payments: await count('SELECT COUNT(*) n FROM payment'),
+    };
+  } finally {
+    await db.end();
   }
 }
 

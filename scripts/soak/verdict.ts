@@ -347,50 +347,62 @@ async function deadLetterCheck(soak: SoakRun, recorded: Map<string, Recorded>): 
   };
 }
 
+/** The pool's own processes: the memory check binds on these. */
+const POOL_ROLES = ['frontend', 'backend'];
+/** The soak's test doubles: their memory is reported as information only. */
+const INFORMATION_ROLES = ['sim-node', 'wallets'];
+
 /**
  * Point 2e: each pool process's resident memory in the last five minutes within 10 % of its value
  * at minute five. A run shorter than 30 minutes compares the same proportions (a sixth of the run
- * in, the last sixth) and only reports: warm-up dominates a short run.
+ * in, the last sixth) and only reports: warm-up dominates a short run. Binds on the frontends and
+ * backends only; the simulated node and the wallet processes are measured the same way and listed
+ * as information (they keep the chain and the wallets' logs, which grow by design).
  */
 export function memoryCheck(soak: SoakRun): Check {
   const seconds = soak.options.minutes * 60;
   const long = seconds >= 30 * 60;
   const span = Math.min(300, seconds / 6);
   const during = soak.samples.filter((s) => s.t <= seconds);
-  const judged: Record<
-    string,
-    { at: number; reference: number; windowMax: number; ratio: number }
-  > = {};
+  type Judged = { at: number; reference: number; windowMax: number; ratio: number };
+  const judged: Record<string, Judged> = {};
+  const information: Record<string, Judged> = {};
   const skipped: string[] = [];
   for (const t of soak.tracked) {
-    if (!['frontend', 'backend', 'sim-node'].includes(t.role)) continue;
+    const pool = POOL_ROLES.includes(t.role);
+    if (!pool && !INFORMATION_ROLES.includes(t.role)) continue;
     const started = (t.pids[t.pids.length - 1].startedAt - soak.startedAt) / 1000;
     const reference = during.find((s) => s.t >= Math.max(0, started) + span && s.rssMb[t.name]);
     const window = during.filter((s) => s.t >= seconds - span && s.rssMb[t.name]);
     if (!reference || reference.t >= seconds - span || window.length === 0) {
-      skipped.push(`${t.name} (restarted at t+${Math.round(started)} s)`);
+      if (pool) skipped.push(`${t.name} (restarted at t+${Math.round(started)} s)`);
       continue;
     }
     const windowMax = Math.max(...window.map((s) => s.rssMb[t.name]));
     const ref = reference.rssMb[t.name];
-    judged[t.name] = { at: reference.t, reference: ref, windowMax, ratio: windowMax / ref };
+    const entry = { at: reference.t, reference: ref, windowMax, ratio: windowMax / ref };
+    (pool ? judged : information)[t.name] = entry;
   }
   const creeping = Object.entries(judged).filter(([, j]) => j.ratio > 1.1);
   const roles = new Set(Object.keys(judged).map((n) => n.replace(/\d+$/, '')));
   const pass = creeping.length === 0 && roles.has('frontend') && roles.has('backend');
-  const figures = Object.entries(judged)
-    .map(
-      ([n, j]) => `${n} ${j.reference}→${j.windowMax} MiB (${Math.round((j.ratio - 1) * 100)} %)`,
-    )
-    .join(', ');
+  const figures = (of: Record<string, Judged>): string =>
+    Object.entries(of)
+      .map(
+        ([n, j]) => `${n} ${j.reference}→${j.windowMax} MiB (${Math.round((j.ratio - 1) * 100)} %)`,
+      )
+      .join(', ');
+  const info = Object.keys(information).length
+    ? `; information only (test doubles, not judged): ${figures(information)}`
+    : '';
   return {
     name: 'resident memory flat (last window within 10 % of the early sample)',
     pass,
     binding: long,
     detail:
       `${long ? '' : `short run (${soak.options.minutes} min): reference at ${Math.round(span)} s after each process's start, window the last ${Math.round(span)} s — reported, not binding; `}` +
-      `${figures}${skipped.length ? `; not judged: ${skipped.join(', ')}` : ''}`,
-    data: judged,
+      `${figures(judged)}${skipped.length ? `; not judged: ${skipped.join(', ')}` : ''}${info}`,
+    data: { judged, information },
   };
 }
 

@@ -8,6 +8,8 @@ export interface CraftedShare {
   solution: string;
   bibleHash: string;
   misbehaviour: Misbehaviour;
+  /** The block, when the share also meets the chain's target (what a wallet would submitblock). */
+  blockHex?: string;
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */
@@ -68,6 +70,7 @@ export async function craftShares(options: {
       solution: crafted.solution,
       bibleHash: crafted.fields.bibleHash,
       misbehaviour,
+      ...(crafted.meetsNetworkTarget ? { blockHex: crafted.blockHex } : {}),
     };
   });
 }
