@@ -354,8 +354,12 @@ const INFORMATION_ROLES = ['sim-node', 'wallets'];
 
 /**
  * Point 2e: each pool process's resident memory in the last five minutes within 10 % of its value
- * at minute five. A run shorter than 30 minutes compares the same proportions (a sixth of the run
- * in, the last sixth) and only reports: warm-up dominates a short run. Binds on the frontends and
+ * at minute five. RSS is a sawtooth (V8 lets the heap grow to a multiple of the live size before a
+ * full collection, then shrinks it), so one sample is not "its value": the check compares like with
+ * like — the five minutes from minute five after the process's (latest) start against the last five
+ * minutes of the run, median against median and peak against peak, each within 10 %. Creep moves
+ * both; a sawtooth moves neither. A run shorter than 30 minutes compares the same proportions (a
+ * sixth of the run) and only reports: warm-up dominates a short run. Binds on the frontends and
  * backends only; the simulated node and the wallet processes are measured the same way and listed
  * as information (they keep the chain and the wallets' logs, which grow by design).
  */
@@ -364,7 +368,12 @@ export function memoryCheck(soak: SoakRun): Check {
   const long = seconds >= 30 * 60;
   const span = Math.min(300, seconds / 6);
   const during = soak.samples.filter((s) => s.t <= seconds);
-  type Judged = { at: number; reference: number; windowMax: number; ratio: number };
+  type Judged = {
+    from: number;
+    reference: { median: number; peak: number };
+    last: { median: number; peak: number };
+    ratio: number;
+  };
   const judged: Record<string, Judged> = {};
   const information: Record<string, Judged> = {};
   const skipped: string[] = [];
@@ -372,16 +381,20 @@ export function memoryCheck(soak: SoakRun): Check {
     const pool = POOL_ROLES.includes(t.role);
     if (!pool && !INFORMATION_ROLES.includes(t.role)) continue;
     const started = (t.pids[t.pids.length - 1].startedAt - soak.startedAt) / 1000;
-    const reference = during.find((s) => s.t >= Math.max(0, started) + span && s.rssMb[t.name]);
-    const window = during.filter((s) => s.t >= seconds - span && s.rssMb[t.name]);
-    if (!reference || reference.t >= seconds - span || window.length === 0) {
+    const from = Math.max(0, started) + span;
+    const lastFrom = seconds - span;
+    const rss = (lo: number, hi: number): number[] =>
+      during.filter((s) => s.t >= lo && s.t < hi && s.rssMb[t.name]).map((s) => s.rssMb[t.name]);
+    const early = rss(from, Math.min(from + span, lastFrom));
+    const late = rss(lastFrom, seconds + 1);
+    if (from >= lastFrom || early.length === 0 || late.length === 0) {
       if (pool) skipped.push(`${t.name} (restarted at t+${Math.round(started)} s)`);
       continue;
     }
-    const windowMax = Math.max(...window.map((s) => s.rssMb[t.name]));
-    const ref = reference.rssMb[t.name];
-    const entry = { at: reference.t, reference: ref, windowMax, ratio: windowMax / ref };
-    (pool ? judged : information)[t.name] = entry;
+    const reference = { median: median(early), peak: Math.max(...early) };
+    const last = { median: median(late), peak: Math.max(...late) };
+    const ratio = Math.max(last.median / reference.median, last.peak / reference.peak);
+    (pool ? judged : information)[t.name] = { from, reference, last, ratio };
   }
   const creeping = Object.entries(judged).filter(([, j]) => j.ratio > 1.1);
   const roles = new Set(Object.keys(judged).map((n) => n.replace(/\d+$/, '')));
@@ -389,21 +402,28 @@ export function memoryCheck(soak: SoakRun): Check {
   const figures = (of: Record<string, Judged>): string =>
     Object.entries(of)
       .map(
-        ([n, j]) => `${n} ${j.reference}→${j.windowMax} MiB (${Math.round((j.ratio - 1) * 100)} %)`,
+        ([n, j]) =>
+          `${n} median ${j.reference.median}→${j.last.median} MiB, peak ${j.reference.peak}→${j.last.peak} MiB (${Math.round((j.ratio - 1) * 100)} %)`,
       )
       .join(', ');
   const info = Object.keys(information).length
     ? `; information only (test doubles, not judged): ${figures(information)}`
     : '';
   return {
-    name: 'resident memory flat (last window within 10 % of the early sample)',
+    name: 'resident memory flat (last five minutes within 10 % of the five from minute five, median and peak)',
     pass,
     binding: long,
     detail:
-      `${long ? '' : `short run (${soak.options.minutes} min): reference at ${Math.round(span)} s after each process's start, window the last ${Math.round(span)} s — reported, not binding; `}` +
+      `${long ? '' : `short run (${soak.options.minutes} min): windows of ${Math.round(span)} s from ${Math.round(span)} s after each process's start and at the end — reported, not binding; `}` +
       `${figures(judged)}${skipped.length ? `; not judged: ${skipped.join(', ')}` : ''}${info}`,
     data: { judged, information },
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Point 2f: nothing the soak started is left (process groups, children, anything in its state dir). */
