@@ -246,4 +246,34 @@ describe('deep reorgs close together, the second deeper than REORG_DEPTH', () =>
     await expectReversed(b);
     await expectWalletMatchesLedger(pool.node, db);
   }, 120_000);
+
+  it('reverses both with two backends, the first killed right after the second reorg', async () => {
+    const second = await startRoleProcess(env, await freePort());
+    try {
+      const miners = [randomAddress('main'), randomAddress('main')];
+      const a = await poolBlockWithShares(miners);
+      pool.node.mine(1);
+      const b = await poolBlockWithShares(miners);
+      pool.node.mine(3);
+      await shared(a);
+      await shared(b);
+      pool.node.reorg(b.height);
+      pool.node.mine(3);
+      pool.node.reorg(a.height);
+      // Whichever backend held the block job's lease, one of them dies mid-way.
+      backend!.child.kill('SIGKILL');
+      await backend!.exited;
+      backend = undefined;
+      pool.node.mine(1);
+
+      const audit = await settledAudit();
+      expect(audit.out).not.toContain('the wallet has no coinbase');
+      expect(audit.out).toContain('main: OK');
+      await expectReversed(a);
+      await expectReversed(b);
+      await expectWalletMatchesLedger(pool.node, db);
+    } finally {
+      backend = second;
+    }
+  }, 120_000);
 });
