@@ -227,13 +227,28 @@ export class SimChain {
   /**
    * Reorganises the chain from `height` on: every block from there to the tip gets a new hash;
    * the block at `height` is replaced by one paying a different recipient (the old one becomes an
-   * orphan, `exec subsidy height` shows the new recipient). Blocks above keep their coinbase.
+   * orphan, `exec subsidy height` shows the new recipient) — or the same one when asked for with
+   * a MINERGUID that makes another coinbase. Blocks above keep their coinbase.
    */
   reorg(height: number, request: { recipient?: string; minerGuid?: string } = {}): ChainBlock {
     if (!Number.isInteger(height) || height < 1 || height > this.height) {
       throw new RangeError(`no block at height ${height} to reorganise`);
     }
     const replaced = this.blocks.slice(height);
+    let recipient = request.recipient;
+    // The same recipient is kept only when asked for with a MINERGUID: another coinbase (a pool
+    // block replaced by another pool block at its height).
+    const again = request.minerGuid !== undefined && recipient !== undefined;
+    while (!recipient || (recipient === replaced[0].coinbase.outputs[0].address && !again)) {
+      recipient = randomAddress(this.network);
+    }
+    const firstCoinbase = this.coinbaseFor(height, { recipient, minerGuid: request.minerGuid });
+    if (
+      assembleBlock({ header: replaced[0].header, coinbase: firstCoinbase }).txid ===
+      replaced[0].txid
+    ) {
+      throw new RangeError(`the block replacing height ${height} would have its coinbase`);
+    }
     this.lastReorg = { height, replaced };
     this.blocks.length = height;
     for (const old of replaced) {
@@ -249,14 +264,7 @@ export class SimChain {
         prevTime: prev.header.time,
         nonce: (old.header.nonce + 1) >>> 0,
       };
-      let coinbase = old.coinbase;
-      if (!first) {
-        let recipient = request.recipient;
-        while (!recipient || recipient === old.coinbase.outputs[0].address) {
-          recipient = randomAddress(this.network);
-        }
-        coinbase = this.coinbaseFor(old.height, { recipient, minerGuid: request.minerGuid });
-      }
+      const coinbase = first ? old.coinbase : firstCoinbase;
       const block = this.toChainBlock(assembleBlock({ header, coinbase }), old.height, 'reorg');
       this.blocks.push(block);
       this.mainByHash.set(block.hash, block);

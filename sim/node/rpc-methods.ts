@@ -460,6 +460,15 @@ function defineAdminMethods(
     return { txid: send.txid, confirmations: wallet.sendConfirmations(send) };
   });
 
+  define('sim_unmine', 'sim_unmine "txid"', (p) => {
+    p.arity(1, 1);
+    // A reorganisation takes away the block holding the send, the new chain does not carry it:
+    // 0 confirmations again (in the mempool, not conflicted), mined again by the next block.
+    const send = wallet.unmine(parseHash(p.str(0), 'txid'));
+    ctx.control.changed();
+    return { txid: send.txid, confirmations: wallet.sendConfirmations(send) };
+  });
+
   define('sim_dropcomment', 'sim_dropcomment ( count )', (p) => {
     p.arity(0, 1);
     wallet.dropNextComments = Math.max(0, p.optInt(0, 1));

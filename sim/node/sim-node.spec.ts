@@ -536,6 +536,18 @@ describe('simulated BiblePay node', () => {
       expect(node.wallet.balances().balance).toBe(parseCoins('100'));
     });
 
+    it('sim_unmine takes a mined send out of its block: 0 confirmations, not conflicted, mined again by the next block', async () => {
+      await start({ walletBalance: parseCoins('100'), txFee: parseCoins('0.001') });
+      const txid = await call<string>('sendmany', '', { [randomAddress('main')]: 10 }, 1, 'x');
+      await expect(call('sim_unmine', txid)).rejects.toThrow(/not in a block/);
+      node.mine(2);
+      await expect(call('gettransaction', txid)).resolves.toMatchObject({ confirmations: 2 });
+      await expect(call('sim_unmine', txid)).resolves.toMatchObject({ confirmations: 0 });
+      await expect(call('gettransaction', txid)).resolves.toMatchObject({ confirmations: 0 });
+      node.mine(1);
+      await expect(call('gettransaction', txid)).resolves.toMatchObject({ confirmations: 1 });
+    });
+
     it('sendmany with subtract-fee-from takes the fee out of the listed recipients, the first paying the remainder', async () => {
       await start({ walletBalance: parseCoins('50'), txFee: 100_001n });
       const a = randomAddress('main');

@@ -218,6 +218,20 @@ export class SimWallet {
   }
 
   /**
+   * The block that mined the send is reorganised away and the replacing chain does not carry it
+   * (`sim_unmine`): back in the mempool with 0 confirmations — not conflicted — and mined again
+   * by the next block, as a node's DisconnectTip returns a block's transactions to the mempool.
+   */
+  unmine(txid: string): WalletSend {
+    const send = this.sendById(txid);
+    if (send.height === undefined) {
+      throw new RpcError(RpcCode.INVALID_PARAMETER, 'Transaction is not in a block');
+    }
+    send.height = undefined;
+    return send;
+  }
+
+  /**
    * abandontransaction: only a send neither in a block nor in the mempool (here: one the mempool
    * refused); a conflicted or abandoned one is left as it is (CWallet::AbandonTransaction,
    * src/wallet/wallet.cpp:880-939 @1.2.0.1, :1260 @1.4.4.8; rpcwallet.cpp:1966 @1.2.0.1).

@@ -701,9 +701,11 @@ export class EnvDto {
    */
   @Env(integer(0, 7 * 86_400)) readonly ROUND_BACKLOG_WAIT_SECONDS?: number;
   /**
-   * Stored main heights every chain walk re-checks by hash (reorgs at walked heights), and the
-   * window in which a shared-out pool block a reorg takes away is reversed; a confirmed payment is
-   * asked about again until it has this many confirmations (a reorg may still conflict it).
+   * Stored main heights every chain walk re-checks by hash (reorgs at walked heights; one that
+   * replaced the lowest of them is followed down, at most 10 such windows), and the window in
+   * which every shared-out pool block is re-checked for reversal (deeper ones only when the walk
+   * found them displaced); a confirmed payment is asked about again until it has this many
+   * confirmations (a reorg may still conflict it).
    * @role backend
    * @group Money path
    * @default maturity + 10

@@ -231,6 +231,48 @@ describe('payment confirmations, conflicted and abandoned sends', () => {
     await expectWalletMatchesLedger(pool.node, db);
   }, 60_000);
 
+  it('makes a confirmed payment whose block a reorg takes away (not conflicted) await confirmation again', async () => {
+    const [miner] = await creditedMiners(store.factories, 1, CREDIT);
+    const payment = await sentPayment(miner);
+    const txid = String(payment!.txid);
+    pool.node.mine(1);
+    await eventually(
+      () => paymentOf(miner),
+      (p) => p?.confirmed_at != null,
+      10_000,
+    );
+    // A reorganisation takes its block away; the new chain does not carry it: 0 confirmations,
+    // back in the mempool, not conflicted.
+    await pool.node.call('sim_unmine', txid);
+    const back = await eventually(
+      () => paymentOf(miner),
+      (p) => Number(p?.confirmations) === 0,
+      10_000,
+    );
+    expect({
+      confirmations: Number(back?.confirmations),
+      confirmed: back?.confirmed_at != null,
+      problem: back?.wallet_problem,
+    }).toEqual({ confirmations: 0, confirmed: false, problem: null });
+    const pending = await eventually(
+      () => page(miner),
+      (html) => html.includes('id="paid-unconfirmed"'),
+      10_000,
+    );
+    expect(pending).toContain('Sent, awaiting confirmation');
+    // Asked about again: mined once more, it is confirmed once more; paid once.
+    pool.node.mine(1);
+    const again = await eventually(
+      () => paymentOf(miner),
+      (p) => p?.confirmed_at != null,
+      10_000,
+    );
+    expect(again?.id).toBe(payment?.id);
+    expect(sendsTo(pool.node, miner.address)).toHaveLength(1);
+    expect(walletPaidPerAddress(pool.node).get(miner.address)).toBe(CREDIT);
+    await expectWalletMatchesLedger(pool.node, db);
+  }, 60_000);
+
   it('finds a send stored after a -4 as sent, never confirmed; abandoned, it is a problem the operator re-credits', async () => {
     pool.node.faults.errorsAfter.set('sendmany', {
       rate: 1,

@@ -120,13 +120,21 @@ export class BlockRepository {
     );
   }
 
-  /** The current (not orphaned) stored hash of each height in [from, to]. */
-  async currentHashes(network: string, from: number, to: number): Promise<Map<number, string>> {
+  /**
+   * The current (not orphaned) stored rows at heights in [from, to], highest first. A height may
+   * hold two: a replaced pool block not yet orphaned (or reversed) and the chain's block there.
+   */
+  async currentRows(
+    network: string,
+    from: number,
+    to: number,
+  ): Promise<{ height: number; hash: string }[]> {
     const rows: { height: number; hash: string }[] = await this.db.query(
-      "SELECT height, hash FROM block WHERE network = ? AND height BETWEEN ? AND ? AND status <> 'orphaned'",
+      `SELECT height, hash FROM block WHERE network = ? AND height BETWEEN ? AND ? AND status <> 'orphaned'
+        ORDER BY height DESC`,
       [network, from, to],
     );
-    return new Map(rows.map((r) => [Number(r.height), r.hash]));
+    return rows.map((r) => ({ height: Number(r.height), hash: r.hash }));
   }
 
   /** Non-pool rows the chain no longer has (another hash at their height); how many changed. */
@@ -171,6 +179,23 @@ export class BlockRepository {
     const rows: RawPoolBlock[] = await this.db.query(
       `SELECT ${POOL_BLOCK_COLUMNS} FROM block
         WHERE network = ? AND is_pool_block = 1 AND status = 'shared' AND height >= ? ORDER BY height, id`,
+      [network, fromHeight],
+    );
+    return rows.map(toPoolBlock);
+  }
+
+  /**
+   * Shared-out pool blocks at or above `fromHeight` that the walker found displaced: another
+   * current block is stored at their height (the chain's, walked after a reorg). A reorg deeper
+   * than REORG_DEPTH leaves them below the re-checked window; the reversal re-checks them anyway.
+   */
+  async displacedSharedPoolBlocks(network: string, fromHeight: number): Promise<PoolBlock[]> {
+    const rows: RawPoolBlock[] = await this.db.query(
+      `SELECT ${POOL_BLOCK_COLUMNS} FROM block b
+        WHERE b.network = ? AND b.is_pool_block = 1 AND b.status = 'shared' AND b.height >= ?
+          AND EXISTS (SELECT 1 FROM block o WHERE o.network = b.network AND o.height = b.height
+                        AND o.hash <> b.hash AND o.status <> 'orphaned')
+        ORDER BY b.height, b.id`,
       [network, fromHeight],
     );
     return rows.map(toPoolBlock);

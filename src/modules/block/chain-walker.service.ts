@@ -6,6 +6,7 @@ import { extractXml } from '../../biblepay/xml-tag';
 import { AppConfig } from '../../config/app-config';
 import { PoolMetricsService } from '../metrics/pool-metrics.service';
 import { BlockRepository, NewBlock } from './block.repository';
+import { DEEP_REORG_WINDOWS, deepReorgFloor } from './reorg-window';
 
 const WALK_BATCH = 100;
 
@@ -160,34 +161,82 @@ export class ChainWalkerService {
 
   /**
    * Compares the stored hashes of the last REORG_DEPTH heights up to `top` with the chain's;
-   * returns the lowest height the chain has another block at (null: no change).
+   * returns the lowest height the chain has another block at (null: no change). When the lowest
+   * stored height of that window was replaced, the reorg may reach deeper than REORG_DEPTH: the
+   * stored heights below are compared too, a window at a time, until one agrees with the chain
+   * (the fork point) — at most DEEP_REORG_WINDOWS windows down. So the chain's blocks there are
+   * walked (a pool block among them found), the replaced non-pool rows orphaned, and a replaced
+   * shared-out pool block is left displaced for the reversal, whatever the reorg's depth.
    */
   private async recheck(network: Network, top: number): Promise<number | null> {
-    const low = Math.max(1, top - this.config.money.reorgDepth[network] + 1);
-    const stored = await this.blocks.currentHashes(network, low, top);
-    if (stored.size === 0) return null;
-    const heights = [...stored.keys()].sort((a, b) => a - b);
-    const outcomes = await this.nodes
-      .of(network)
-      .batch(heights.map((h) => rpcCalls.getBlockHash(h)));
-    const replaced: { height: number; hash: string }[] = [];
-    heights.forEach((height, i) => {
-      const outcome = outcomes[i];
-      if (!outcome.ok) {
-        if (outcome.error instanceof RpcError) return; // above the node's tip: unknown, not changed
-        throw outcome.error;
+    const depth = this.config.money.reorgDepth[network];
+    const low = Math.max(1, top - depth + 1);
+    const window = await this.compare(network, await this.blocks.currentRows(network, low, top));
+    const replaced = window.flatMap((h) => h.replaced);
+    const bottom = window[window.length - 1];
+    // A reorg that replaced the lowest stored height of the window may reach deeper.
+    let deeper = bottom && bottom.replaced.length > 0 ? bottom.height : null;
+    const floor = deepReorgFloor(top, depth);
+    let forkFound = true;
+    while (deeper !== null) {
+      if (deeper <= floor) {
+        forkFound = false;
+        break;
       }
-      const hash = stored.get(height)!;
-      if (outcome.value !== hash) replaced.push({ height, hash });
-    });
+      const page = await this.compare(
+        network,
+        await this.blocks.currentRows(network, Math.max(floor, deeper - depth), deeper - 1),
+      );
+      deeper = null;
+      for (const height of page) {
+        if (height.known && height.replaced.length === 0) break; // the fork point is above
+        replaced.push(...height.replaced);
+        deeper = height.height;
+      }
+      if (deeper !== null && deeper !== page[page.length - 1].height) deeper = null;
+    }
     if (replaced.length === 0) return null;
+    const lowest = Math.min(...replaced.map((r) => r.height));
     const orphaned = await this.blocks.orphanNonPool(network, replaced);
-    const lowest = replaced[0].height;
+    if (lowest < low) {
+      this.logger.warn(
+        `${network}: a reorganisation deeper than REORG_DEPTH (${depth}): the chain differs from the stored blocks from height ${lowest}, below the re-checked ${low}..${top}; followed down`,
+      );
+    }
+    if (!forkFound) {
+      this.logger.error(
+        `${network}: the chain differs from every stored block checked down to height ${lowest} (${DEEP_REORG_WINDOWS} × REORG_DEPTH below the window): not followed further — check the node; raise REORG_DEPTH_${network.toUpperCase()} if the reorg is real`,
+      );
+    }
     if (orphaned > 0) {
       this.logger.warn(
         `${network}: the chain was reorganised from height ${lowest}: ${orphaned} stored block(s) replaced`,
       );
     }
     return lowest;
+  }
+
+  /**
+   * Stored rows against the chain, per height, highest first: the rows the chain replaced (it has
+   * another block there); `known` is false above the node's tip (unknown, never replaced).
+   */
+  private async compare(
+    network: Network,
+    rows: readonly { height: number; hash: string }[],
+  ): Promise<{ height: number; known: boolean; replaced: { height: number; hash: string }[] }[]> {
+    const heights = [...new Set(rows.map((r) => r.height))].sort((a, b) => b - a);
+    if (heights.length === 0) return [];
+    const outcomes = await this.nodes
+      .of(network)
+      .batch(heights.map((h) => rpcCalls.getBlockHash(h)));
+    return heights.map((height, i) => {
+      const outcome = outcomes[i];
+      if (!outcome.ok) {
+        if (outcome.error instanceof RpcError) return { height, known: false, replaced: [] };
+        throw outcome.error;
+      }
+      const replaced = rows.filter((r) => r.height === height && r.hash !== outcome.value);
+      return { height, known: true, replaced };
+    });
   }
 }

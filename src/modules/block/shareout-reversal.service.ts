@@ -8,10 +8,12 @@ import { assertLeaseHeld } from '../../jobs/job-lease';
 import { PoolMetricsService } from '../metrics/pool-metrics.service';
 import { LedgerRepository } from '../payout/ledger.repository';
 import { BlockRepository, PoolBlock } from './block.repository';
+import { deepReorgFloor } from './reorg-window';
 
 /**
  * A reorg deeper than maturity can take away a pool block that was already shared out. Each run
- * re-checks the shared pool blocks within REORG_DEPTH of the tip by hash; one the chain replaced
+ * re-checks the shared pool blocks within REORG_DEPTH of the tip by hash — and, deeper, those the
+ * chain walker found displaced (it follows a reorg down past REORG_DEPTH); one the chain replaced
  * (buried ORPHAN_CONFIRMATIONS deep) is reversed in one transaction: orphaned and marked reversed,
  * its credits taken back from the miners' balances as far as they cover them, the part already
  * paid out recorded as the pool's loss (credit_reversal). Never silent: logged, counted in
@@ -50,10 +52,17 @@ export class ShareoutReversalService implements OnApplicationBootstrap {
 
   async run(network: Network): Promise<number> {
     const tip = await this.nodes.of(network).getBlockCount();
-    const floor = tip - this.config.money.reorgDepth[network] + 1;
-    const shared = (await this.blocks.sharedPoolBlocks(network, floor)).filter(
-      (b) => b.height <= tip,
-    );
+    const depth = this.config.money.reorgDepth[network];
+    // Those within REORG_DEPTH of the tip, and deeper ones the walker found displaced by the
+    // chain's block at their height (a reorg deeper than REORG_DEPTH, followed down by the walker).
+    const candidates = new Map<number, PoolBlock>();
+    for (const block of [
+      ...(await this.blocks.sharedPoolBlocks(network, tip - depth + 1)),
+      ...(await this.blocks.displacedSharedPoolBlocks(network, deepReorgFloor(tip, depth))),
+    ]) {
+      if (block.height <= tip) candidates.set(block.id, block);
+    }
+    const shared = [...candidates.values()].sort((a, b) => a.height - b.height || a.id - b.id);
     if (shared.length === 0) return 0;
     const outcomes = await this.nodes
       .of(network)

@@ -470,10 +470,15 @@ export class PaymentRepository {
   }
 
   /** The wallet's confirmation count of a sent payment; `confirmed` stamps it confirmed. */
+  /**
+   * The wallet's confirmation count: confirmed from the first time it has enough; a confirmed
+   * payment a reorganisation put back under that (its block gone, the send in the mempool again,
+   * not conflicted) awaits confirmation again (`confirmed_at` cleared, asked about again).
+   */
   async noteConfirmations(paymentId: number, confirmations: number, confirmed: boolean) {
     await this.db.query(
       `UPDATE payment SET confirmations = ?,
-              confirmed_at = IF(?, COALESCE(confirmed_at, UTC_TIMESTAMP(3)), confirmed_at)
+              confirmed_at = IF(?, COALESCE(confirmed_at, UTC_TIMESTAMP(3)), NULL)
         WHERE id = ? AND status = 'sent' AND wallet_problem IS NULL`,
       [confirmations, confirmed ? 1 : 0, paymentId],
     );

@@ -439,7 +439,9 @@ export class PayoutService implements OnApplicationBootstrap {
    * by an operator. A send stored after a -4 (the mempool refused it) stays broadcast until the
    * operator abandons it in the wallet. A confirmed payment is asked about again until it is
    * REORG_DEPTH_<NET> deep: a reorganisation that replaces its block with one spending the same
-   * coins conflicts it after the fact, and REORG_DEPTH is the depth to which the pool itself
+   * coins conflicts it after the fact; one that only takes its block away (the send back in the
+   * mempool, 0 confirmations) makes it broadcast again, awaiting confirmation (`confirmed_at`
+   * cleared) until it is mined again. REORG_DEPTH is the depth to which the pool itself
    * re-checks its blocks for reversals (block walker) — deeper than that the pool treats the
    * chain as settled, for blocks and payments alike. At most 200 per run, newest first.
    */
@@ -478,9 +480,15 @@ export class PayoutService implements OnApplicationBootstrap {
       } else {
         const confirmed = tx.confirmations >= required;
         const newlyConfirmed = confirmed && !payment.confirmed;
-        if (tx.confirmations !== payment.confirmations || newlyConfirmed) {
+        const unconfirmed = !confirmed && payment.confirmed;
+        if (tx.confirmations !== payment.confirmations || newlyConfirmed || unconfirmed) {
           await this.payments.noteConfirmations(payment.id, tx.confirmations, confirmed);
           if (newlyConfirmed) counts.confirmed++;
+          if (unconfirmed) {
+            this.logger.warn(
+              `payment ${payment.batchId} (${payment.txid}): back to ${tx.confirmations} confirmation(s) after a reorganisation (not conflicted): awaiting confirmation again`,
+            );
+          }
         }
       }
     }
