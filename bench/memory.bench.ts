@@ -6,11 +6,9 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomAddress } from '../src/biblepay/address';
-import { startSimNode } from '../sim/node/sim-node';
-import { HARD_NETWORK_TARGET, TEST_HASH_TARGET } from '../test/support/pool-fixture';
 import { freePort, RoleProcess } from '../test/support/role-process';
 import { craftShares, submitShares } from '../test/support/share-factory';
-import { createBenchEnv, report, rssMb, startRoleProcess } from './support/bench-env';
+import { report, rssMb, startBenchPool, startRoleProcess } from './support/bench-env';
 
 const SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 180);
 const ROUND = Number(process.env.BENCH_MEMORY_ROUND ?? 1_000);
@@ -38,21 +36,7 @@ async function snapshot(role: RoleProcess, name: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const env = await createBenchEnv('memory');
-  const node = await startSimNode({
-    port: 0,
-    network: 'main',
-    poolAddress: env.poolAddress.main,
-    blockSeconds: 0,
-    networkTarget: HARD_NETWORK_TARGET,
-    log: () => undefined,
-  });
-  const common = {
-    NETWORKS: 'main',
-    POOL_ADDRESS_MAIN: env.poolAddress.main,
-    POOL_HASH_TARGET: TEST_HASH_TARGET,
-    NODE_RPC_URL_MAIN: node.url,
-  };
+  const { env, node, common } = await startBenchPool('memory');
   const heapOptions = (name: string): Record<string, string> => {
     if (!HEAP_DIR) return {};
     mkdirSync(path.join(HEAP_DIR, name), { recursive: true });
