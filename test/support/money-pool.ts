@@ -6,6 +6,8 @@ import { PoolFixture, startPoolFixture } from './pool-fixture';
 import { freePort, RoleProcess, startRoleProcess } from './role-process';
 import { roleEnv } from './test-env';
 
+type Env = Record<string, string>;
+
 /** What a backend of a money test runs against: the simulated node and the test's own database. */
 export interface MoneyStore {
   pool: PoolFixture;
@@ -16,9 +18,9 @@ export interface MoneyPool extends MoneyStore {
   /** Root's connection to the test's own database (`store.db`). */
   db: mysql.Connection;
   /** A frontend of the test's own on its database (`settings` added to the node's). */
-  startFrontend(settings?: Record<string, string>): Promise<RunningApp>;
+  startFrontend(settings?: Env): Promise<RunningApp>;
   /** A backend process on a free port with `env` (see {@link moneyBackendEnv}). */
-  startBackend(env: Record<string, string>): Promise<RoleProcess>;
+  startBackend(env: Env): Promise<RoleProcess>;
   /** Stops every role started here, the last first, then the node; drops the database. */
   close(): Promise<void>;
 }
@@ -66,16 +68,12 @@ export async function startMoneyPool(
   };
 }
 
-/** A backend's environment on the test's node and database, `jobs`, then `overrides`. */
-function backendEnv(
-  { pool, store }: MoneyStore,
-  jobs: Record<string, string>,
-  overrides: Record<string, string>,
-): Record<string, string> {
+/** A backend's environment on the test's node and database: `settings`, then `overrides`. */
+function backendEnv({ pool, store }: MoneyStore, settings: Env, overrides: Env): Env {
   return roleEnv('backend', {
     ...pool.env,
     DATABASE_URL: store.backendUrl,
-    ...jobs,
+    ...settings,
     ...overrides,
   });
 }
@@ -85,67 +83,58 @@ function backendEnv(
  * and ratings wait an hour. The credits' block (height 1, not on the simulated chain) stays below
  * the reversal recheck: a reversal of it is not a money test's subject.
  */
-export function moneyBackendEnv(
-  money: MoneyStore,
-  overrides: Record<string, string> = {},
-): Record<string, string> {
-  const jobs = {
-    BLOCK_POLL_SECONDS: '3600',
-    REORG_DEPTH_MAIN: '5',
-    SHAREOUT_INTERVAL_SECONDS: '3600',
-    RATING_INTERVAL_SECONDS: '3600',
-    PAYOUT_INTERVAL_SECONDS: '0.3',
-    PAYOUT_MINIMUM_MAIN: '1',
-    PAYOUT_MIN_INTERVAL_HOURS: '0',
-  };
-  return backendEnv(money, jobs, overrides);
-}
+const PAYING: Env = {
+  BLOCK_POLL_SECONDS: '3600',
+  REORG_DEPTH_MAIN: '5',
+  SHAREOUT_INTERVAL_SECONDS: '3600',
+  RATING_INTERVAL_SECONDS: '3600',
+  PAYOUT_INTERVAL_SECONDS: '0.3',
+  PAYOUT_MINIMUM_MAIN: '1',
+  PAYOUT_MIN_INTERVAL_HOURS: '0',
+};
 
 /**
  * A backend that follows the chain: the chain walk (from the tip, no start depth) and the shareout
  * every 0.3 s; payouts and ratings wait an hour.
  */
-export function chainBackendEnv(
-  money: MoneyStore,
-  overrides: Record<string, string> = {},
-): Record<string, string> {
-  const jobs = {
-    BLOCK_POLL_SECONDS: '0.3',
-    SHAREOUT_INTERVAL_SECONDS: '0.3',
-    PAYOUT_INTERVAL_SECONDS: '3600',
-    RATING_INTERVAL_SECONDS: '3600',
-    CHAIN_WALK_START_DEPTH: '0',
-  };
-  return backendEnv(money, jobs, overrides);
-}
+const WALKING: Env = {
+  BLOCK_POLL_SECONDS: '0.3',
+  SHAREOUT_INTERVAL_SECONDS: '0.3',
+  PAYOUT_INTERVAL_SECONDS: '3600',
+  RATING_INTERVAL_SECONDS: '3600',
+  CHAIN_WALK_START_DEPTH: '0',
+};
+
+/** A backend CLI run (`payouts`, `audit`…): any balance of 1 BBP is due at once; the broker gets 2 s. */
+const CLI: Env = {
+  PAYOUT_MINIMUM_MAIN: '1',
+  PAYOUT_MIN_INTERVAL_HOURS: '0',
+  BROKER_CONNECT_WAIT_MS: '2000',
+};
+
+/** A backend that pays (the payout job alone, every 0.3 s), with `overrides`. */
+export const moneyBackendEnv = (money: MoneyStore, overrides: Env = {}): Env =>
+  backendEnv(money, PAYING, overrides);
+
+/** A backend that follows the chain (the chain walk and shareout every 0.3 s), with `overrides`. */
+export const chainBackendEnv = (money: MoneyStore, overrides: Env = {}): Env =>
+  backendEnv(money, WALKING, overrides);
+
+/** The environment of a backend CLI run, with `overrides`. */
+export const moneyCliEnv = (money: MoneyStore, overrides: Env = {}): Env =>
+  backendEnv(money, CLI, overrides);
 
 /**
  * The chain of a reorg test (the node started with `maturity: 3`): its blocks mature after 3
  * confirmations, one 2 deep that left the chain is orphaned, a round waits 5 s for its backlog.
  */
-export const REORG_CHAIN = {
+export const REORG_CHAIN: Env = {
   MATURITY_CONFIRMATIONS_MAIN: '3',
   ORPHAN_CONFIRMATIONS: '2',
   ROUND_BACKLOG_WAIT_SECONDS: '5',
 };
 
-/**
- * The environment of a backend CLI run (`payouts`, `audit`…): any balance of 1 BBP is due at once,
- * and the broker is given 2 s.
- */
-export function moneyCliEnv(
-  money: MoneyStore,
-  overrides: Record<string, string> = {},
-): Record<string, string> {
-  const settings = {
-    PAYOUT_MINIMUM_MAIN: '1',
-    PAYOUT_MIN_INTERVAL_HOURS: '0',
-    BROKER_CONNECT_WAIT_MS: '2000',
-  };
-  return backendEnv(money, settings, overrides);
-}
-
 /** The admin console's API for `label`, by bearer `token`, from this machine. */
-export function adminEnv(token: string, label: string): Record<string, string> {
+export function adminEnv(token: string, label: string): Env {
   return { ADMIN_TOKEN: token, ADMIN_TOKEN_LABEL: label, ADMIN_ALLOW_IPS: '127.0.0.0/8, ::1' };
 }
