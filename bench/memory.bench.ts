@@ -12,11 +12,10 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { randomAddress } from '../src/biblepay/address';
 import { rpcCall } from '../sim/node/rpc-client';
-import { startSimNode } from '../sim/node/sim-node';
-import { HARD_NETWORK_TARGET, TEST_HASH_TARGET } from '../test/support/pool-fixture';
+import { TEST_HASH_TARGET } from '../test/support/pool-fixture';
 import { freePort, RoleProcess } from '../test/support/role-process';
 import { craftShares, submitShares } from '../test/support/share-factory';
-import { createBenchEnv, report, rssMb, startRoleProcess } from './support/bench-env';
+import { report, rssMb, startBenchPool, startRoleProcess } from './support/bench-env';
 
 const SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 180);
 const ROUND = Number(process.env.BENCH_MEMORY_ROUND ?? 1_000);
@@ -56,16 +55,12 @@ async function snapshot(role: RoleProcess, name: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const env = await createBenchEnv('memory');
-  const node = await startSimNode({
-    port: 0,
-    network: 'main',
-    poolAddress: env.poolAddress.main,
-    blockSeconds: BLOCK_SECONDS,
-    networkTarget: BLOCK_SECONDS > 0 ? networkTarget(BLOCK_ODDS) : HARD_NETWORK_TARGET,
-    maturity: 5,
-    log: () => undefined,
-  });
+  const { env, node, common } = await startBenchPool(
+    'memory',
+    BLOCK_SECONDS > 0
+      ? { blockSeconds: BLOCK_SECONDS, networkTarget: networkTarget(BLOCK_ODDS), maturity: 5 }
+      : {},
+  );
   // With a chain: mature, share out and pay as often as the soak does (scripts/cluster).
   const chainJobs: Record<string, string> =
     BLOCK_SECONDS > 0
@@ -81,12 +76,6 @@ async function main(): Promise<void> {
           PAYOUT_SCHEME: 'prop',
         }
       : {};
-  const common = {
-    NETWORKS: 'main',
-    POOL_ADDRESS_MAIN: env.poolAddress.main,
-    POOL_HASH_TARGET: TEST_HASH_TARGET,
-    NODE_RPC_URL_MAIN: node.url,
-  };
   // BENCH_ROLE_NODE_OPTIONS: V8 flags for the role processes only (not the load generator), to
   // compare e.g. `--max-semi-space-size=2` with the defaults at the same load.
   const heapOptions = (name: string): Record<string, string> => {

@@ -4,40 +4,16 @@
 import amqplib from 'amqplib';
 import mysql from 'mysql2/promise';
 import { solutionQueueNames } from '../src/messaging/broker-topology';
-import { startSimNode } from '../sim/node/sim-node';
-import { HARD_NETWORK_TARGET, TEST_HASH_TARGET } from '../test/support/pool-fixture';
-import { freePort } from '../test/support/role-process';
 import { craftShares, submitShares } from '../test/support/share-factory';
-import { createBenchEnv, report, rssMb, startRoleProcess } from './support/bench-env';
+import { report, rssMb, startBenchPool, startBenchRole } from './support/bench-env';
 
 const VALID = Number(process.env.BENCH_SOLUTIONS ?? 20_000);
 const INVALID_EVERY = 10; // one share in ten is bent (above target, wrong recipient, bad bible hash)
 
 async function main(): Promise<void> {
-  const env = await createBenchEnv('solutions');
-  const node = await startSimNode({
-    port: 0,
-    network: 'main',
-    poolAddress: env.poolAddress.main,
-    blockSeconds: 0,
-    networkTarget: HARD_NETWORK_TARGET,
-    log: () => undefined,
-  });
-  const common = {
-    NETWORKS: 'main',
-    POOL_ADDRESS_MAIN: env.poolAddress.main,
-    POOL_HASH_TARGET: TEST_HASH_TARGET,
-    NODE_RPC_URL_MAIN: node.url,
-  };
-  const frontend = await startRoleProcess(
-    {
-      ...common,
-      ROLE: 'frontend',
-      DATABASE_URL: env.urls.frontendDb,
-      AMQP_URL: env.urls.frontendMq,
-    },
-    await freePort(),
-  );
+  const pool = await startBenchPool('solutions');
+  const { env, node } = pool;
+  const frontend = await startBenchRole(pool, 'frontend');
   const broker = await amqplib.connect(env.urls.backendMq);
   const channel = await broker.createChannel();
   const db = await mysql.createConnection({ uri: env.urls.adminDb });
@@ -65,15 +41,7 @@ async function main(): Promise<void> {
       `queued ${ok} solutions in ${queuedMessages} broker messages; starting one backend ...`,
     );
 
-    const backend = await startRoleProcess(
-      {
-        ...common,
-        ROLE: 'backend',
-        DATABASE_URL: env.urls.backendDb,
-        AMQP_URL: env.urls.backendMq,
-      },
-      await freePort(),
-    );
+    const backend = await startBenchRole(pool, 'backend');
     const recorded = async (): Promise<{ accepted: number; rejected: number }> => {
       const [[row]] = await db.query<mysql.RowDataPacket[]>(
         'SELECT (SELECT COUNT(*) FROM solution) a, (SELECT COUNT(*) FROM rejected_solution) r',
@@ -111,8 +79,7 @@ async function main(): Promise<void> {
     await db.end();
     await broker.close();
     await frontend.stop();
-    await node.close();
-    await env.teardown();
+    await pool.close();
   }
 }
 

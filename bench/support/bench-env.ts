@@ -6,7 +6,13 @@ import { SetupConfig } from '../../src/config/setup-config';
 import { dropDatabase, provisionDatabase } from '../../src/database/setup/database-provisioner';
 import { brokerAdminFor } from '../../src/messaging/setup/broker-admin';
 import { dropBroker, provisionBroker } from '../../src/messaging/setup/broker-provisioner';
-export { RoleProcess, startRoleProcess } from '../../test/support/role-process';
+import type { SimNodeOptions } from '../../sim/node/options';
+import { SimNodeHandle, startSimNode } from '../../sim/node/sim-node';
+import { HARD_NETWORK_TARGET, TEST_HASH_TARGET } from '../../test/support/pool-fixture';
+import { freePort, startRoleProcess } from '../../test/support/role-process';
+import type { RoleProcess } from '../../test/support/role-process';
+export { startRoleProcess };
+export type { RoleProcess };
 
 /**
  * A benchmark's own database and vhost (never the development defaults), role processes started
@@ -76,6 +82,65 @@ export async function createBenchEnv(name: string): Promise<BenchEnv> {
     poolAddress: { main: randomAddress('main'), test: randomAddress('test') },
     teardown,
   };
+}
+
+/** A bench's environment with a simulated main node, and what every role's environment holds. */
+export interface BenchPool {
+  env: BenchEnv;
+  /** Finds no blocks of its own, and no share meets its network target. */
+  node: SimNodeHandle;
+  /** NETWORKS, the pool address, the pool's hash target and the node's URL. */
+  common: Record<string, string>;
+  /** Stops the node, then drops the database and vhost. */
+  close(): Promise<void>;
+}
+
+/**
+ * {@link createBenchEnv} and a simulated main node for a bench that sends real shares; `chain`
+ * gives the node a growing chain (block interval, target, maturity) instead of a still one.
+ */
+export async function startBenchPool(
+  name: string,
+  chain: Partial<Pick<SimNodeOptions, 'blockSeconds' | 'networkTarget' | 'maturity'>> = {},
+): Promise<BenchPool> {
+  const env = await createBenchEnv(name);
+  const node = await startSimNode({
+    port: 0,
+    network: 'main',
+    poolAddress: env.poolAddress.main,
+    blockSeconds: 0,
+    networkTarget: HARD_NETWORK_TARGET,
+    log: () => undefined,
+    ...chain,
+  });
+  const common = {
+    NETWORKS: 'main',
+    POOL_ADDRESS_MAIN: env.poolAddress.main,
+    POOL_HASH_TARGET: TEST_HASH_TARGET,
+    NODE_RPC_URL_MAIN: node.url,
+  };
+  const close = async (): Promise<void> => {
+    await node.close();
+    await env.teardown();
+  };
+  return { env, node, common, close };
+}
+
+/** A role of the bench pool as its own OS process on a free port, as the role's own DB/broker user. */
+export async function startBenchRole(
+  pool: BenchPool,
+  role: 'frontend' | 'backend',
+  extra: Record<string, string> = {},
+): Promise<RoleProcess> {
+  const { urls } = pool.env;
+  const env = {
+    ...pool.common,
+    ...extra,
+    ROLE: role,
+    DATABASE_URL: role === 'frontend' ? urls.frontendDb : urls.backendDb,
+    AMQP_URL: role === 'frontend' ? urls.frontendMq : urls.backendMq,
+  };
+  return startRoleProcess(env, await freePort());
 }
 
 /** A role process's resident memory in MB (VmRSS), for the bench JSON after a run. */

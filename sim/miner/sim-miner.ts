@@ -119,6 +119,17 @@ interface WalletState {
   asking?: Promise<PoolWork | null> | null;
 }
 
+/** One mining thread of a wallet process: who it mines as and what it shares with its wallet. */
+interface ThreadContext {
+  workerId: string;
+  threadId: number;
+  /** When the wallet process started (its hash-rate timer). */
+  walletStart: number;
+  wallet: WalletState;
+  /** The wallet process's session id (Evo). */
+  sessionId: string;
+}
+
 export function defaultSimMinerOptions(): Omit<SimMinerOptions, 'pool'> {
   return {
     network: 'main',
@@ -228,22 +239,18 @@ export async function runSimMiner(
     const sessionId = newSessionId();
     const wallet: WalletState = { hashCounter: 0, cache: null, cachedAt: 0 };
     await Promise.all(
-      Array.from({ length: options.threads }, (_, threadId) =>
-        cadence === 'real' && profile
-          ? runRealThread(profile, workerId, threadId, walletStart, wallet, sessionId)
-          : runThread(workerId, threadId, walletStart, wallet, sessionId),
-      ),
+      Array.from({ length: options.threads }, (_, threadId) => {
+        const thread: ThreadContext = { workerId, threadId, walletStart, wallet, sessionId };
+        return cadence === 'real' && profile ? runRealThread(profile, thread) : runThread(thread);
+      }),
     );
   };
 
   /** The search for one share on `work` (the wallet's nonce loop). */
   const search = async (
     work: PoolWork,
-    workerId: string,
-    threadId: number,
+    { workerId, threadId, walletStart, wallet }: ThreadContext,
     threadStart: number,
-    walletStart: number,
-    wallet: WalletState,
     misbehaviour: Misbehaviour,
   ): Promise<CraftedSolution> => {
     const tip = await tips.get();
@@ -274,9 +281,7 @@ export async function runSimMiner(
   const submit = async (
     crafted: CraftedSolution,
     misbehaviour: Misbehaviour,
-    workerId: string,
-    threadId: number,
-    sessionId: string,
+    { workerId, threadId, sessionId }: ThreadContext,
   ): Promise<void> => {
     summary.sharesSent++;
     count(summary.sharesByMisbehaviour, misbehaviour);
@@ -320,11 +325,11 @@ export async function runSimMiner(
     }
   };
 
-  const getwork = async (
-    workerId: string,
-    threadId: number,
-    sessionId: string,
-  ): Promise<PoolWork | null> => {
+  const getwork = async ({
+    workerId,
+    threadId,
+    sessionId,
+  }: ThreadContext): Promise<PoolWork | null> => {
     summary.getworks++;
     const answer = await request({ action: 'readytomine2', miner: workerId, threadId }, sessionId);
     const outcome = readGetworkAnswer(answer.raw, options.network);
@@ -334,14 +339,20 @@ export async function runSimMiner(
     return null;
   };
 
+  /**
+   * An error in a thread's round (a failing pool or node): counted and reported, and the thread
+   * goes on — unless the run is stopping, when it is nobody's failure and the thread ends (false).
+   */
+  const survives = (error: unknown): boolean => {
+    if (stop.signal.aborted) return false;
+    const text = error instanceof Error ? error.message : String(error);
+    count(summary.errors, text);
+    options.onFailure?.(text);
+    return true;
+  };
+
   /** The quick cadence: each thread asks for work, searches, sends one share per `shareSeconds`. */
-  const runThread = async (
-    workerId: string,
-    threadId: number,
-    walletStart: number,
-    wallet: WalletState,
-    sessionId: string,
-  ): Promise<void> => {
+  const runThread = async (thread: ThreadContext): Promise<void> => {
     const signal = stop.signal;
     let nextShareAt =
       Date.now() + (options.staggerStart ? Math.random() * options.shareSeconds * 1000 : 0);
@@ -351,18 +362,10 @@ export async function runSimMiner(
       const roundStart = Date.now();
       nextShareAt = roundStart + options.shareSeconds * 1000;
       try {
-        const work = await getwork(workerId, threadId, sessionId);
+        const work = await getwork(thread);
         if (!work) continue;
         const misbehaviour = nextMisbehaviour();
-        const crafted = await search(
-          work,
-          workerId,
-          threadId,
-          roundStart,
-          walletStart,
-          wallet,
-          misbehaviour,
-        );
+        const crafted = await search(work, thread, roundStart, misbehaviour);
         if (profile && !profile.submitsShares) summary.sharesWithheld++;
         else {
           for (let i = 0; i < crafted.sends; i++) {
@@ -371,16 +374,13 @@ export async function runSimMiner(
             const paceUntil = i === 0 ? lastSentAt + options.shareSeconds * 1000 : 0;
             if (!(await sleepUntil(paceUntil, signal)) || !sharesLeft()) return;
             lastSentAt = Date.now();
-            await submit(crafted, misbehaviour, workerId, threadId, sessionId);
+            await submit(crafted, misbehaviour, thread);
           }
         }
         await offerBlock(crafted);
       } catch (error) {
-        if (signal.aborted) return;
-        const text = error instanceof Error ? error.message : String(error);
-        count(summary.errors, text);
-        options.onFailure?.(text);
         // A failing pool or node: do not spin; try again on the next share slot.
+        if (!survives(error)) return;
       }
     }
   };
@@ -394,14 +394,8 @@ export async function runSimMiner(
    * thread clears the cache. A release that sends no shares keeps searching its work until it is
    * dropped. The search itself takes the time it takes (an easy pool target: milliseconds).
    */
-  const runRealThread = async (
-    wp: WalletProfile,
-    workerId: string,
-    threadId: number,
-    walletStart: number,
-    wallet: WalletState,
-    sessionId: string,
-  ): Promise<void> => {
+  const runRealThread = async (wp: WalletProfile, thread: ThreadContext): Promise<void> => {
+    const { threadId, wallet } = thread;
     const signal = stop.signal;
     const s = (seconds: number): number => seconds * 1000;
     // nLastReadyToMine = now - 480; classic nLastShareSubmitted and nLastClearCache likewise
@@ -441,7 +435,7 @@ export async function runSimMiner(
             // talked to the pool, it reads the cache before any search ends.
             work = wallet.fetched.work;
           } else {
-            const asking = getwork(workerId, threadId, sessionId);
+            const asking = getwork(thread);
             wallet.asking = asking;
             try {
               work = await asking;
@@ -460,16 +454,7 @@ export async function runSimMiner(
         if (!wp.submitsShares) {
           // Mines the network target only (miner.cpp:1147-1151 @1.4.8.4): shares it would have
           // found go nowhere; the work is kept until it is dropped.
-          const misbehaviour = nextMisbehaviour();
-          const crafted = await search(
-            work,
-            workerId,
-            threadId,
-            threadStart,
-            walletStart,
-            wallet,
-            misbehaviour,
-          );
+          const crafted = await search(work, thread, threadStart, nextMisbehaviour());
           summary.sharesWithheld++;
           await offerBlock(crafted);
           if (!(await sleepUntil(dropAt, signal))) return;
@@ -488,15 +473,7 @@ export async function runSimMiner(
         }
         if (!(await sleepUntil(shareAt, signal))) return;
         const misbehaviour = nextMisbehaviour();
-        const crafted = await search(
-          work,
-          workerId,
-          threadId,
-          threadStart,
-          walletStart,
-          wallet,
-          misbehaviour,
-        );
+        const crafted = await search(work, thread, threadStart, misbehaviour);
         lastShare = Date.now();
         threadStart = lastShare;
         // UpdatePoolProgress clears the shared cache before it sends (miner.cpp:456 @1.2.0.1,
@@ -504,14 +481,11 @@ export async function runSimMiner(
         wallet.cache = null;
         work = null;
         for (let i = 0; i < crafted.sends && sharesLeft(); i++) {
-          await submit(crafted, misbehaviour, workerId, threadId, sessionId);
+          await submit(crafted, misbehaviour, thread);
         }
         await offerBlock(crafted);
       } catch (error) {
-        if (signal.aborted) return;
-        const text = error instanceof Error ? error.message : String(error);
-        count(summary.errors, text);
-        options.onFailure?.(text);
+        if (!survives(error)) return;
         work = null;
       }
     }

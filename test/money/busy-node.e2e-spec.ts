@@ -2,11 +2,10 @@ import type mysql from 'mysql2/promise';
 import { parseCoins } from '../../src/biblepay/amount';
 import { eventually } from '../support/harness';
 import { MinerRow } from '../support/factories';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
+import { IsolatedDatabase } from '../support/isolated-database';
 import { creditedMiners, sendsTo } from '../support/payout-scenario';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { roleEnv } from '../support/test-env';
+import { PoolFixture } from '../support/pool-fixture';
+import { moneyBackendEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 /**
  * A busy node turns the payout's sendmany away with HTTP 500 "Work queue depth exceeded" before
@@ -14,34 +13,18 @@ import { roleEnv } from '../support/test-env';
  * back at once and the next run pays — no wait for the reconcile grace (default 120 s).
  */
 describe('payout against a busy node (issue 24)', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
   let store: IsolatedDatabase;
-  let backend: RoleProcess;
   let db: mysql.Connection;
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ walletBalance: parseCoins('100000') });
-    store = await isolatedDatabase('busy');
-    db = store.db;
-    const env = roleEnv('backend', {
-      ...pool.env,
-      DATABASE_URL: store.backendUrl,
-      BLOCK_POLL_SECONDS: '3600',
-      // The credits' block (height 1, not on the simulated chain) stays below the reversal recheck:
-      // a reversal of it is not this test's subject.
-      REORG_DEPTH_MAIN: '5',
-      SHAREOUT_INTERVAL_SECONDS: '3600',
-      RATING_INTERVAL_SECONDS: '3600',
-      PAYOUT_INTERVAL_SECONDS: '0.3',
-      PAYOUT_MINIMUM_MAIN: '1',
-      PAYOUT_MIN_INTERVAL_HOURS: '0',
-    });
-    backend = await startRoleProcess(env, await freePort());
+    money = await startMoneyPool('busy');
+    ({ pool, store, db } = money);
+    await money.startBackend(moneyBackendEnv(money));
   });
   afterAll(async () => {
-    await backend?.stop();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   const paymentsOf = async (miner: MinerRow): Promise<string[]> => {

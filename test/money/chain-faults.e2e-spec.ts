@@ -6,11 +6,12 @@ import { parseCoins } from '../../src/biblepay/amount';
 import { randomAddress } from '../../src/biblepay/address';
 import { feeOf } from '../../src/modules/block/split';
 import { mineOneShare } from '../../sim/miner/sim-miner';
-import { eventually, RunningApp, startRole } from '../support/harness';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { poolAddresses, roleEnv } from '../support/test-env';
+import { eventually, RunningApp } from '../support/harness';
+import { IsolatedDatabase } from '../support/isolated-database';
+import { PoolFixture } from '../support/pool-fixture';
+import { RoleProcess } from '../support/role-process';
+import { poolAddresses } from '../support/test-env';
+import { chainBackendEnv, REORG_CHAIN, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -24,6 +25,7 @@ const FEE_PPM = 15_000; // 1.5 %
  * orphaned and then back on the chain is restored, and each is credited its exact coinbase value.
  */
 describe('chain faults: a node behind, reorgs at walked heights, A → B → A', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
   let store: IsolatedDatabase;
   let frontend: RunningApp;
@@ -32,31 +34,18 @@ describe('chain faults: a node behind, reorgs at walked heights, A → B → A',
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ maturity: 3, walletBalance: 0n });
-    store = await isolatedDatabase('chain');
-    db = store.db;
-    frontend = await startRole('frontend', { ...pool.env, DATABASE_URL: store.frontendUrl });
-    env = roleEnv('backend', {
-      ...pool.env,
-      DATABASE_URL: store.backendUrl,
-      MATURITY_CONFIRMATIONS_MAIN: '3',
-      ORPHAN_CONFIRMATIONS: '2',
+    money = await startMoneyPool('chain', { maturity: 3, walletBalance: 0n });
+    ({ pool, store, db } = money);
+    frontend = await money.startFrontend();
+    env = chainBackendEnv(money, {
+      ...REORG_CHAIN,
       REORG_DEPTH_MAIN: '10',
-      BLOCK_POLL_SECONDS: '0.3',
-      SHAREOUT_INTERVAL_SECONDS: '0.3',
-      PAYOUT_INTERVAL_SECONDS: '3600',
-      RATING_INTERVAL_SECONDS: '3600',
       POOL_FEE_PERCENT: '1.5',
-      CHAIN_WALK_START_DEPTH: '0',
-      ROUND_BACKLOG_WAIT_SECONDS: '5',
     });
-    backend = await startRoleProcess(env, await freePort());
+    backend = await money.startBackend(env);
   });
   afterAll(async () => {
-    await backend?.stop();
-    await frontend?.close();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

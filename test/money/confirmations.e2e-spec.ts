@@ -1,13 +1,13 @@
 import type mysql from 'mysql2/promise';
 import { parseCoins } from '../../src/biblepay/amount';
-import { eventually, RunningApp, startRole } from '../support/harness';
+import { eventually, RunningApp } from '../support/harness';
 import { MinerRow } from '../support/factories';
 import { creditedMiners, sendsTo } from '../support/payout-scenario';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { roleEnv } from '../support/test-env';
+import { IsolatedDatabase } from '../support/isolated-database';
+import { PoolFixture } from '../support/pool-fixture';
+import { RoleProcess } from '../support/role-process';
 import { expectWalletMatchesLedger, walletPaidPerAddress } from '../support/wallet-check';
+import { adminEnv, moneyBackendEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 const CREDIT = parseCoins('100');
 const TOKEN = 'confirmations-test-token-0123456789ab';
@@ -21,6 +21,7 @@ const TOKEN = 'confirmations-test-token-0123456789ab';
  * wallet is the same open problem. Money is counted from what left the simulated wallet.
  */
 describe('payment confirmations, conflicted and abandoned sends', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
   let store: IsolatedDatabase;
   let backend: RoleProcess;
@@ -28,40 +29,19 @@ describe('payment confirmations, conflicted and abandoned sends', () => {
   let db: mysql.Connection;
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ walletBalance: parseCoins('100000') });
-    store = await isolatedDatabase('confirm');
-    db = store.db;
-    frontend = await startRole('frontend', {
-      ...pool.env,
-      DATABASE_URL: store.frontendUrl,
-      MINER_CACHE_SECONDS: '0',
-      WEB_CACHE_SECONDS: '0',
-    });
-    backend = await startRoleProcess(
-      roleEnv('backend', {
-        ...pool.env,
-        DATABASE_URL: store.backendUrl,
-        ADMIN_TOKEN: TOKEN,
-        ADMIN_TOKEN_LABEL: 'carol',
-        ADMIN_ALLOW_IPS: '127.0.0.0/8, ::1',
-        BLOCK_POLL_SECONDS: '3600',
-        SHAREOUT_INTERVAL_SECONDS: '3600',
-        RATING_INTERVAL_SECONDS: '3600',
-        PAYOUT_INTERVAL_SECONDS: '0.3',
-        PAYOUT_MINIMUM_MAIN: '1',
-        PAYOUT_MIN_INTERVAL_HOURS: '0',
+    money = await startMoneyPool('confirm');
+    ({ pool, store, db } = money);
+    frontend = await money.startFrontend({ MINER_CACHE_SECONDS: '0', WEB_CACHE_SECONDS: '0' });
+    backend = await money.startBackend(
+      moneyBackendEnv(money, {
+        ...adminEnv(TOKEN, 'carol'),
         PAYOUT_RECONCILE_GRACE_SECONDS: '1',
         METRICS_SAMPLE_SECONDS: '0.5',
-        REORG_DEPTH_MAIN: '5',
       }),
-      await freePort(),
     );
   });
   afterAll(async () => {
-    await backend?.stop();
-    await frontend?.close();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   const api = async (route: string, body?: unknown): Promise<Response> =>

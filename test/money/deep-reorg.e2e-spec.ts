@@ -3,14 +3,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type mysql from 'mysql2/promise';
 import { randomAddress } from '../../src/biblepay/address';
-import { baseToCoins, parseCoins } from '../../src/biblepay/amount';
+import { baseToCoins } from '../../src/biblepay/amount';
 import { mineOneShare } from '../../sim/miner/sim-miner';
-import { eventually, RunningApp, startRole } from '../support/harness';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
+import { eventually, RunningApp } from '../support/harness';
 import { sendsTo } from '../support/payout-scenario';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { poolAddresses, roleEnv } from '../support/test-env';
+import { PoolFixture } from '../support/pool-fixture';
+import { RoleProcess } from '../support/role-process';
+import { poolAddresses } from '../support/test-env';
+import { chainBackendEnv, REORG_CHAIN, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -22,40 +22,27 @@ const ROOT = path.join(__dirname, '..', '..');
  * balances and lists it, the miner pages say it, /metrics counts it. Nobody is paid twice.
  */
 describe('deep reorg after shareout: credits reversed, paid part booked as pool loss', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
-  let store: IsolatedDatabase;
   let frontend: RunningApp;
   let backend: RoleProcess;
   let db: mysql.Connection;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ maturity: 3, walletBalance: parseCoins('100000') });
-    store = await isolatedDatabase('deepreorg');
-    db = store.db;
-    frontend = await startRole('frontend', { ...pool.env, DATABASE_URL: store.frontendUrl });
-    env = roleEnv('backend', {
-      ...pool.env,
-      DATABASE_URL: store.backendUrl,
-      MATURITY_CONFIRMATIONS_MAIN: '3',
-      ORPHAN_CONFIRMATIONS: '2',
+    money = await startMoneyPool('deepreorg', { maturity: 3 });
+    ({ pool, db } = money);
+    frontend = await money.startFrontend();
+    env = chainBackendEnv(money, {
+      ...REORG_CHAIN,
       REORG_DEPTH_MAIN: '20',
-      BLOCK_POLL_SECONDS: '0.3',
-      SHAREOUT_INTERVAL_SECONDS: '0.3',
-      PAYOUT_INTERVAL_SECONDS: '3600',
-      RATING_INTERVAL_SECONDS: '3600',
       PAYOUT_MINIMUM_MAIN: '1',
       PAYOUT_MIN_INTERVAL_HOURS: '0',
-      CHAIN_WALK_START_DEPTH: '0',
-      ROUND_BACKLOG_WAIT_SECONDS: '5',
     });
-    backend = await startRoleProcess(env, await freePort());
+    backend = await money.startBackend(env);
   });
   afterAll(async () => {
-    await backend?.stop();
-    await frontend?.close();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   const cli = async (

@@ -2,10 +2,10 @@ import mysql from 'mysql2/promise';
 import { parseCoins } from '../../src/biblepay/amount';
 import { eventually } from '../support/harness';
 import { creditedMiners, sendsTo } from '../support/payout-scenario';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
+import { IsolatedDatabase } from '../support/isolated-database';
+import { PoolFixture } from '../support/pool-fixture';
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { roleEnv } from '../support/test-env';
+import { moneyBackendEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 const CREDIT = parseCoins('100');
 
@@ -15,33 +15,20 @@ const CREDIT = parseCoins('100');
  * and a killed lock connection let a second backend refund a payment still being sent.
  */
 describe('job leases', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
   let store: IsolatedDatabase;
   let env: Record<string, string>;
   const backends: RoleProcess[] = [];
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ walletBalance: parseCoins('100000') });
-    store = await isolatedDatabase('lease');
-    env = roleEnv('backend', {
-      ...pool.env,
-      DATABASE_URL: store.backendUrl,
-      BLOCK_POLL_SECONDS: '3600',
-      // The credits' block (height 1, not on the simulated chain) stays below the reversal recheck:
-      // a reversal of it is not this test's subject.
-      REORG_DEPTH_MAIN: '5',
-      SHAREOUT_INTERVAL_SECONDS: '3600',
-      RATING_INTERVAL_SECONDS: '3600',
-      PAYOUT_INTERVAL_SECONDS: '0.3',
-      PAYOUT_MINIMUM_MAIN: '1',
-      PAYOUT_MIN_INTERVAL_HOURS: '0',
-      PAYOUT_RECONCILE_GRACE_SECONDS: '1',
-    });
+    money = await startMoneyPool('lease');
+    ({ pool, store } = money);
+    env = moneyBackendEnv(money, { PAYOUT_RECONCILE_GRACE_SECONDS: '1' });
   });
   afterAll(async () => {
     await Promise.all(backends.map((b) => b.stop()));
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   const startBackend = async () => {

@@ -2,10 +2,9 @@ import type mysql from 'mysql2/promise';
 import { parseCoins } from '../../src/biblepay/amount';
 import { eventually } from '../support/harness';
 import { creditedMiners, sendsTo } from '../support/payout-scenario';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { roleEnv } from '../support/test-env';
+import { IsolatedDatabase } from '../support/isolated-database';
+import { PoolFixture } from '../support/pool-fixture';
+import { moneyBackendEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 const CREDIT = parseCoins('100');
 const SEND_TIMEOUT_MS = 1500;
@@ -19,39 +18,24 @@ const LATE_BY_MS = 20_000;
  * payment is never refunded on absence alone, so the wallet shows each miner paid once.
  */
 describe('a sendmany that runs 20 s after the client gave up', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
   let store: IsolatedDatabase;
-  let backend: RoleProcess;
   let db: mysql.Connection;
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ walletBalance: parseCoins('100000') });
-    store = await isolatedDatabase('latesend');
-    db = store.db;
-    backend = await startRoleProcess(
-      roleEnv('backend', {
-        ...pool.env,
-        DATABASE_URL: store.backendUrl,
-        BLOCK_POLL_SECONDS: '3600',
-        // The credits' block (height 1, not on the simulated chain) stays below the reversal recheck:
-        // a reversal of it is not this test's subject.
-        REORG_DEPTH_MAIN: '5',
-        SHAREOUT_INTERVAL_SECONDS: '3600',
-        RATING_INTERVAL_SECONDS: '3600',
-        PAYOUT_INTERVAL_SECONDS: '0.3',
-        PAYOUT_MINIMUM_MAIN: '1',
-        PAYOUT_MIN_INTERVAL_HOURS: '0',
+    money = await startMoneyPool('latesend');
+    ({ pool, store, db } = money);
+    await money.startBackend(
+      moneyBackendEnv(money, {
         PAYOUT_RECONCILE_GRACE_SECONDS: '1',
         NODE_RPC_TIMEOUT_MS: String(SEND_TIMEOUT_MS),
         NODE_SEND_TIMEOUT_MS: String(SEND_TIMEOUT_MS),
       }),
-      await freePort(),
     );
   });
   afterAll(async () => {
-    await backend?.stop();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   /** What left the wallet for `address`: received amounts plus its share of each fee. */

@@ -7,7 +7,7 @@ import { MinerRow } from '../support/factories';
 import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
 import { creditedMiners, sendsTo } from '../support/payout-scenario';
 import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { roleEnv } from '../support/test-env';
+import { moneyCliEnv } from '../support/money-pool';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -53,14 +53,7 @@ describe('payout runs that must not act: dry run, a skewed clock, a reversal ove
     args: string[],
     extra: Record<string, string> = {},
   ): Promise<{ code: number; out: string }> => {
-    const env = roleEnv('backend', {
-      ...pool.env,
-      DATABASE_URL: store.backendUrl,
-      PAYOUT_MINIMUM_MAIN: '1',
-      PAYOUT_MIN_INTERVAL_HOURS: '0',
-      BROKER_CONNECT_WAIT_MS: '2000',
-      ...extra,
-    });
+    const env = moneyCliEnv({ pool, store }, extra);
     try {
       const { stdout } = await run(
         process.execPath,

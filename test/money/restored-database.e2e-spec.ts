@@ -5,10 +5,10 @@ import { parseCoins } from '../../src/biblepay/amount';
 import { eventually } from '../support/harness';
 import { MinerRow } from '../support/factories';
 import { creditedMiners, sendsTo } from '../support/payout-scenario';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
+import { IsolatedDatabase } from '../support/isolated-database';
+import { PoolFixture } from '../support/pool-fixture';
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { roleEnv } from '../support/test-env';
+import { adminEnv, moneyBackendEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 const run = promisify(execFile);
 const CREDIT = parseCoins('100');
@@ -21,6 +21,7 @@ const TOKEN = 'restore-test-token-0123456789abcdef';
  * ledger (console, in the trail); the audit names the txid; nothing is sent a second time.
  */
 describe('a database restored from a dump taken before a payout', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
   let store: IsolatedDatabase;
   let backend: RoleProcess | undefined;
@@ -64,30 +65,17 @@ describe('a database restored from a dump taken before a payout', () => {
   };
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ walletBalance: parseCoins('100000') });
-    store = await isolatedDatabase('restore');
-    db = store.db;
-    env = roleEnv('backend', {
-      ...pool.env,
-      DATABASE_URL: store.backendUrl,
-      ADMIN_TOKEN: TOKEN,
-      ADMIN_TOKEN_LABEL: 'alice',
-      ADMIN_ALLOW_IPS: '127.0.0.0/8, ::1',
-      BLOCK_POLL_SECONDS: '3600',
-      SHAREOUT_INTERVAL_SECONDS: '3600',
-      RATING_INTERVAL_SECONDS: '3600',
-      PAYOUT_INTERVAL_SECONDS: '0.3',
-      PAYOUT_MINIMUM_MAIN: '1',
-      PAYOUT_MIN_INTERVAL_HOURS: '0',
+    money = await startMoneyPool('restore');
+    ({ pool, store, db } = money);
+    env = moneyBackendEnv(money, {
+      ...adminEnv(TOKEN, 'alice'),
       PAYOUT_RECONCILE_GRACE_SECONDS: '1',
       METRICS_SAMPLE_SECONDS: '0.5',
-      REORG_DEPTH_MAIN: '5', // the credits' block (height 1, not on the chain) stays below the recheck
     });
   });
   afterAll(async () => {
     await backend?.stop();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   it('refuses payouts, names the txid in the audit, lets the console attach it, never sends twice', async () => {

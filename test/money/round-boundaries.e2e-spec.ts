@@ -5,11 +5,11 @@ import { ENTITIES } from '../../src/entities';
 import { RoundRepository } from '../../src/modules/solution/round.repository';
 import { randomAddress } from '../../src/biblepay/address';
 import { mineOneShare } from '../../sim/miner/sim-miner';
-import { eventually, RunningApp, startRole } from '../support/harness';
+import { eventually, RunningApp } from '../support/harness';
 import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { poolAddresses, roleEnv } from '../support/test-env';
+import { PoolFixture } from '../support/pool-fixture';
+import { poolAddresses } from '../support/test-env';
+import { chainBackendEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 const SHARES = 4;
 
@@ -19,39 +19,26 @@ const SHARES = 4;
  * ahead must not swallow the shares that arrive after it, under PROP or PPLNS.
  */
 describe.each(['prop', 'pplns'])('rounds by what the pool saw (%s)', (scheme) => {
+  let money: MoneyPool;
   let pool: PoolFixture;
-  let store: IsolatedDatabase;
   let frontend: RunningApp;
-  let backend: RoleProcess;
   let db: mysql.Connection;
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ maturity: 3, walletBalance: 0n });
-    store = await isolatedDatabase(`rounds${scheme}`);
-    db = store.db;
-    frontend = await startRole('frontend', { ...pool.env, DATABASE_URL: store.frontendUrl });
-    backend = await startRoleProcess(
-      roleEnv('backend', {
-        ...pool.env,
-        DATABASE_URL: store.backendUrl,
+    money = await startMoneyPool(`rounds${scheme}`, { maturity: 3, walletBalance: 0n });
+    ({ pool, db } = money);
+    frontend = await money.startFrontend();
+    await money.startBackend(
+      chainBackendEnv(money, {
         MATURITY_CONFIRMATIONS_MAIN: '3',
-        BLOCK_POLL_SECONDS: '0.3',
-        SHAREOUT_INTERVAL_SECONDS: '0.3',
-        PAYOUT_INTERVAL_SECONDS: '3600',
-        RATING_INTERVAL_SECONDS: '3600',
         PAYOUT_SCHEME: scheme,
         // PPLNS over a window wider than both rounds: what separates them is the round end alone.
         PPLNS_WINDOW: '100000',
-        CHAIN_WALK_START_DEPTH: '0',
       }),
-      await freePort(),
     );
   });
   afterAll(async () => {
-    await backend?.stop();
-    await frontend?.close();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   const shares = async (workerId: string, count: number): Promise<void> => {

@@ -1,10 +1,9 @@
 import type mysql from 'mysql2/promise';
 import { randomAddress } from '../../src/biblepay/address';
 import { eventually } from '../support/harness';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { poolAddresses, roleEnv } from '../support/test-env';
+import { PoolFixture } from '../support/pool-fixture';
+import { poolAddresses } from '../support/test-env';
+import { chainBackendEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 const MINER_GUID = '0b4c5a2e-2c4f-4ad4-9a55-2b0b0c8f7e11';
 
@@ -15,27 +14,15 @@ const MINER_GUID = '0b4c5a2e-2c4f-4ad4-9a55-2b0b0c8f7e11';
  * block never lost, and a pool block counts at its exact coinbase value, which the wallet holds.
  */
 describe('a reorg between two chain-walker calls, both ways', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
-  let store: IsolatedDatabase;
-  let backend: RoleProcess;
   let db: mysql.Connection;
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ walletBalance: 0n });
-    store = await isolatedDatabase('walkreorg');
-    db = store.db;
-    backend = await startRoleProcess(
-      roleEnv('backend', {
-        ...pool.env,
-        DATABASE_URL: store.backendUrl,
-        BLOCK_POLL_SECONDS: '0.3',
-        SHAREOUT_INTERVAL_SECONDS: '3600',
-        PAYOUT_INTERVAL_SECONDS: '3600',
-        RATING_INTERVAL_SECONDS: '3600',
-        CHAIN_WALK_START_DEPTH: '0',
-        REORG_DEPTH_MAIN: '10',
-      }),
-      await freePort(),
+    money = await startMoneyPool('walkreorg', { walletBalance: 0n });
+    ({ pool, db } = money);
+    await money.startBackend(
+      chainBackendEnv(money, { SHAREOUT_INTERVAL_SECONDS: '3600', REORG_DEPTH_MAIN: '10' }),
     );
     await eventually(
       async () => {
@@ -47,9 +34,7 @@ describe('a reorg between two chain-walker calls, both ways', () => {
     );
   });
   afterAll(async () => {
-    await backend?.stop();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   const cases: { when: 'before' | 'after'; from: 'pool' | 'foreign' }[] = [

@@ -4,11 +4,11 @@ import { promisify } from 'node:util';
 import type mysql from 'mysql2/promise';
 import { parseCoins } from '../../src/biblepay/amount';
 import type { WalletSend } from '../../sim/node/wallet';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
+import { IsolatedDatabase } from '../support/isolated-database';
 import { creditedMiners } from '../support/payout-scenario';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { roleEnv } from '../support/test-env';
+import { PoolFixture } from '../support/pool-fixture';
 import { expectWalletMatchesLedger } from '../support/wallet-check';
+import { moneyCliEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -21,18 +21,17 @@ const CREDIT = parseCoins('100');
  * wallet send makes it fail.
  */
 describe('the wallet-against-ledger payout check', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
   let store: IsolatedDatabase;
   let db: mysql.Connection;
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ walletBalance: parseCoins('100000') });
-    store = await isolatedDatabase('walletcheck');
-    db = store.db;
+    money = await startMoneyPool('walletcheck');
+    ({ pool, store, db } = money);
   });
   afterAll(async () => {
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   const sends = (): WalletSend[] =>
@@ -50,13 +49,7 @@ describe('the wallet-against-ledger payout check', () => {
 
   it('passes when the wallet paid what the ledger says, and fails on one extra wallet send', async () => {
     const miners = await creditedMiners(store.factories, 2, CREDIT);
-    const env = roleEnv('backend', {
-      ...pool.env,
-      DATABASE_URL: store.backendUrl,
-      PAYOUT_MINIMUM_MAIN: '1',
-      PAYOUT_MIN_INTERVAL_HOURS: '0',
-      BROKER_CONNECT_WAIT_MS: '2000',
-    });
+    const env = moneyCliEnv(money);
     const { stdout } = await run(
       process.execPath,
       ['-r', '@swc-node/register', 'src/cli/main.ts', 'payouts', '--network', 'main'],

@@ -2,32 +2,19 @@ import type mysql from 'mysql2/promise';
 import { parseCoins } from '../../src/biblepay/amount';
 import { eventually } from '../support/harness';
 import { MinerRow } from '../support/factories';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
+import { IsolatedDatabase } from '../support/isolated-database';
 import { sendsTo } from '../support/payout-scenario';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { roleEnv } from '../support/test-env';
+import { PoolFixture } from '../support/pool-fixture';
 import { expectWalletMatchesLedger, walletPaidPerAddress } from '../support/wallet-check';
+import { moneyBackendEnv, MoneyPool, MoneyStore, startMoneyPool } from '../support/money-pool';
 
 /**
  * Money as the wallet counts it (issue 24 item 3), end to end against the simulated wallet:
  * its verbatim dust refusals (wallet.cpp:3241-3246 @1.2.0.1; :3784-3789 @1.4.8.4) and the ""
  * account that `sendmany ""` spends (GetAccountAmounts, wallet.cpp:1356-1390 @1.2.0.1).
  */
-function backendEnv(pool: PoolFixture, store: IsolatedDatabase): Record<string, string> {
-  return roleEnv('backend', {
-    ...pool.env,
-    DATABASE_URL: store.backendUrl,
-    BLOCK_POLL_SECONDS: '3600',
-    // The credits' block (height 1, not on the simulated chain) stays below the reversal recheck.
-    REORG_DEPTH_MAIN: '5',
-    SHAREOUT_INTERVAL_SECONDS: '3600',
-    RATING_INTERVAL_SECONDS: '3600',
-    PAYOUT_INTERVAL_SECONDS: '0.3',
-    PAYOUT_MINIMUM_MAIN: '1',
-    PAYOUT_MIN_INTERVAL_HOURS: '0',
-    PAYOUT_SET_ASIDE_AFTER_FAILURES: '1',
-  });
+function backendEnv(money: MoneyStore): Record<string, string> {
+  return moneyBackendEnv(money, { PAYOUT_SET_ASIDE_AFTER_FAILURES: '1' });
 }
 
 async function credit(store: IsolatedDatabase, amounts: bigint[]): Promise<MinerRow[]> {
@@ -55,21 +42,19 @@ async function countRows(db: mysql.Connection, sql: string, params: unknown[]): 
 }
 
 describe('a recipient the wallet counts as dust (issue 24)', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
   let store: IsolatedDatabase;
-  let backend: RoleProcess;
 
   beforeAll(async () => {
     // A 3 BBP fee, subtracted evenly from every output: 1.000001 BBP leaves 100 base units after
     // its share, below the wallet's 546 — "…too small to send after the fee has been deducted";
     // alone it cannot pay the fee at all — "…too small to pay the fee".
-    pool = await startPoolFixture({ walletBalance: parseCoins('100000'), txFee: parseCoins('3') });
-    store = await isolatedDatabase('dustwallet');
+    money = await startMoneyPool('dustwallet', { txFee: parseCoins('3') });
+    ({ pool, store } = money);
   });
   afterAll(async () => {
-    await backend?.stop();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   it('sets the dust recipient aside and pays the others in the same run, to the base unit', async () => {
@@ -78,7 +63,7 @@ describe('a recipient the wallet counts as dust (issue 24)', () => {
       parseCoins('50'),
       parseCoins('1.000001'),
     ]);
-    backend = await startRoleProcess(backendEnv(pool, store), await freePort());
+    await money.startBackend(backendEnv(money));
     const db = store.db;
     await eventually(
       () =>
@@ -121,25 +106,23 @@ describe('a recipient the wallet counts as dust (issue 24)', () => {
 });
 
 describe('a labelled pool address (issue 24)', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
   let store: IsolatedDatabase;
-  let backend: RoleProcess;
 
   beforeAll(async () => {
     // Every coin the wallet holds came in on the labelled pool address: the "pool" account's, not
     // the "" account that `sendmany ""` spends.
-    pool = await startPoolFixture({ walletBalance: parseCoins('100000'), poolLabel: 'pool' });
-    store = await isolatedDatabase('labelled');
+    money = await startMoneyPool('labelled', { poolLabel: 'pool' });
+    ({ pool, store } = money);
   });
   afterAll(async () => {
-    await backend?.stop();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   it('warns, and holds the payout with a reason instead of looping on "Account has insufficient funds"', async () => {
     const [miner] = await credit(store, [parseCoins('100')]);
-    backend = await startRoleProcess(backendEnv(pool, store), await freePort());
+    const backend = await money.startBackend(backendEnv(money));
     const warnings = await eventually(
       async () => {
         const res = await fetch(`${backend.url}/health`);

@@ -4,13 +4,12 @@ import { parseCoins } from '../../src/biblepay/amount';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { eventually, RunningApp, startRole } from '../support/harness';
+import { eventually, RunningApp } from '../support/harness';
 import { MinerRow } from '../support/factories';
 import { creditedMiners, sendsTo } from '../support/payout-scenario';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { roleEnv } from '../support/test-env';
+import { IsolatedDatabase } from '../support/isolated-database';
+import { PoolFixture } from '../support/pool-fixture';
+import { moneyBackendEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 const CREDIT = parseCoins('100');
 const run = promisify(execFile);
@@ -23,40 +22,25 @@ const ROOT = path.join(__dirname, '..', '..');
  * paid exactly once.
  */
 describe('wallet faults: errors after commit, lost comments, a batch the wallet cannot cover', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
   let store: IsolatedDatabase;
-  let backend: RoleProcess;
   let db: mysql.Connection;
   let frontend: RunningApp;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ walletBalance: parseCoins('100000') });
-    store = await isolatedDatabase('wallet');
-    db = store.db;
-    env = roleEnv('backend', {
-      ...pool.env,
-      DATABASE_URL: store.backendUrl,
-      BLOCK_POLL_SECONDS: '3600',
-      // The credits' block (height 1, not on the simulated chain) stays below the reversal recheck:
-      // a reversal of it is not this test's subject.
-      REORG_DEPTH_MAIN: '5',
-      SHAREOUT_INTERVAL_SECONDS: '3600',
-      RATING_INTERVAL_SECONDS: '3600',
-      PAYOUT_INTERVAL_SECONDS: '0.3',
-      PAYOUT_MINIMUM_MAIN: '1',
-      PAYOUT_MIN_INTERVAL_HOURS: '0',
+    money = await startMoneyPool('wallet');
+    ({ pool, store, db } = money);
+    env = moneyBackendEnv(money, {
       PAYOUT_RECONCILE_GRACE_SECONDS: '1',
       PAYOUT_SET_ASIDE_AFTER_FAILURES: '2',
     });
-    backend = await startRoleProcess(env, await freePort());
-    frontend = await startRole('frontend', { ...pool.env, DATABASE_URL: store.frontendUrl });
+    await money.startBackend(env);
+    frontend = await money.startFrontend();
   });
   afterAll(async () => {
-    await frontend?.close();
-    await backend?.stop();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   const paymentsOf = async (miner: MinerRow) => {

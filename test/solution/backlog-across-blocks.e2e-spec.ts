@@ -3,11 +3,10 @@ import { randomAddress } from '../../src/biblepay/address';
 import { feeOf, splitByWeight } from '../../src/modules/block/split';
 import { craftSolution, requestWork, submitCrafted } from '../../sim/miner/sim-miner';
 import type { ChainTip } from '../../sim/miner/chain-tip';
-import { eventually, RunningApp, startRole } from '../support/harness';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
-import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { poolAddresses, roleEnv } from '../support/test-env';
+import { eventually, RunningApp } from '../support/harness';
+import { PoolFixture } from '../support/pool-fixture';
+import { poolAddresses } from '../support/test-env';
+import { chainBackendEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 
 /**
  * Shares are judged as of the moment they arrived (issue 10, hole 2). The pool's node is
@@ -21,40 +20,28 @@ const MINERS = 5;
 const FEE_PERCENT = '1.5';
 
 describe('a node outage across three blocks while shares queue', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
-  let store: IsolatedDatabase;
   let frontend: RunningApp;
-  let backend: RoleProcess;
   let db: mysql.Connection;
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ maturity: 3, walletBalance: 0n });
     // Its own database: the chain walk and the rounds must see only this node's chain.
-    store = await isolatedDatabase('backlog');
-    db = store.db;
-    frontend = await startRole('frontend', { ...pool.env, DATABASE_URL: store.frontendUrl });
-    const env = roleEnv('backend', {
-      ...pool.env,
-      DATABASE_URL: store.backendUrl,
+    money = await startMoneyPool('backlog', { maturity: 3, walletBalance: 0n });
+    ({ pool, db } = money);
+    frontend = await money.startFrontend();
+    const env = chainBackendEnv(money, {
       MATURITY_CONFIRMATIONS_MAIN: '3',
-      BLOCK_POLL_SECONDS: '0.3',
-      SHAREOUT_INTERVAL_SECONDS: '0.3',
-      PAYOUT_INTERVAL_SECONDS: '3600',
-      RATING_INTERVAL_SECONDS: '3600',
       POOL_FEE_PERCENT: FEE_PERCENT,
       PAYOUT_SCHEME: 'prop',
-      CHAIN_WALK_START_DEPTH: '0',
       NODE_RETRY_MAX_SECONDS: '1',
       NODE_TIP_REFRESH_MS: '200',
       NODE_RPC_TIMEOUT_MS: '1000',
     });
-    backend = await startRoleProcess(env, await freePort());
+    await money.startBackend(env);
   });
   afterAll(async () => {
-    await backend?.stop();
-    await frontend?.close();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
   /** What a miner's own node tells it: the simulated chain, read in-process (ours is "down"). */

@@ -66,6 +66,12 @@ export async function poolBlockAt(
   return blocks;
 }
 
+/** The console's money actions: each on one payment or wallet send, with a reason, in the trail. */
+type MoneyActionKind = Extract<
+  AdminActionKind,
+  'payment.release' | 'payment.recredit' | 'wallet-send.attach' | 'wallet-send.dismiss'
+>;
+
 function field(body: unknown, name: string): unknown {
   return body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
 }
@@ -120,16 +126,7 @@ export class AdminApiController {
     @Body() body: unknown,
     @Req() request: FastifyRequest,
   ): Promise<unknown> {
-    const net = requiredNetwork(this.config, network);
-    const reason = requiredReason(field(body, 'reason'));
-    return toJson(
-      await this.payouts.release(
-        net,
-        batchId,
-        reason,
-        this.recorder(request, 'payment.release', net, batchId, reason),
-      ),
-    );
+    return this.moneyAction('payment.release', network, batchId, body, request);
   }
 
   @Post('payments/:network/:batchId/recredit')
@@ -147,16 +144,7 @@ export class AdminApiController {
     @Body() body: unknown,
     @Req() request: FastifyRequest,
   ): Promise<unknown> {
-    const net = requiredNetwork(this.config, network);
-    const reason = requiredReason(field(body, 'reason'));
-    return toJson(
-      await this.payouts.recredit(
-        net,
-        batchId,
-        reason,
-        this.recorder(request, 'payment.recredit', net, batchId, reason),
-      ),
-    );
+    return this.moneyAction('payment.recredit', network, batchId, body, request);
   }
 
   @Post('wallet-sends/:network/:txid/attach')
@@ -174,7 +162,7 @@ export class AdminApiController {
     @Body() body: unknown,
     @Req() request: FastifyRequest,
   ): Promise<unknown> {
-    return this.actOnWalletSend('attach', network, txid, body, request);
+    return this.moneyAction('wallet-send.attach', network, txid, body, request);
   }
 
   @Post('wallet-sends/:network/:txid/dismiss')
@@ -191,20 +179,34 @@ export class AdminApiController {
     @Body() body: unknown,
     @Req() request: FastifyRequest,
   ): Promise<unknown> {
-    return this.actOnWalletSend('dismiss', network, txid, body, request);
+    return this.moneyAction('wallet-send.dismiss', network, txid, body, request);
   }
 
-  private async actOnWalletSend(
-    what: 'attach' | 'dismiss',
+  /**
+   * A money action on one target (a payment's batch id, a wallet send's txid): the network and a
+   * reason are required, the action writes its trail entry in its own transaction, and its answer
+   * goes back as JSON.
+   */
+  private async moneyAction(
+    action: MoneyActionKind,
     network: string,
-    txid: string,
+    target: string,
     body: unknown,
     request: FastifyRequest,
   ): Promise<unknown> {
     const net = requiredNetwork(this.config, network);
     const reason = requiredReason(field(body, 'reason'));
-    const record = this.recorder(request, `wallet-send.${what}`, net, txid, reason);
-    return toJson(await this.walletClaims[what](net, txid, record));
+    const record = this.recorder(request, action, net, target, reason);
+    switch (action) {
+      case 'payment.release':
+        return toJson(await this.payouts.release(net, target, reason, record));
+      case 'payment.recredit':
+        return toJson(await this.payouts.recredit(net, target, reason, record));
+      case 'wallet-send.attach':
+        return toJson(await this.walletClaims.attach(net, target, record));
+      case 'wallet-send.dismiss':
+        return toJson(await this.walletClaims.dismiss(net, target, record));
+    }
   }
 
   @Get('miners')
