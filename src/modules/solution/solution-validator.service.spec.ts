@@ -2,6 +2,7 @@ import { backendConfig, newTestService } from '../../../test/support/mocks';
 import { wellFormedSolution } from '../../../test/support/solutions';
 import { encodeBlockHeader } from '../../biblepay/block-header';
 import { NodeClients } from '../../biblepay/node-clients';
+import { RpcTransportError } from '../../biblepay/rpc';
 import type { BiblepayRpcClient, BatchOutcome } from '../../biblepay/rpc';
 import type { SolutionMessage } from '../../messaging/solution-message';
 import { WorkRef, WorkRepository } from '../mining/work.repository';
@@ -9,6 +10,7 @@ import { SourceSuspensionRepository } from '../mining/source-suspension.reposito
 import { RejectReason } from './reject-reason';
 import { SolutionRepository } from './solution.repository';
 import { ChainHistoryService } from './chain-history.service';
+import { NodeUnavailableError } from './node-unavailable.error';
 import { creditedReceivedAt, SolutionValidatorService } from './solution-validator.service';
 
 const WORK_ID = '7a0f6c1e-3b9d-4f7e-8a21-0c5d9e4b6f33';
@@ -126,6 +128,7 @@ describe("SolutionValidatorService: the nonce limit of the share's own block (no
     blockAfter: number;
     nonce: number;
     prevAgo?: number;
+    hashOutcome?: BatchOutcome<unknown>;
   }) {
     const prevTime = Math.floor(Date.now() / 1000) - (share.prevAgo ?? 600);
     const blockTime = prevTime + share.blockAfter;
@@ -151,7 +154,7 @@ describe("SolutionValidatorService: the nonce limit of the share's own block (no
     t.mock(NodeClients).flavor.mockResolvedValue('classic');
     const batch = jest.fn().mockResolvedValue([
       { ok: true, value: PREV_HEIGHT },
-      { ok: true, value: bibleHash },
+      share.hashOutcome ?? { ok: true, value: bibleHash },
       {
         ok: true,
         value: {
@@ -210,6 +213,44 @@ describe("SolutionValidatorService: the nonce limit of the share's own block (no
       reason: RejectReason.nonceTooHigh,
       detail: expect.stringContaining('nonce 4000000000 > 79360'),
     });
+  });
+});
+
+describe('SolutionValidatorService: a node that does not know exec biblehash (node mocked)', () => {
+  it('is node trouble, never a verdict on the share', async () => {
+    // What the client makes of {"Command":"biblehash","Error":"Unknown command: biblehash"}.
+    const t = validator([work()]);
+    t.mock(NodeClients).flavor.mockResolvedValue('classic');
+    t.mock(ChainHistoryService).tip.mockResolvedValue({ height: 1000, tipTimeMs: 0 });
+    t.mock(ChainHistoryService).blocks.mockResolvedValue(new Map());
+    const unknown = new RpcTransportError(
+      'exec biblehash',
+      'bad_response',
+      'the node does not know exec biblehash: Unknown command: biblehash',
+    );
+    const batch = jest.fn().mockResolvedValue([
+      { ok: true, value: 1000 },
+      { ok: false, error: unknown },
+      { ok: false, error: unknown },
+      { ok: true, value: 1000 },
+    ]);
+    t.mock(NodeClients).of.mockReturnValue({ batch } as unknown as BiblepayRpcClient);
+    const header = encodeBlockHeader({
+      version: 1,
+      prevHash: 'c'.repeat(64),
+      merkleRoot: 'd'.repeat(64),
+      time: 1_700_000_000,
+      bits: 0,
+      nonce: 7,
+    });
+    const solution = wellFormedSolution({
+      blockTime: 1_700_000_000,
+      nonce: 7,
+      blockHex: header.toString('hex'),
+    });
+    const error = await t.sut.validate([message(solution)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeUnavailableError);
+    expect((error as Error).message).toContain('Unknown command: biblehash');
   });
 });
 
