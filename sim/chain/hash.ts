@@ -72,3 +72,17 @@ export function maxNonce(elapsedSeconds: number): number {
   const cap = elapsedSeconds > 30 * 60 ? 999_999_999 : elapsedSeconds * 256;
   return Math.max(512, cap);
 }
+
+/**
+ * `CheckNonce`: whether a block's nonce is allowed for its own header time — measured from the
+ * previous block's time to the block's time (not to now, unlike `pinfo`); more than 30 minutes →
+ * any nonce (src/pow.cpp:284-296 @1.2.0.1; src/rpcpog.cpp:993-1004 @1.4.4.8).
+ */
+export function checkNonce(nonce: number, prevBlockTime: number, blockTime: number): boolean {
+  const elapsed = blockTime - prevBlockTime;
+  if (elapsed > 30 * 60) return true;
+  return nonce <= Math.max(512, elapsed * 256);
+}
+
+/** F9000: prev height from which the node checks the nonce (src/main.h:74-75 @1.2.0.1). */
+export const F9000_PREV_HEIGHT = { main: 21_550, test: 100 } as const;

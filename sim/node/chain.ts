@@ -9,7 +9,15 @@ import {
   SimCoinbaseTx,
   SimCpid,
 } from '../chain/block-codec';
-import { bibleHash, hashMeetsTarget, sha256Hex, ZERO_HASH } from '../chain/hash';
+import {
+  bibleHash,
+  checkNonce,
+  F9000_PREV_HEIGHT,
+  hashMeetsTarget,
+  sha256Hex,
+  ZERO_HASH,
+} from '../chain/hash';
+import type { SimFlavor } from './generation';
 
 export type BlockOrigin = 'genesis' | 'network' | 'miner' | 'reorg';
 
@@ -22,6 +30,8 @@ export interface ChainBlock extends DecodedBlock {
 
 export interface ChainSettings {
   network: Network;
+  /** Classic nodes refuse a block whose nonce is above its own time's limit; Evo nodes do not. */
+  flavor: SimFlavor;
   subsidy: bigint;
   networkTarget: string;
   walletVersion: string;
@@ -213,6 +223,17 @@ export class SimChain {
       nonce: decoded.header.nonce,
     });
     if (!hashMeetsTarget(pow, this.settings.networkTarget)) return 'high-hash';
+    // Classic: CheckProofOfWork also runs CheckNonce over the header's own time from F9000 on, a
+    // failure is "high-hash" (src/pow.cpp:404-411, src/main.cpp:4302-4304 @1.2.0.1). Evo's
+    // CheckProofOfWork has no nonce check: only its miner applies it (src/pow.cpp:275-306,
+    // src/miner.cpp:1200,1215 @1.4.4.8).
+    if (
+      this.settings.flavor === 'classic' &&
+      prev.height >= F9000_PREV_HEIGHT[this.network] &&
+      !checkNonce(decoded.header.nonce, prev.header.time, decoded.header.time)
+    ) {
+      return 'high-hash';
+    }
     if (decoded.coinbase.height !== prev.height + 1) return 'bad-cb-height';
     if (!isValidAddress(this.network, decoded.coinbase.outputs[0].address)) return 'bad-cb-payee';
     const paid = decoded.coinbase.outputs.reduce((sum, out) => sum + out.value, 0n);

@@ -53,6 +53,8 @@ export function createRpcMethods(ctx: NodeContext): Map<string, RpcHandler> {
   define('exec', 'exec <string::itemname> <string::parameter>', (p) => {
     p.arity(1, 7);
     const item = p.str(0);
+    // src/rpcblockchain.cpp:1389 @1.2.0.1; src/rpc/blockchain.cpp:1749 @1.4.4.8.
+    if (item === '') throw new RpcError(RpcCode.MISC_ERROR, 'Command argument invalid.');
     switch (item) {
       case 'biblehash':
         return execBibleHash(ctx, p);
@@ -63,7 +65,8 @@ export function createRpcMethods(ctx: NodeContext): Map<string, RpcHandler> {
       case 'subsidy':
         return execSubsidy(ctx, p);
       default:
-        // src/rpcblockchain.cpp:3443 @1.2.0.1; src/rpc/blockchain.cpp:2998 @1.4.4.8.
+        // A plain result, not an RPC error: {"Command", "Error"} (src/rpcblockchain.cpp:1392,3443
+        // @1.2.0.1; src/rpc/blockchain.cpp:1752,2998 @1.4.4.8).
         return {
           Command: item,
           Error: ctx.options.flavor === 'evo' ? 'Command not found' : `Unknown command: ${item}`,

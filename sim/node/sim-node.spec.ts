@@ -274,6 +274,33 @@ describe('simulated BiblePay node', () => {
       await expect(pinfo()).resolves.toMatchObject({ pinfo: 999999999, elapsed: 1801 });
     });
 
+    it.each([
+      ['classic', 'Unknown command: nosuchitem'],
+      ['evo', 'Command not found'],
+    ] as const)(
+      'answers an unknown item as a %s node does: HTTP 200, a result {Command, Error}, no RPC error',
+      async (flavor, text) => {
+        await start({ flavor });
+        const response = await postJson(node.url, {
+          method: 'exec',
+          params: ['nosuchitem', 'x'],
+          id: 3,
+        });
+        expect(response.status).toBe(200);
+        expect(JSON.parse(response.text)).toEqual({
+          result: { Command: 'nosuchitem', Error: text },
+          error: null,
+          id: 3,
+        });
+        // An empty item is a runtime_error: -1 "Command argument invalid.".
+        const empty = await rpcError(call('exec', ''));
+        expect({ code: empty.code, message: empty.message }).toEqual({
+          code: -1,
+          message: 'Command argument invalid.',
+        });
+      },
+    );
+
     it('subsidy reports whole coins, recipient, version and miner id; "block not found" above the tip and at 0', async () => {
       await start({ subsidy: parseCoins('5492.75'), clientVersion: 1_010_308 });
       const [block] = node.mine(1, { recipient: randomAddress('main'), minerGuid: 'guid-9' });
@@ -387,6 +414,66 @@ describe('simulated BiblePay node', () => {
       await expect(call('submitblock', encodeBlock(block))).resolves.toBe('high-hash');
       expect(node.chain.height).toBe(10);
     });
+
+    it.each([
+      ['classic', 'high-hash'],
+      ['evo', null],
+    ] as const)(
+      "a %s node judges a submitted block's nonce by its own time from F9000 on (CheckNonce): %s",
+      async (flavor, overLimit) => {
+        // Above F9000 (main 21,550): a block 2 s after the tip may carry nonce 512, not 513.
+        await start({
+          flavor,
+          networkTarget: 'f'.repeat(64),
+          startHeight: 30_000,
+          baseHeight: 29_990,
+        });
+        const blockWith = (nonce: number) => {
+          const tip = node.chain.tip;
+          return encodeBlock(
+            assembleBlock({
+              header: {
+                version: 1,
+                prevHash: tip.hash,
+                prevHeight: tip.height,
+                time: tip.header.time + 2,
+                prevTime: tip.header.time,
+                nonce,
+              },
+              coinbase: {
+                version: 1,
+                height: tip.height + 1,
+                extraNonce: 0,
+                outputs: [{ address: randomAddress('main'), value: 1n, message: '' }],
+              },
+            }),
+          );
+        };
+        await expect(call('submitblock', blockWith(513))).resolves.toBe(overLimit);
+        if (overLimit !== null) {
+          await expect(call('submitblock', blockWith(512))).resolves.toBeNull();
+        }
+        // More than 30 minutes after the tip: any nonce.
+        const tip = node.chain.tip;
+        const late = assembleBlock({
+          header: {
+            version: 1,
+            prevHash: tip.hash,
+            prevHeight: tip.height,
+            time: tip.header.time + 1801,
+            prevTime: tip.header.time,
+            nonce: 4_000_000_000,
+          },
+          coinbase: {
+            version: 1,
+            height: tip.height + 1,
+            extraNonce: 0,
+            outputs: [{ address: randomAddress('main'), value: 1n, message: '' }],
+          },
+        });
+        await expect(call('submitblock', encodeBlock(late))).resolves.toBeNull();
+      },
+    );
 
     it('sim_reorg replaces the block at H: exec subsidy H shows another recipient, the old hash has confirmations -1', async () => {
       await start();

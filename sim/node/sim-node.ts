@@ -70,6 +70,7 @@ export async function startSimNode(
 
   const chainSettings = {
     network: options.network,
+    flavor: options.flavor,
     subsidy: options.subsidy,
     networkTarget: saved?.networkTarget ?? options.networkTarget,
     walletVersion: options.walletVersion,

@@ -471,6 +471,37 @@ describe('BiblepayRpcClient against a fake node', () => {
     expect(node.requests).toHaveLength(1);
   });
 
+  it.each([
+    // A node without the item answers a plain result, no JSON-RPC error: classic
+    // {"Command":item,"Error":"Unknown command: <item>"} (src/rpcblockchain.cpp:1392,3443 @1.2.0.1),
+    // Evo {"Command":item,"Error":"Command not found"} (src/rpc/blockchain.cpp:1752,2998 @1.4.4.8).
+    ['classic', (item: string) => `Unknown command: ${item}`],
+    ['evo', () => 'Command not found'],
+  ])(
+    'calls a %s node that does not know the exec item bad_response naming the node text, never a verdict',
+    async (_flavor, text) => {
+      makeClient({ readRetries: 3 });
+      node.handler = (request) => {
+        const item = (request.params as string[])[0];
+        return { result: { Command: item, Error: text(item) } };
+      };
+      const calls: [string, () => Promise<unknown>][] = [
+        ['biblehash', () => client.bibleHash(HASH_A, 1, 0, 0, 0)],
+        ['hexblocktocoinbase', () => client.hexBlockToCoinbase('00')],
+        ['pinfo', () => client.pinfo()],
+        ['subsidy', () => client.subsidy(5)],
+      ];
+      for (const [item, call] of calls) {
+        node.requests.length = 0;
+        const error = await caught(call());
+        expect(error).toBeInstanceOf(RpcTransportError);
+        expect(error).toMatchObject({ kind: 'bad_response', method: `exec ${item}` });
+        expect(error.message).toContain(`the node does not know exec ${item}: ${text(item)}`);
+        expect(node.requests).toHaveLength(1); // not retried: it would answer the same
+      }
+    },
+  );
+
   it('reads submitblock null as accepted and a string as the reason it was not', async () => {
     node.handler = (_request, index) => ({ result: index === 0 ? null : 'duplicate' });
     await expect(client.submitBlock('00')).resolves.toEqual({ accepted: true });

@@ -63,14 +63,45 @@ function call<T>(
   };
 }
 
-/** `exec <command> …`: BiblePay's pool commands read every parameter with get_str(). */
+/**
+ * `exec <command> …`: BiblePay's pool commands read every parameter with get_str(). A node that
+ * does not know the command answers a plain result, not a JSON-RPC error: classic
+ * `{"Command":c,"Error":"Unknown command: c"}` (src/rpcblockchain.cpp:1392,3443 @1.2.0.1), Evo
+ * `{"Command":c,"Error":"Command not found"}` (src/rpc/blockchain.cpp:1752,2998 @1.4.4.8). That is
+ * not the answer asked for (`bad_response`, not retried), never a verdict on a share.
+ */
 function exec<T>(
   command: string,
   args: readonly string[],
   decode: (result: DecodedJson, read: ResultReader) => T,
   amountKeys?: ReadonlySet<string>,
 ): RpcCall<T> {
-  return call('exec', [command, ...args], true, decode, amountKeys, `exec ${command}`);
+  const label = `exec ${command}`;
+  return call(
+    'exec',
+    [command, ...args],
+    true,
+    (result, read) => {
+      const unknown = unknownCommandText(result, command);
+      if (unknown !== undefined) {
+        throw new RpcTransportError(
+          label,
+          'bad_response',
+          `the node does not know exec ${command}: ${unknown}`,
+        );
+      }
+      return decode(result, read);
+    },
+    amountKeys,
+    label,
+  );
+}
+
+/** The node's own text when `result` is its answer to an exec command it does not know. */
+function unknownCommandText(result: DecodedJson, command: string): string | undefined {
+  if (result === null || typeof result !== 'object' || Array.isArray(result)) return undefined;
+  const text = result.Error;
+  return text === `Unknown command: ${command}` || text === 'Command not found' ? text : undefined;
 }
 
 /** Factories for every call of docs/PROTOCOL.md §2; pass them to `client.call()` or `client.batch()`. */

@@ -19,13 +19,6 @@ export interface ChainBlock {
   time: number;
 }
 
-/** The node's max nonce rule (docs/PROTOCOL.md §2): max(512, elapsed*256), 999999999 after 30 min. */
-export function maxNonce(tip: ChainTip, nowMs: number): number {
-  const elapsed = Math.max(0, Math.floor((nowMs - tip.tipTimeMs) / 1000));
-  if (elapsed > 30 * 60) return 999_999_999;
-  return Math.max(512, elapsed * 256);
-}
-
 /** Blocks this close to the tip may still be replaced by a reorg: re-read after RECENT_TTL_MS. */
 const RECENT_DEPTH = 10;
 const RECENT_TTL_MS = 10_000;

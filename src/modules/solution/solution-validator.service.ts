@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BlockHeader, decodeBlockHeader } from '../../biblepay/block-header';
 import { meetsTarget, shareWeight } from '../../biblepay/hash-target';
+import { blockNonceLimit, futureBlockSeconds } from '../../biblepay/nonce-limit';
 import { extractXml } from '../../biblepay/xml-tag';
 import { Network } from '../../biblepay/network';
 import { NodeClients } from '../../biblepay/node-clients';
@@ -13,7 +14,7 @@ import {
 } from '../../biblepay/solution-string';
 import { AppConfig } from '../../config/app-config';
 import { SolutionMessage } from '../../messaging/solution-message';
-import { ChainBlock, ChainHistoryService, maxNonce } from './chain-history.service';
+import { ChainBlock, ChainHistoryService } from './chain-history.service';
 import { RejectedStringBudget } from './rejected-string-budget';
 import { RejectReason } from './reject-reason';
 import { SolutionRepository } from './solution.repository';
@@ -43,8 +44,9 @@ type Reject = (
  * Turns a batch of queued solutions into verdicts, cheapest checks first: shape, work, miner,
  * target, the block header against the share's fields (local), duplicate (DB) → one batched node
  * round trip per network (biblehash + hexblocktocoinbase for every survivor) → the block against
- * the chain at prev_height, the share bound to its block, recipient, miner id, CPID → nonce and
- * staleness as of the moment the share arrived (docs/PROTOCOL.md §3).
+ * the chain at prev_height, the share bound to its block, recipient, miner id, CPID → nonce (for
+ * the block's own time, as the node judges it) and staleness as of the moment the share arrived
+ * (docs/PROTOCOL.md §3).
  */
 @Injectable()
 export class SolutionValidatorService {
@@ -343,12 +345,18 @@ export class SolutionValidatorService {
       if (!info.cpid_legal)
         return { reason: RejectReason.cpidIllegal, detail: info.cpid_legality_narr ?? null };
     }
-    const nonceLimit = maxNonce(
-      { height: prev.height, tipTimeMs: prev.time * 1000 },
-      c.receivedAtMs,
-    );
+    // The node's CheckNonce over the block's own header time (src/pow.cpp:284-296 @1.2.0.1), not
+    // the arrival time; a header dated beyond what the node would accept counts as arrival + that.
+    const latest = Math.floor(c.receivedAtMs / 1000) + futureBlockSeconds(flavor, prev.height);
+    const blockTime = Math.min(c.header.time, latest);
+    const nonceLimit = blockNonceLimit(prev.time, blockTime);
     if (f.nonce > nonceLimit) {
-      return { reason: RejectReason.nonceTooHigh, detail: `nonce ${f.nonce} > ${nonceLimit}` };
+      const capped =
+        blockTime < c.header.time ? " (capped at arrival + the node's future limit)" : '';
+      return {
+        reason: RejectReason.nonceTooHigh,
+        detail: `nonce ${f.nonce} > ${nonceLimit}: block time ${blockTime - prev.time} s after block ${prev.height}${capped}`,
+      };
     }
     if (f.prevHeight < nodeHeight) {
       const next = chain.get(f.prevHeight + 1);
