@@ -12,6 +12,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { randomAddress } from '../src/biblepay/address';
 import { rpcCall } from '../sim/node/rpc-client';
+import { CLUSTER_BACKEND_JOBS } from '../scripts/cluster/local-cluster';
 import { TEST_HASH_TARGET } from '../test/support/pool-fixture';
 import { freePort, RoleProcess } from '../test/support/role-process';
 import { craftShares, submitShares } from '../test/support/share-factory';
@@ -65,13 +66,7 @@ async function main(): Promise<void> {
   const chainJobs: Record<string, string> =
     BLOCK_SECONDS > 0
       ? {
-          MATURITY_CONFIRMATIONS_MAIN: '5',
-          BLOCK_POLL_SECONDS: '2',
-          SHAREOUT_INTERVAL_SECONDS: '5',
-          PAYOUT_INTERVAL_SECONDS: '10',
-          PAYOUT_MINIMUM_MAIN: '1',
-          PAYOUT_MIN_INTERVAL_HOURS: '0',
-          CHAIN_WALK_START_DEPTH: '0',
+          ...CLUSTER_BACKEND_JOBS,
           POOL_FEE_PERCENT: '1.5',
           PAYOUT_SCHEME: 'prop',
         }

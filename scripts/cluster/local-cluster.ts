@@ -18,6 +18,20 @@ import { waitHealthy } from '../support/wait-healthy';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+/**
+ * The cluster's backends mature (5 confirmations), share out and pay on a short cadence: blocks
+ * every 2 s, shareout 5 s, payouts 10 s, any balance of 1 BBP at once, the chain walked from the tip.
+ */
+export const CLUSTER_BACKEND_JOBS: Record<string, string> = {
+  MATURITY_CONFIRMATIONS_MAIN: '5',
+  BLOCK_POLL_SECONDS: '2',
+  SHAREOUT_INTERVAL_SECONDS: '5',
+  PAYOUT_INTERVAL_SECONDS: '10',
+  PAYOUT_MINIMUM_MAIN: '1',
+  PAYOUT_MIN_INTERVAL_HOURS: '0',
+  CHAIN_WALK_START_DEPTH: '0',
+};
+
 export interface ClusterOptions {
   /** Short name: nodes are `purepool-<name>1@localhost` …, the database and vhost `purepool_<name>`. */
   name: string;
@@ -235,13 +249,7 @@ export async function clusterUp(
         DATABASE_URL: pairs[i].backendDb,
         AMQP_URL: pairs[i].backendMq,
         NODE_RPC_URL_MAIN: state.nodeRpcUrl,
-        MATURITY_CONFIRMATIONS_MAIN: '5',
-        BLOCK_POLL_SECONDS: '2',
-        SHAREOUT_INTERVAL_SECONDS: '5',
-        PAYOUT_INTERVAL_SECONDS: '10',
-        PAYOUT_MINIMUM_MAIN: '1',
-        PAYOUT_MIN_INTERVAL_HOURS: '0',
-        CHAIN_WALK_START_DEPTH: '0',
+        ...CLUSTER_BACKEND_JOBS,
       },
     });
   }

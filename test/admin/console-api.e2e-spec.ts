@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type mysql from 'mysql2/promise';
 import { randomAddress } from '../../src/biblepay/address';
 import {
@@ -17,9 +14,8 @@ import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
 import { solutionMessage } from '../support/solutions';
 import { roleEnv } from '../support/test-env';
+import { CliResult, runCli } from '../support/backend-cli';
 
-const run = promisify(execFile);
-const ROOT = path.join(__dirname, '..', '..');
 const TOKEN = 'console-test-token-0123456789abcdef';
 const OTHER = 'second-operator-token-fedcba9876543210';
 
@@ -404,17 +400,5 @@ describe('operator console: authentication, actions, audit trail (JSON API)', ()
     expect(login.status).toBe(429);
   });
 
-  const cli = async (args: string[]): Promise<{ code: number; out: string }> => {
-    try {
-      const { stdout } = await run(
-        process.execPath,
-        ['-r', '@swc-node/register', 'src/cli/main.ts', ...args, '--network', 'main'],
-        { cwd: ROOT, env: { ...process.env, ...env, BROKER_CONNECT_WAIT_MS: '2000' } },
-      );
-      return { code: 0, out: stdout };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: `${e.stdout}${e.stderr}` };
-    }
-  };
+  const cli = (args: string[]): Promise<CliResult> => runCli(env, [...args, '--network', 'main']);
 });

@@ -172,7 +172,8 @@ describe('payment confirmations, conflicted and abandoned sends', () => {
     await expectWalletMatchesLedger(pool.node, db);
   }, 60_000);
 
-  it('still re-checks a confirmed payment while shallow: a conflict after its first confirmation is an open problem', async () => {
+  /** A miner credited CREDIT, paid, its send mined one block deep and the payment confirmed. */
+  const confirmedPayment = async () => {
     const [miner] = await creditedMiners(store.factories, 1, CREDIT);
     const payment = await sentPayment(miner);
     const txid = String(payment!.txid);
@@ -182,6 +183,11 @@ describe('payment confirmations, conflicted and abandoned sends', () => {
       (p) => p?.confirmed_at != null,
       10_000,
     );
+    return { miner, payment, txid };
+  };
+
+  it('still re-checks a confirmed payment while shallow: a conflict after its first confirmation is an open problem', async () => {
+    const { miner, payment, txid } = await confirmedPayment();
     // A reorganisation replaces its block with one carrying a double spend of its coins.
     await pool.node.call('sim_conflict', txid);
     const held = await eventually(
@@ -212,15 +218,7 @@ describe('payment confirmations, conflicted and abandoned sends', () => {
   }, 60_000);
 
   it('makes a confirmed payment whose block a reorg takes away (not conflicted) await confirmation again', async () => {
-    const [miner] = await creditedMiners(store.factories, 1, CREDIT);
-    const payment = await sentPayment(miner);
-    const txid = String(payment!.txid);
-    pool.node.mine(1);
-    await eventually(
-      () => paymentOf(miner),
-      (p) => p?.confirmed_at != null,
-      10_000,
-    );
+    const { miner, payment, txid } = await confirmedPayment();
     // A reorganisation takes its block away; the new chain does not carry it: 0 confirmations,
     // back in the mempool, not conflicted.
     await pool.node.call('sim_unmine', txid);

@@ -1,19 +1,13 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type mysql from 'mysql2/promise';
 import { randomAddress } from '../../src/biblepay/address';
 import { baseToCoins } from '../../src/biblepay/amount';
-import { mineOneShare } from '../../sim/miner/sim-miner';
 import { eventually, RunningApp } from '../support/harness';
 import { sendsTo } from '../support/payout-scenario';
+import { poolBlockWithShares } from '../support/pool-block';
 import { PoolFixture } from '../support/pool-fixture';
 import { RoleProcess } from '../support/role-process';
-import { poolAddresses } from '../support/test-env';
 import { chainBackendEnv, REORG_CHAIN, MoneyPool, startMoneyPool } from '../support/money-pool';
-
-const run = promisify(execFile);
-const ROOT = path.join(__dirname, '..', '..');
+import { CliResult, runCli } from '../support/backend-cli';
 
 /**
  * A reorg deeper than maturity takes away a pool block that was already shared out and partly
@@ -45,22 +39,8 @@ describe('deep reorg after shareout: credits reversed, paid part booked as pool 
     await money?.close();
   });
 
-  const cli = async (
-    args: string[],
-    extra: Record<string, string> = {},
-  ): Promise<{ code: number; out: string }> => {
-    try {
-      const { stdout } = await run(
-        process.execPath,
-        ['-r', '@swc-node/register', 'src/cli/main.ts', ...args, '--network', 'main'],
-        { cwd: ROOT, env: { ...process.env, ...env, BROKER_CONNECT_WAIT_MS: '2000', ...extra } },
-      );
-      return { code: 0, out: stdout };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: `${e.stdout}${e.stderr}` };
-    }
-  };
+  const cli = (args: string[], extra: Record<string, string> = {}): Promise<CliResult> =>
+    runCli({ ...env, ...extra }, [...args, '--network', 'main']);
   const query = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
     const [rows] = await db.query<mysql.RowDataPacket[]>(sql, params);
     return rows as T[];
@@ -77,23 +57,7 @@ describe('deep reorg after shareout: credits reversed, paid part booked as pool 
   it('reverses the credits of a shared-out, partly paid block a deep reorg takes away', async () => {
     // Two miners with an accepted share each; the pool finds block X; it matures and is shared.
     const addresses = [randomAddress('main'), randomAddress('main')];
-    let guid = '';
-    for (const address of addresses) {
-      const share = await mineOneShare({
-        pool: frontend.url,
-        network: 'main',
-        node: pool.node.url,
-        workerId: `${address}/rig`,
-      });
-      expect(share.outcomes).toEqual([{ ok: true, workId: share.work.workId }]);
-      guid = share.work.minerGuid;
-    }
-    await eventually(
-      async () => (await query<{ n: number }>('SELECT COUNT(*) n FROM solution'))[0].n,
-      (n) => Number(n) === 2,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // the block comes after the shares
-    const [x] = pool.node.mine(1, { recipient: poolAddresses().main, minerGuid: guid });
+    const x = await poolBlockWithShares(pool, frontend.url, db, addresses);
     pool.node.mine(3);
     const [shared] = await eventually(
       () =>

@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type mysql from 'mysql2/promise';
 import { defaultSimMinerOptions, runSimMiner } from '../../sim/miner/sim-miner';
 import type { SimNodeOptions } from '../../sim/node/options';
@@ -10,6 +7,7 @@ import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database
 import { HARD_NETWORK_TARGET, PoolFixture, startPoolFixture } from '../support/pool-fixture';
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
 import { roleEnv } from '../support/test-env';
+import { CliResult, runCli } from '../support/backend-cli';
 
 /*
  * Issue 24's proof: the whole money path — getwork, shares, a pool block, shareout, payout, audit —
@@ -18,8 +16,6 @@ import { roleEnv } from '../support/test-env';
  * generations differ in (SOLUTION_REQUIRE_CPID, NODE_FLAVOR_MAIN, MATURITY_CONFIRMATIONS_MAIN);
  * only the job cadence and the payout minimum are shortened for a test.
  */
-const run = promisify(execFile);
-const ROOT = path.join(__dirname, '..', '..');
 const EASY_NETWORK_TARGET = '00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff';
 /** The wallet counts a coinbase spendable at COINBASE_MATURITY + 1 confirmations. */
 const WALLET_MATURITY = 102;
@@ -90,19 +86,7 @@ describe.each(GENERATIONS)('the money path against a $name', ({ node, wallet }) 
     await store?.drop();
   });
 
-  const cli = async (...args: string[]): Promise<{ code: number; out: string }> => {
-    try {
-      const { stdout } = await run(
-        process.execPath,
-        ['-r', '@swc-node/register', 'src/cli/main.ts', ...args],
-        { cwd: ROOT, env: { ...process.env, ...env, BROKER_CONNECT_WAIT_MS: '2000' } },
-      );
-      return { code: 0, out: stdout };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: `${e.stdout}${e.stderr}` };
-    }
-  };
+  const cli = (...args: string[]): Promise<CliResult> => runCli(env, args);
   const mine = (shares: number) =>
     runSimMiner({
       ...defaultSimMinerOptions(),

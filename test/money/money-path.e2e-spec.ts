@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type mysql from 'mysql2/promise';
 import { baseToCoins } from '../../src/biblepay/amount';
 import { defaultSimMinerOptions, runSimMiner } from '../../sim/miner/sim-miner';
@@ -10,10 +7,9 @@ import { HARD_NETWORK_TARGET, PoolFixture, startPoolFixture } from '../support/p
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
 import { poolAddresses, roleEnv } from '../support/test-env';
 import { expectWalletMatchesLedger } from '../support/wallet-check';
+import { CliResult, runCli } from '../support/backend-cli';
 
-const run = promisify(execFile);
 const EASY_NETWORK_TARGET = '00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff';
-const ROOT = path.join(__dirname, '..', '..');
 
 /** Fast-forward money settings: seconds-scale jobs, maturity 3, tiny minimum. */
 const MONEY_ENV = {
@@ -56,22 +52,7 @@ describe('the money path: blocks → rounds → shareout → payouts → audit',
     backends.push(backend);
     return backend;
   };
-  const cli = async (...args: string[]): Promise<{ code: number; out: string }> => {
-    try {
-      const { stdout } = await run(
-        process.execPath,
-        ['-r', '@swc-node/register', 'src/cli/main.ts', ...args],
-        {
-          cwd: ROOT,
-          env: { ...process.env, ...env, BROKER_CONNECT_WAIT_MS: '2000' },
-        },
-      );
-      return { code: 0, out: stdout };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: `${e.stdout}${e.stderr}` };
-    }
-  };
+  const cli = (...args: string[]): Promise<CliResult> => runCli(env, args);
   const mine = (node: string, shares: number) =>
     runSimMiner({
       ...defaultSimMinerOptions(),

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type mysql from 'mysql2/promise';
 import { parseCoins } from '../../src/biblepay/amount';
 import { MinerRow } from '../support/factories';
@@ -8,8 +6,8 @@ import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database
 import { creditedMiners, sendsTo } from '../support/payout-scenario';
 import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
 import { moneyCliEnv } from '../support/money-pool';
+import { CliResult, runCli } from '../support/backend-cli';
 
-const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
 const CREDIT = parseCoins('100');
 /** Every table a payout run may write (money and its bookkeeping). */
@@ -48,24 +46,12 @@ describe('payout runs that must not act: dry run, a skewed clock, a reversal ove
     stores.push(store);
     return store;
   };
-  const cli = async (
+  const cli = (
     store: IsolatedDatabase,
     args: string[],
     extra: Record<string, string> = {},
-  ): Promise<{ code: number; out: string }> => {
-    const env = moneyCliEnv({ pool, store }, extra);
-    try {
-      const { stdout } = await run(
-        process.execPath,
-        ['-r', '@swc-node/register', 'src/cli/main.ts', ...args, '--network', 'main'],
-        { cwd: ROOT, env: { ...process.env, ...env } },
-      );
-      return { code: 0, out: stdout };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: `${e.stdout}${e.stderr}` };
-    }
-  };
+  ): Promise<CliResult> =>
+    runCli(moneyCliEnv({ pool, store }, extra), [...args, '--network', 'main']);
   /** An open payment (intent) holding `amount` of the miner's balance, made `ageSeconds` ago by the database's clock. */
   const openPayment = async (
     store: IsolatedDatabase,

@@ -1,20 +1,16 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type mysql from 'mysql2/promise';
 import { randomAddress } from '../../src/biblepay/address';
-import { parseCoins } from '../../src/biblepay/amount';
 import { mineOneShare } from '../../sim/miner/sim-miner';
 import type { ChainBlock } from '../../sim/node/chain';
-import { eventually, RunningApp, startRole } from '../support/harness';
-import { IsolatedDatabase, isolatedDatabase } from '../support/isolated-database';
-import { PoolFixture, startPoolFixture } from '../support/pool-fixture';
+import { eventually, RunningApp } from '../support/harness';
+import { poolBlockWithShares as minePoolBlock } from '../support/pool-block';
+import { PoolFixture } from '../support/pool-fixture';
+import { chainBackendEnv, MoneyPool, REORG_CHAIN, startMoneyPool } from '../support/money-pool';
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
-import { poolAddresses, roleEnv } from '../support/test-env';
+import { poolAddresses } from '../support/test-env';
 import { expectWalletMatchesLedger } from '../support/wallet-check';
+import { CliResult, runCli } from '../support/backend-cli';
 
-const run = promisify(execFile);
-const ROOT = path.join(__dirname, '..', '..');
 const REORG_DEPTH = 8;
 
 /**
@@ -29,58 +25,33 @@ const REORG_DEPTH = 8;
  * what left the wallet equals what the ledger says was paid.
  */
 describe('deep reorgs close together, the second deeper than REORG_DEPTH', () => {
+  let money: MoneyPool;
   let pool: PoolFixture;
-  let store: IsolatedDatabase;
   let frontend: RunningApp;
   let backend: RoleProcess | undefined;
   let db: mysql.Connection;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    pool = await startPoolFixture({ maturity: 3, walletBalance: parseCoins('100000') });
-    store = await isolatedDatabase('reorg2');
-    db = store.db;
-    frontend = await startRole('frontend', { ...pool.env, DATABASE_URL: store.frontendUrl });
-    env = roleEnv('backend', {
-      ...pool.env,
-      DATABASE_URL: store.backendUrl,
-      MATURITY_CONFIRMATIONS_MAIN: '3',
-      ORPHAN_CONFIRMATIONS: '2',
+    money = await startMoneyPool('reorg2', { maturity: 3 });
+    ({ pool, db } = money);
+    frontend = await money.startFrontend();
+    env = chainBackendEnv(money, {
+      ...REORG_CHAIN,
       REORG_DEPTH_MAIN: String(REORG_DEPTH),
-      BLOCK_POLL_SECONDS: '0.3',
-      SHAREOUT_INTERVAL_SECONDS: '0.3',
-      PAYOUT_INTERVAL_SECONDS: '3600',
-      RATING_INTERVAL_SECONDS: '3600',
       PAYOUT_MINIMUM_MAIN: '1',
       PAYOUT_MIN_INTERVAL_HOURS: '0',
-      CHAIN_WALK_START_DEPTH: '0',
-      ROUND_BACKLOG_WAIT_SECONDS: '5',
     });
+    // Started and stopped here, not by `money`: some cases kill it and start others.
     backend = await startRoleProcess(env, await freePort());
   });
   afterAll(async () => {
     await backend?.stop();
-    await frontend?.close();
-    await pool?.close();
-    await store?.drop();
+    await money?.close();
   });
 
-  const cli = async (
-    args: string[],
-    extra: Record<string, string> = {},
-  ): Promise<{ code: number; out: string }> => {
-    try {
-      const { stdout } = await run(
-        process.execPath,
-        ['-r', '@swc-node/register', 'src/cli/main.ts', ...args, '--network', 'main'],
-        { cwd: ROOT, env: { ...process.env, ...env, BROKER_CONNECT_WAIT_MS: '2000', ...extra } },
-      );
-      return { code: 0, out: stdout };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: `${e.stdout}${e.stderr}` };
-    }
-  };
+  const cli = (args: string[], extra: Record<string, string> = {}): Promise<CliResult> =>
+    runCli({ ...env, ...extra }, [...args, '--network', 'main']);
   const query = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
     const [rows] = await db.query<mysql.RowDataPacket[]>(sql, params);
     return rows as T[];
@@ -93,27 +64,8 @@ describe('deep reorgs close together, the second deeper than REORG_DEPTH', () =>
       )
     )[0];
 
-  /** Shares from `addresses`, then a pool block: the round it pays holds those shares. */
-  const poolBlockWithShares = async (addresses: string[]): Promise<ChainBlock> => {
-    const [{ n: before }] = await query<{ n: number }>('SELECT COUNT(*) n FROM solution');
-    let guid = '';
-    for (const address of addresses) {
-      const share = await mineOneShare({
-        pool: frontend.url,
-        network: 'main',
-        node: pool.node.url,
-        workerId: `${address}/rig`,
-      });
-      expect(share.outcomes).toEqual([{ ok: true, workId: share.work.workId }]);
-      guid = share.work.minerGuid;
-    }
-    await eventually(
-      async () => (await query<{ n: number }>('SELECT COUNT(*) n FROM solution'))[0].n,
-      (n) => Number(n) === Number(before) + addresses.length,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // the block comes after the shares
-    return pool.node.mine(1, { recipient: poolAddresses().main, minerGuid: guid })[0];
-  };
+  const poolBlockWithShares = (addresses: string[]): Promise<ChainBlock> =>
+    minePoolBlock(pool, frontend.url, db, addresses);
   const shared = (block: ChainBlock) =>
     eventually(
       () => rowOf(block.hash),
@@ -142,14 +94,37 @@ describe('deep reorgs close together, the second deeper than REORG_DEPTH', () =>
     }).toEqual({ height: block.height, status: 'orphaned', reversed: true });
   };
 
-  it('reverses a shared pool block that a second reorg, deeper than REORG_DEPTH, takes away', async () => {
-    const miners = [randomAddress('main'), randomAddress('main')];
-    const a = await poolBlockWithShares(miners);
+  /** Pool block a (shares from `first`), a block, pool block b (shares from `second`): both shared out. */
+  const twoSharedPoolBlocks = async (
+    first: string[],
+    second: string[],
+  ): Promise<{ a: ChainBlock; b: ChainBlock }> => {
+    const a = await poolBlockWithShares(first);
     pool.node.mine(1);
-    const b = await poolBlockWithShares([miners[0]]);
+    const b = await poolBlockWithShares(second);
     pool.node.mine(3);
     await shared(a);
     await shared(b);
+    return { a, b };
+  };
+  const reversed = (block: ChainBlock) =>
+    eventually(
+      () => rowOf(block.hash),
+      (row) => row?.reversed_at != null,
+      20_000,
+    );
+  /** After the reorgs: the audit is exact, `blocks` reversed, the wallet paid what the ledger says. */
+  const expectAllReversed = async (...blocks: ChainBlock[]) => {
+    const audit = await settledAudit();
+    expect(audit.out).not.toContain('the wallet has no coinbase');
+    expect(audit.out).toContain('main: OK');
+    for (const block of blocks) await expectReversed(block);
+    await expectWalletMatchesLedger(pool.node, db);
+  };
+
+  it('reverses a shared pool block that a second reorg, deeper than REORG_DEPTH, takes away', async () => {
+    const miners = [randomAddress('main'), randomAddress('main')];
+    const { a, b } = await twoSharedPoolBlocks(miners, [miners[0]]);
     // One miner is paid: what was paid out of the reversed blocks stays paid (pool loss).
     const paidRun = await cli(['payouts'], { PAYOUT_MAX_PER_RUN: '1' });
     expect(paidRun.out).toContain('main: sent, 1 miners');
@@ -157,40 +132,22 @@ describe('deep reorgs close together, the second deeper than REORG_DEPTH', () =>
     // The first deep reorg: from b (deeper than maturity), reversed as for one deep reorg.
     pool.node.reorg(b.height);
     pool.node.mine(1);
-    await eventually(
-      () => rowOf(b.hash),
-      (row) => row?.reversed_at != null,
-      20_000,
-    );
+    await reversed(b);
     // Moments later a second one from a, over the first's range and beyond REORG_DEPTH.
     pool.node.mine(2);
     expect(pool.node.chain.height - a.height + 1).toBeGreaterThan(REORG_DEPTH);
     pool.node.reorg(a.height);
     pool.node.mine(1);
 
-    const audit = await settledAudit();
-    expect(audit.out).not.toContain(`pool block ${a.height}: the wallet has no coinbase`);
-    expect(audit.out).toContain('main: OK');
-    await expectReversed(a);
-    await expectReversed(b);
-    await expectWalletMatchesLedger(pool.node, db);
+    await expectAllReversed(a, b);
   }, 120_000);
 
   it('counts a pool block the replacing chain brings at that height as a new block, by its own hash', async () => {
     const miners = [randomAddress('main'), randomAddress('main')];
-    const a = await poolBlockWithShares(miners);
-    pool.node.mine(1);
-    const b = await poolBlockWithShares([miners[1]]);
-    pool.node.mine(3);
-    await shared(a);
-    await shared(b);
+    const { a, b } = await twoSharedPoolBlocks(miners, [miners[1]]);
     pool.node.reorg(b.height);
     pool.node.mine(1);
-    await eventually(
-      () => rowOf(b.hash),
-      (row) => row?.reversed_at != null,
-      20_000,
-    );
+    await reversed(b);
     // Shares for the replacing block's round, then the second, deeper reorg: its first block
     // pays the pool again (another coinbase, another hash).
     const guid = (
@@ -225,12 +182,7 @@ describe('deep reorgs close together, the second deeper than REORG_DEPTH', () =>
 
   it('reverses both when the backend was down for both reorgs and restarts after them', async () => {
     const miners = [randomAddress('main'), randomAddress('main')];
-    const a = await poolBlockWithShares(miners);
-    pool.node.mine(1);
-    const b = await poolBlockWithShares(miners);
-    pool.node.mine(3);
-    await shared(a);
-    await shared(b);
+    const { a, b } = await twoSharedPoolBlocks(miners, miners);
     await backend!.stop();
     backend = undefined;
     pool.node.reorg(b.height);
@@ -239,24 +191,14 @@ describe('deep reorgs close together, the second deeper than REORG_DEPTH', () =>
     pool.node.mine(2);
     backend = await startRoleProcess(env, await freePort());
 
-    const audit = await settledAudit();
-    expect(audit.out).not.toContain('the wallet has no coinbase');
-    expect(audit.out).toContain('main: OK');
-    await expectReversed(a);
-    await expectReversed(b);
-    await expectWalletMatchesLedger(pool.node, db);
+    await expectAllReversed(a, b);
   }, 120_000);
 
   it('reverses both with two backends, the first killed right after the second reorg', async () => {
     const second = await startRoleProcess(env, await freePort());
     try {
       const miners = [randomAddress('main'), randomAddress('main')];
-      const a = await poolBlockWithShares(miners);
-      pool.node.mine(1);
-      const b = await poolBlockWithShares(miners);
-      pool.node.mine(3);
-      await shared(a);
-      await shared(b);
+      const { a, b } = await twoSharedPoolBlocks(miners, miners);
       pool.node.reorg(b.height);
       pool.node.mine(3);
       pool.node.reorg(a.height);
@@ -266,12 +208,7 @@ describe('deep reorgs close together, the second deeper than REORG_DEPTH', () =>
       backend = undefined;
       pool.node.mine(1);
 
-      const audit = await settledAudit();
-      expect(audit.out).not.toContain('the wallet has no coinbase');
-      expect(audit.out).toContain('main: OK');
-      await expectReversed(a);
-      await expectReversed(b);
-      await expectWalletMatchesLedger(pool.node, db);
+      await expectAllReversed(a, b);
     } finally {
       backend = second;
     }
