@@ -403,7 +403,7 @@ export function memoryCheck(soak: SoakRun): Check {
     Object.entries(of)
       .map(
         ([n, j]) =>
-          `${n} median ${j.reference.median}→${j.last.median} MiB, peak ${j.reference.peak}→${j.last.peak} MiB (${Math.round((j.ratio - 1) * 100)} %)`,
+          `${n} median ${mib(j.reference.median)}→${mib(j.last.median)} MiB, peak ${mib(j.reference.peak)}→${mib(j.last.peak)} MiB (${Math.round((j.ratio - 1) * 100)} %)`,
       )
       .join(', ');
   const info = Object.keys(information).length
@@ -419,6 +419,9 @@ export function memoryCheck(soak: SoakRun): Check {
     data: { judged, information },
   };
 }
+
+/** MiB to one decimal place, for the report. */
+const mib = (value: number): number => Math.round(value * 10) / 10;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
