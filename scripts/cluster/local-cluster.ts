@@ -13,8 +13,9 @@ import { randomAddress } from '../../src/biblepay/address';
 import { SetupConfig } from '../../src/config/setup-config';
 import { dropDatabase } from '../../src/database/setup/database-provisioner';
 import { startHaproxy } from './haproxy';
+import { portBaseClash } from './ports';
 import { nodeEnv, nodePid, RabbitNode, startRabbitCluster, stopNode } from './rabbit-cluster';
-import { waitHealthy } from '../support/wait-healthy';
+import { logTail, waitHealthy } from '../support/wait-healthy';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -162,6 +163,8 @@ export async function clusterUp(
     );
   }
   mkdirSync(path.join(options.stateDir, 'logs'), { recursive: true });
+  const clash = portBaseClash(options.portBase);
+  if (clash) log(`warning: ${clash}`);
   const nodes: RabbitNode[] = Array.from({ length: options.brokerNodes }, (_, i) => ({
     name: `purepool-${options.name}${i + 1}@localhost`,
     amqpPort: options.portBase + 21 + i,
@@ -277,7 +280,9 @@ export async function clusterUp(
   }
   for (const proc of state.processes) {
     if (proc.name === 'sim-node') continue;
-    await waitHealthy(`http://127.0.0.1:${proc.port}/health`, proc.name);
+    await waitHealthy(`http://127.0.0.1:${proc.port}/health`, proc.name, {
+      gone: () => exitedWithLog(proc),
+    });
   }
   state.haproxyPid = startHaproxy(options.stateDir, options.portBase, frontendPorts);
   saveState(state);
@@ -288,10 +293,21 @@ export async function clusterUp(
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  // An exited child its parent has not reaped yet still answers signal 0: a zombie is not alive.
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/** When `proc` has exited: says so with the end of its log (an EADDRINUSE, a crash at boot). */
+function exitedWithLog(proc: ClusterProcess): string | null {
+  if (isAlive(proc.pid)) return null;
+  return `it exited; the end of ${proc.log}:\n${logTail(proc.log)}`;
 }
 
 async function stopPid(pid: number, group: boolean): Promise<void> {

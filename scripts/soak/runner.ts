@@ -37,6 +37,8 @@ export const SOAK_MATURITY = 5;
 export const SOAK_SEND_TIMEOUT_MS = 3000;
 /** 1.5 %: the verdict recomputes every shareout with this fee. */
 export const SOAK_FEE_PPM = 15_000n;
+/** The short soak inside `npm test`: a port base of its own, apart from `npm run soak`'s. */
+export const SOAK_TEST_PORT_BASE = 26100;
 
 export interface SoakOptions {
   minutes: number;
@@ -62,7 +64,7 @@ export function defaultSoakOptions(root: string): Omit<SoakOptions, 'seed' | 'ou
     minutes: 30,
     wallets: 100,
     name: 'soak',
-    portBase: 38000,
+    portBase: 24000,
     stateDir: path.join(root, '.soak'),
     shareSeconds: 10,
     sampleSeconds: 5,

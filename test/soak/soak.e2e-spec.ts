@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { SOAK_TEST_PORT_BASE } from '../../scripts/soak/runner';
 import { runSoakToReport } from '../../scripts/soak/soak';
 import { drawSchedule, FAULT_KINDS } from '../../scripts/soak/schedule';
 import { runId } from '../support/test-env';
@@ -38,7 +39,7 @@ describe('the soak (issue 26): a short seeded run through overlapping faults', (
       poolBlockSeconds: 8,
       // A name of this run's own: its database, vhost and broker node names cannot collide.
       name: `soak${runId()}`,
-      portBase: 39100,
+      portBase: SOAK_TEST_PORT_BASE,
       stateDir,
       outDir,
       log: (line) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`),
