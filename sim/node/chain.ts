@@ -214,7 +214,6 @@ export class SimChain {
     if (!prev) return 'bad-prevblk';
     if (prev !== this.tip) return 'inconclusive';
     if (decoded.header.prevHeight !== prev.height) return 'bad-prevblk';
-    if (decoded.header.time > this.settings.now() + 2 * 60 * 60) return 'time-too-new';
     const pow = bibleHash({
       blockHash: decoded.hash,
       blockTime: decoded.header.time,
@@ -234,6 +233,8 @@ export class SimChain {
     ) {
       return 'high-hash';
     }
+    const tooNew = this.futureTimeRefusal(decoded.header.time, prev.height);
+    if (tooNew) return tooNew;
     if (decoded.coinbase.height !== prev.height + 1) return 'bad-cb-height';
     if (!isValidAddress(this.network, decoded.coinbase.outputs[0].address)) return 'bad-cb-payee';
     const paid = decoded.coinbase.outputs.reduce((sum, out) => sum + out.value, 0n);
@@ -242,6 +243,20 @@ export class SimChain {
       { ...decoded, height: prev.height + 1, hex: hex.toLowerCase(), origin: 'miner' },
       'miner',
     );
+    return null;
+  }
+
+  /**
+   * CheckBlockHeader's clock checks, after the proof of work. Classic: more than 15 minutes ahead
+   * is "time-way-too-new", after prev height 24,999 more than 5 minutes "time-too-new"
+   * (src/main.cpp:4306-4313 @1.2.0.1). Evo: more than 15 minutes is "time-too-new"
+   * (src/validation.cpp:3365-3368 @1.4.4.8; its 2-hour contextual check at :3513 never decides).
+   */
+  private futureTimeRefusal(time: number, prevHeight: number): string | null {
+    const ahead = time - this.settings.now();
+    if (this.settings.flavor === 'evo') return ahead > 15 * 60 ? 'time-too-new' : null;
+    if (ahead > 15 * 60) return 'time-way-too-new';
+    if (prevHeight > 24_999 && ahead > 5 * 60) return 'time-too-new';
     return null;
   }
 

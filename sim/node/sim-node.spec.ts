@@ -422,11 +422,13 @@ describe('simulated BiblePay node', () => {
       "a %s node judges a submitted block's nonce by its own time from F9000 on (CheckNonce): %s",
       async (flavor, overLimit) => {
         // Above F9000 (main 21,550): a block 2 s after the tip may carry nonce 512, not 513.
+        let clock = 1_800_000_000;
         await start({
           flavor,
           networkTarget: 'f'.repeat(64),
           startHeight: 30_000,
           baseHeight: 29_990,
+          now: () => clock,
         });
         const blockWith = (nonce: number) => {
           const tip = node.chain.tip;
@@ -453,8 +455,9 @@ describe('simulated BiblePay node', () => {
         if (overLimit !== null) {
           await expect(call('submitblock', blockWith(512))).resolves.toBeNull();
         }
-        // More than 30 minutes after the tip: any nonce.
+        // More than 30 minutes after the tip (the node's clock there too): any nonce.
         const tip = node.chain.tip;
+        clock = tip.header.time + 1801;
         const late = assembleBlock({
           header: {
             version: 1,
@@ -472,6 +475,55 @@ describe('simulated BiblePay node', () => {
           },
         });
         await expect(call('submitblock', encodeBlock(late))).resolves.toBeNull();
+      },
+    );
+
+    // CheckBlockHeader after the proof of work: classic refuses a block more than 15 minutes ahead
+    // of its clock "time-way-too-new", and after prev height 24,999 more than 5 minutes ahead
+    // "time-too-new" (src/main.cpp:4306-4313 @1.2.0.1); Evo refuses more than 15 minutes ahead
+    // "time-too-new" (src/validation.cpp:3365-3368 @1.4.4.8).
+    it.each([
+      ['classic', 10, 900, 'time-way-too-new'],
+      ['classic', 30_000, 300, 'time-too-new'],
+      ['evo', 10, 900, 'time-too-new'],
+      ['evo', 30_000, 900, 'time-too-new'],
+    ] as const)(
+      'a %s node at height %d takes a block up to %d s ahead of its clock, a second more is %s',
+      async (flavor, startHeight, limit, refusal) => {
+        const clock = 1_800_000_000;
+        await start({
+          flavor,
+          networkTarget: 'f'.repeat(64),
+          startHeight,
+          baseHeight: startHeight - 10,
+          now: () => clock,
+        });
+        const blockAt = (time: number) => {
+          const tip = node.chain.tip;
+          return encodeBlock(
+            assembleBlock({
+              header: {
+                version: 1,
+                prevHash: tip.hash,
+                prevHeight: tip.height,
+                time,
+                prevTime: tip.header.time,
+                nonce: 0,
+              },
+              coinbase: {
+                version: 1,
+                height: tip.height + 1,
+                extraNonce: 0,
+                outputs: [{ address: randomAddress('main'), value: 1n, message: '' }],
+              },
+            }),
+          );
+        };
+        await expect(call('submitblock', blockAt(clock + limit + 1))).resolves.toBe(refusal);
+        await expect(call('submitblock', blockAt(clock + 15 * 60 + 1))).resolves.toBe(
+          flavor === 'classic' ? 'time-way-too-new' : 'time-too-new',
+        );
+        await expect(call('submitblock', blockAt(clock + limit))).resolves.toBeNull();
       },
     );
 
