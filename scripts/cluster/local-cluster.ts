@@ -280,9 +280,7 @@ export async function clusterUp(
   }
   for (const proc of state.processes) {
     if (proc.name === 'sim-node') continue;
-    await waitHealthy(`http://127.0.0.1:${proc.port}/health`, proc.name, {
-      gone: () => exitedWithLog(proc),
-    });
+    await waitRoleHealthy(proc);
   }
   state.haproxyPid = startHaproxy(options.stateDir, options.portBase, frontendPorts);
   saveState(state);
@@ -302,6 +300,14 @@ export function isAlive(pid: number): boolean {
   } catch {
     return true;
   }
+}
+
+/** Waits for a role's /health to answer 200; fails at once, with its log's end, if it exits. */
+export function waitRoleHealthy(proc: ClusterProcess, ms = 90_000): Promise<void> {
+  return waitHealthy(`http://127.0.0.1:${proc.port}/health`, proc.name, {
+    ms,
+    gone: () => exitedWithLog(proc),
+  });
 }
 
 /** When `proc` has exited: says so with the end of its log (an EADDRINUSE, a crash at boot). */

@@ -26,6 +26,7 @@ import {
   isAlive,
   saveState,
   spawnLogged,
+  waitRoleHealthy,
 } from '../cluster/local-cluster';
 import { nodePid, restartNode } from '../cluster/rabbit-cluster';
 import { PrivateMariadb } from './private-mariadb';
@@ -441,12 +442,16 @@ export async function startSoak(
       }
     }
   };
-  const restartRole = (name: string): void => {
+  // The fault ends when its victim is back: a role that cannot start again (a port taken, a crash
+  // at boot) fails the fault at once with the end of its log. Its /health may stay 503 while other
+  // faults go on (the node, MariaDB, a broker node down), hence the long limit.
+  const restartRole = async (name: string): Promise<void> => {
     const old = proc(name);
     const started = spawnLogged({ ...old });
     state.processes[state.processes.indexOf(old)] = started;
     saveState(state);
     track(name, name.replace(/\d+$/, ''), started.pid, true);
+    await waitRoleHealthy(started, 240_000);
   };
   const inject = async (f: Fault): Promise<void> => {
     await sleep(Math.max(0, run.startedAt + f.at * 1000 - Date.now()));
@@ -457,7 +462,7 @@ export async function startSoak(
         const name = `${f.kind === 'kill-frontend' ? 'frontend' : 'backend'}${(f.target ?? 0) + 1}`;
         killGroup(proc(name).pid, 'SIGKILL');
         await sleep(f.seconds * 1000);
-        restartRole(name);
+        await restartRole(name);
         break;
       }
       case 'kill-rabbit': {

@@ -1,5 +1,5 @@
 import type { SoakRun, Tracked } from './runner';
-import { memoryCheck } from './verdict';
+import { faultsCheck, memoryCheck } from './verdict';
 
 /**
  * A 30-minute run sampled every 20 s: each process's RSS is `rss(name, t)` (default 100 MiB until
@@ -93,5 +93,30 @@ describe('memoryCheck', () => {
       run({ backend1: 100, 'sim-node': 100 }, { backend1: 'backend', 'sim-node': 'sim-node' }),
     );
     expect(check.pass).toBe(false);
+  });
+});
+
+describe('the soak verdict: faults', () => {
+  it('fails when a fault could not be injected or its victim did not come back', () => {
+    const ok = faultsCheck({
+      events: [
+        { t: 7, fault: 'kill-backend #2 6s', phase: 'start' },
+        { t: 19, fault: 'kill-backend #2 6s', phase: 'end' },
+      ],
+    });
+    expect(ok).toMatchObject({ pass: true, binding: true, detail: '1 faults ended' });
+    const failed = faultsCheck({
+      events: [
+        { t: 7, fault: 'kill-backend #2 6s', phase: 'start' },
+        {
+          t: 14,
+          fault: 'kill-backend #2 6s',
+          phase: 'failed',
+          detail: 'backend2 did not become healthy at …: it exited; … EADDRINUSE',
+        },
+      ],
+    });
+    expect(failed.pass).toBe(false);
+    expect(failed.detail).toMatch(/t\+14 s kill-backend #2 6s: backend2 .*EADDRINUSE/);
   });
 });

@@ -60,6 +60,7 @@ export async function judge(soak: SoakRun): Promise<Check[]> {
   try {
     const recorded = await recordedRows(db);
     return [
+      faultsCheck(soak),
       sharesCheck(soak, recorded),
       await auditCheck(soak),
       await moneyCheck(soak, db),
@@ -69,6 +70,21 @@ export async function judge(soak: SoakRun): Promise<Check[]> {
   } finally {
     await db.end();
   }
+}
+
+/** Every fault of the schedule was injected and ended: a role it killed came back healthy. */
+export function faultsCheck(soak: Pick<SoakRun, 'events'>): Check {
+  const failed = soak.events.filter((e) => e.phase === 'failed');
+  const ended = soak.events.filter((e) => e.phase === 'end').length;
+  return {
+    name: 'every fault injected and recovered from',
+    pass: failed.length === 0,
+    binding: true,
+    detail:
+      failed.length === 0
+        ? `${ended} faults ended`
+        : failed.map((e) => `t+${e.t} s ${e.fault}: ${e.detail ?? 'failed'}`).join('; '),
+  };
 }
 
 interface Recorded {
