@@ -83,4 +83,41 @@ describe('ShareoutService (PROP) with its repositories mocked', () => {
     expect(report.written).toBe(false);
     expect(t.mock(LedgerRepository).insertCredits).not.toHaveBeenCalled();
   });
+  it("locks the miners' balance rows before it writes their ledger credits", async () => {
+    const t = service();
+    t.mock(BlockRepository).openPoolBlocks.mockResolvedValue([block(4, '10')]);
+    t.mock(RoundRepository).roundWeights.mockResolvedValue(
+      new Map([
+        [12, 1n],
+        [10, 1n],
+      ]),
+    );
+    await t.sut.run('main');
+    const ledger = t.mock(LedgerRepository);
+    expect(ledger.lockBalanceRows).toHaveBeenCalledWith(expect.anything(), [12, 10]);
+    expect(ledger.lockBalanceRows.mock.invocationCallOrder[0]).toBeLessThan(
+      ledger.insertCredits.mock.invocationCallOrder[0],
+    );
+  });
+
+  it('runs its transaction again when InnoDB rolled it back for a deadlock, a bounded number of times', async () => {
+    const deadlock = () =>
+      Object.assign(new Error('Deadlock found when trying to get lock'), {
+        code: 'ER_LOCK_DEADLOCK',
+      });
+    const t = service();
+    const blocks = t.mock(BlockRepository);
+    blocks.openPoolBlocks.mockResolvedValue([block(5, '10')]);
+    t.mock(RoundRepository).roundWeights.mockResolvedValue(new Map([[10, 5n]]));
+    const run = blocks.transaction.getMockImplementation()!;
+    blocks.transaction.mockRejectedValueOnce(deadlock()).mockImplementation(run);
+    const [report] = await t.sut.run('main');
+    expect(report.written).toBe(true);
+    expect(blocks.transaction).toHaveBeenCalledTimes(2);
+
+    blocks.transaction.mockClear();
+    blocks.transaction.mockImplementation(() => Promise.reject(deadlock()));
+    await expect(t.sut.run('main')).rejects.toThrow(/Deadlock/);
+    expect(blocks.transaction).toHaveBeenCalledTimes(3);
+  });
 });

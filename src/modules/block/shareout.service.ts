@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { baseToCoins } from '../../biblepay/amount';
 import { Network } from '../../biblepay/network';
 import { AppConfig } from '../../config/app-config';
+import { retryOnLockConflict } from '../../database/lock-retry';
 import { assertLeaseHeld } from '../../jobs/job-lease';
 import { LedgerRepository } from '../payout/ledger.repository';
 import { RoundRepository } from '../solution/round.repository';
@@ -10,6 +11,9 @@ import { PayoutScheme } from './schemes/payout-scheme';
 import { PplnsScheme } from './schemes/pplns.scheme';
 import { PropScheme } from './schemes/prop.scheme';
 import { feeOf, splitByWeight } from './split';
+
+/** Attempts of a shareout's transaction that InnoDB rolled back for a deadlock or lock wait. */
+const SHAREOUT_ATTEMPTS = 3;
 
 export interface ShareoutReport {
   network: Network;
@@ -29,7 +33,9 @@ export interface ShareoutReport {
  * Splits each mature pool block's subsidy minus the pool fee over its miners by share weight, in
  * integer base units with largest remainder (the parts add up exactly), and credits the ledger in
  * one transaction that also marks the block shared — the row lock and the ledger's unique index
- * make a second shareout of the same block impossible, whichever backend tries.
+ * make a second shareout of the same block impossible, whichever backend tries. The transaction
+ * locks the miners' balance rows before it writes their ledger rows, as payouts do, and runs
+ * again when InnoDB rolls it back for a deadlock anyway.
  */
 @Injectable()
 export class ShareoutService {
@@ -94,8 +100,31 @@ export class ShareoutService {
   ): Promise<ShareoutReport> {
     const report = await this.split(network, block);
     if (dryRun) return { ...report, written: false };
-    const written = await this.blocks.transaction(async (manager) => {
+    // A deadlock or lock wait given up rolls the whole transaction back: it runs again at once
+    // (a few times) instead of waiting for the job's next interval.
+    const written = await retryOnLockConflict(
+      () => this.writeShareout(network, block, report),
+      SHAREOUT_ATTEMPTS,
+    );
+    if (written) {
+      this.logger.log(
+        `${network}: block ${block.height} shared out: ${baseToCoins(block.subsidy - report.fee)} BBP over ${report.credits.size} miners, fee ${baseToCoins(report.fee)}`,
+      );
+    }
+    return { ...report, written };
+  }
+
+  /** The shareout's one transaction; false when the block is no longer a mature pool block. */
+  private writeShareout(
+    network: Network,
+    block: PoolBlock,
+    report: Omit<ShareoutReport, 'written'>,
+  ): Promise<boolean> {
+    return this.blocks.transaction(async (manager) => {
       if (!(await this.blocks.lockMature(manager, block.id))) return false;
+      // The miners' balance rows before their ledger rows: the money path's one lock order
+      // (LedgerRepository.lockBalanceRows), as a payout's intent and settlement take them.
+      await this.ledger.lockBalanceRows(manager, [...report.credits.keys()]);
       await this.ledger.insertCredits(manager, network, block.id, report.credits);
       await this.blocks.markShared(
         manager,
@@ -109,11 +138,5 @@ export class ShareoutService {
       await assertLeaseHeld();
       return true;
     });
-    if (written) {
-      this.logger.log(
-        `${network}: block ${block.height} shared out: ${baseToCoins(block.subsidy - report.fee)} BBP over ${report.credits.size} miners, fee ${baseToCoins(report.fee)}`,
-      );
-    }
-    return { ...report, written };
   }
 }

@@ -97,13 +97,22 @@ export class LedgerRepository {
     blockId: number,
     height: number,
   ): Promise<CreditReversal[]> {
+    // The balance rows first (the money path's lock order, see lockBalanceRows): the credited
+    // miners are read with a shared lock (a locking read: no snapshot taken before the waits).
+    const credited: { miner_id: number }[] = await manager.query(
+      "SELECT miner_id FROM ledger_entry WHERE block_id = ? AND category = 'share' LOCK IN SHARE MODE",
+      [blockId],
+    );
+    if (credited.length === 0) return [];
+    const balances = await this.lockedBalances(
+      manager,
+      credited.map((c) => Number(c.miner_id)),
+    );
     const credits: { miner_id: number; amount: string | number }[] = await manager.query(
       "SELECT miner_id, amount FROM ledger_entry WHERE block_id = ? AND category = 'share' ORDER BY miner_id FOR UPDATE",
       [blockId],
     );
-    if (credits.length === 0) return [];
     const minerIds = credits.map((c) => Number(c.miner_id));
-    const balances = await this.lockedBalances(manager, minerIds);
     // Coins held by an open payment (an intent: not proven sent) have not left the wallet as far
     // as anyone knows: they are still the miner's to take back, never booked as already paid.
     // Should the payment turn out sent after all, the miner owes it (a negative balance, netted
@@ -166,6 +175,27 @@ export class LedgerRepository {
   }
 
   /**
+   * Locks these miners' balance rows until the transaction ends, in miner id order. The one lock
+   * order of the money path: every transaction that writes a miner's ledger entries (shareout,
+   * reversal, payout intent and settlement, adjustment) takes these first, before any ledger row,
+   * so two of them on the same miners wait for each other at the balance rows instead of
+   * deadlocking over the ledger (the rows one wrote, the shared locks the other's balance refresh
+   * reads with). A miner without a balance row yet (its first credit) has nothing a payout,
+   * settlement or reversal could hold.
+   */
+  async lockBalanceRows(manager: EntityManager, minerIds: readonly number[]): Promise<number[]> {
+    const sorted = [...new Set(minerIds)].sort((a, b) => a - b);
+    for (let i = 0; i < sorted.length; i += 1000) {
+      const chunk = sorted.slice(i, i + 1000);
+      await manager.query(
+        `SELECT miner_id FROM miner_balance WHERE miner_id IN (${ids(chunk)}) ORDER BY miner_id FOR UPDATE`,
+        chunk,
+      );
+    }
+    return sorted;
+  }
+
+  /**
    * Ledger balances of these miners as committed now, with their balance rows locked until the
    * transaction ends: a payout and a reversal of the same miner take turns.
    */
@@ -173,13 +203,9 @@ export class LedgerRepository {
     manager: EntityManager,
     minerIds: readonly number[],
   ): Promise<Map<number, bigint>> {
-    const sorted = [...new Set(minerIds)].sort((a, b) => a - b);
+    const sorted = await this.lockBalanceRows(manager, minerIds);
     const balances = new Map<number, bigint>();
     if (sorted.length === 0) return balances;
-    await manager.query(
-      `SELECT miner_id FROM miner_balance WHERE miner_id IN (${ids(sorted)}) ORDER BY miner_id FOR UPDATE`,
-      sorted,
-    );
     const rows: { miner_id: number; balance: string | number }[] = await manager.query(
       `SELECT miner_id, SUM(amount) balance FROM ledger_entry WHERE miner_id IN (${ids(sorted)})
         GROUP BY miner_id FOR UPDATE`,

@@ -529,6 +529,7 @@ export class PayoutService implements OnApplicationBootstrap {
     const minerIds = await this.ledger.minersOfPayment(payment.id);
     const error = `re-credited by an operator (${problem}): ${reason}`;
     const actionId = await this.payments.transaction(async (manager) => {
+      await this.ledger.lockBalanceRows(manager, minerIds); // before the ledger rows
       if (!(await this.payments.markRecredited(manager, payment.id, error))) {
         throw new ConflictException(`payment ${batchId} was re-credited meanwhile`);
       }
@@ -610,6 +611,7 @@ export class PayoutService implements OnApplicationBootstrap {
     }
     const error = `released by an operator: ${reason}`;
     const actionId = await this.payments.transaction(async (manager) => {
+      await this.ledger.lockBalanceRows(manager, minerIds); // before the ledger rows
       if (!(await this.payments.markFailed(manager, payment.id, error))) {
         throw new ConflictException(`payment ${batchId} was settled meanwhile`);
       }
@@ -684,7 +686,7 @@ export class PayoutService implements OnApplicationBootstrap {
   }
 
   private async settleSent(paymentId: number, txid: string, minerIds: number[]): Promise<void> {
-    await this.settle(paymentId, 'sent', async (manager) => {
+    await this.settle(paymentId, 'sent', minerIds, async (manager) => {
       if (!(await this.payments.markSent(manager, paymentId, txid))) throw new LostRaceError();
       await this.ledger.setPaymentTxid(manager, paymentId, txid);
       await this.payments.clearFailures(manager, minerIds);
@@ -698,7 +700,7 @@ export class PayoutService implements OnApplicationBootstrap {
     txid: string,
     minerIds: number[],
   ): Promise<void> {
-    await this.settle(payment.id, 'sent', async (manager) => {
+    await this.settle(payment.id, 'sent', minerIds, async (manager) => {
       if (!(await this.payments.markFoundAfterFailure(manager, payment.id, txid))) {
         throw new LostRaceError();
       }
@@ -731,7 +733,7 @@ export class PayoutService implements OnApplicationBootstrap {
     minerIds: number[],
     blamed: readonly number[] = minerIds,
   ): Promise<void> {
-    await this.settle(paymentId, 'failed', async (manager) => {
+    await this.settle(paymentId, 'failed', minerIds, async (manager) => {
       if (!(await this.payments.markFailed(manager, paymentId, error))) throw new LostRaceError();
       await this.payments.recordErrors(manager, network, paymentId, error, blamed);
       await this.ledger.insertRefunds(manager, paymentId, `refund: ${error}`);
@@ -743,10 +745,15 @@ export class PayoutService implements OnApplicationBootstrap {
   private async settle(
     paymentId: number,
     to: 'sent' | 'failed',
+    minerIds: readonly number[],
     work: (manager: EntityManager) => Promise<void>,
   ): Promise<void> {
     try {
-      await this.payments.transaction(work);
+      await this.payments.transaction(async (manager) => {
+        // The recipients' balance rows before their ledger rows (LedgerRepository.lockBalanceRows).
+        await this.ledger.lockBalanceRows(manager, minerIds);
+        await work(manager);
+      });
     } catch (error) {
       if (!(error instanceof LostRaceError)) throw error;
       this.logger.warn(`payment ${paymentId} was settled by another run; not marking it ${to}`);
