@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { Server as TlsServer } from 'node:tls';
 import { createApp, NEST_LOG_LEVELS } from './bootstrap';
 import { AppConfig, ConfigError } from './config/app-config';
@@ -8,7 +8,7 @@ import {
   SchemaBehindError,
   waitForDatabase,
 } from './database/database-readiness';
-import { SolutionQueueServer } from './messaging/solution-queue.server';
+import type { SolutionQueueServer } from './messaging/solution-queue.server';
 import { isClusterPrimary, runFrontendWorkers } from './server/frontend-workers';
 import { exitGracefullyOnSignals } from './server/graceful-shutdown';
 import { readTlsMaterial, TlsCertificateReloader } from './server/tls-certificate';
@@ -16,6 +16,15 @@ import { readTlsMaterial, TlsCertificateReloader } from './server/tls-certificat
 /** Exit codes an operator (or systemd's RestartPreventExitStatus) can tell apart. */
 export const EXIT_CONFIG = 2;
 export const EXIT_SCHEMA_BEHIND = 3;
+
+/** The queue consumer, required only by a role that consumes: a frontend never loads its transport. */
+function queueConsumerOf(app: INestApplication): SolutionQueueServer {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const queue =
+    require('./messaging/solution-queue.server') as typeof import('./messaging/solution-queue.server');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return app.get(queue.SolutionQueueServer);
+}
 
 async function main(): Promise<void> {
   const config = new AppConfig(process.env);
@@ -51,7 +60,7 @@ async function main(): Promise<void> {
     if (!reloader.reload('SIGHUP')) logger.log('SIGHUP: certificate unchanged');
   });
   const consumer =
-    config.runsBackend && config.runBackgroundWork ? app.get(SolutionQueueServer) : undefined;
+    config.runsBackend && config.runBackgroundWork ? queueConsumerOf(app) : undefined;
   exitGracefullyOnSignals(app, config.shutdownTimeoutMs, logger, () => reloader?.close(), consumer);
 
   const scheme = config.tls ? 'https' : 'http';
