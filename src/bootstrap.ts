@@ -1,10 +1,10 @@
-import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { rootModuleFor } from './app.module';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from './config/app-config';
 import { createPino, JsonLogger } from './logging/json-logger';
+import { NEST_LOG_LEVELS } from './logging/nest-log-levels';
 import { installForwardedFor, TrustedProxies } from './server/client-address';
 import {
   capConnectionsPerSource,
@@ -17,14 +17,6 @@ import { readTlsMaterial } from './server/tls-certificate';
 
 /** Block hex travels in a header and can be tens of kilobytes (docs/PROTOCOL.md §1). */
 export const MAX_HEADER_BYTES = 128 * 1024;
-
-export const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  debug: ['debug', 'log', 'warn', 'error', 'fatal'],
-  info: ['log', 'warn', 'error', 'fatal'],
-  warn: ['warn', 'error', 'fatal'],
-  error: ['error', 'fatal'],
-  silent: [],
-};
 
 /**
  * Builds the role's application (not yet listening): used by main.ts and by the tests. What only

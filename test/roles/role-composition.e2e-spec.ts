@@ -34,17 +34,24 @@ describe('role composition', () => {
   });
 
   /** Every file a role process loads between its start and its exit (test/support/loaded-modules.js). */
-  async function filesLoadedBy(role: Role): Promise<string[]> {
+  async function filesLoadedBy(
+    role: Role,
+    overrides: Record<string, string> = {},
+  ): Promise<string[]> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'loaded-modules-'));
     const list = path.join(dir, role);
     try {
       const preload = path.join(__dirname, '..', 'support', 'loaded-modules.js');
       const child = await startRoleProcess(
-        roleEnv(role, { NODE_OPTIONS: `--require ${preload}`, LOADED_MODULES_FILE: list }),
+        roleEnv(role, {
+          ...overrides,
+          NODE_OPTIONS: `--require ${preload}`,
+          LOADED_MODULES_FILE: list,
+        }),
         await freePort(),
       );
       await child.stop();
-      return readFileSync(list, 'utf8').split('\n');
+      return readFileSync(`${list}.${child.child.pid}`, 'utf8').split('\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -66,5 +73,15 @@ describe('role composition', () => {
       true,
     );
     expect(loaded.filter((file) => backendOnly.some((pattern) => pattern.test(file)))).toEqual([]);
+  });
+
+  it('the primary of FRONTEND_PROCESSES workers loads no application, only forks', async () => {
+    const loaded = await filesLoadedBy('frontend', { FRONTEND_PROCESSES: '2' });
+    expect(loaded.some((file) => /\/src\/server\/frontend-workers\./.test(file))).toBe(true);
+    const application = [
+      /\/src\/(bootstrap|app\.module|serve-role)\./,
+      /\/node_modules\/@nestjs\/core\//,
+    ];
+    expect(loaded.filter((file) => application.some((pattern) => pattern.test(file)))).toEqual([]);
   });
 });
