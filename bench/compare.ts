@@ -4,6 +4,8 @@
 // differ more than two builds do. Both sides run their compiled build (`npm run build`, the
 // deployed code) under this tree's load generator; <ref> is checked out in a temporary git worktree
 // that is removed afterwards. package.json runs this under `flock /tmp/purepool-tests.lock`.
+// `--current-env NAME=VALUE` (repeatable) gives this tree's runs an environment of their own, e.g.
+// `--current-env BENCH_FRONTEND_NODE_OPTIONS=--max-semi-space-size=1` for flags on its frontends.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -39,6 +41,8 @@ interface Side {
   name: string;
   commit: string;
   root: string;
+  /** `--current-env NAME=VALUE`: given to this tree's runs only (e.g. BENCH_FRONTEND_NODE_OPTIONS). */
+  env?: Record<string, string>;
 }
 
 type Samples = Map<string, { current: number[]; other: number[]; ratios: number[] }>;
@@ -132,7 +136,13 @@ function runBench(bench: Bench, side: Side): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', `bench/${bench}.bench.ts`], {
       cwd: ROOT,
-      env: { ...process.env, ...RUN_ENV, BENCH_COMPILED: '1', BENCH_APP_DIR: side.root },
+      env: {
+        ...process.env,
+        ...RUN_ENV,
+        ...side.env,
+        BENCH_COMPILED: '1',
+        BENCH_APP_DIR: side.root,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: true, // its own process group, killed whole on cleanup
     });
@@ -188,22 +198,32 @@ function record(
 async function main(): Promise<void> {
   let ref: string | undefined;
   let rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const currentEnv: Record<string, string> = {};
   const args = process.argv.slice(2);
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--rounds') rounds = Number(args[++i]);
-    else ref ??= args[i];
+    else if (args[i] === '--current-env') {
+      const [name, ...value] = (args[++i] ?? '').split('=');
+      currentEnv[name] = value.join('=');
+    } else ref ??= args[i];
   }
   if (!ref || !Number.isInteger(rounds) || rounds < 1) {
-    console.error('usage: npm run bench:compare -- <git ref> [--rounds N]');
+    console.error(
+      'usage: npm run bench:compare -- <git ref> [--rounds N] [--current-env NAME=VALUE …]',
+    );
     process.exit(2);
   }
   const commit = git('rev-parse', '--verify', `${ref}^{commit}`);
   const head = git('rev-parse', '--short', 'HEAD');
   const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+  const withEnv = Object.entries(currentEnv)
+    .map(([name, value]) => ` ${name}=${value}`)
+    .join('');
   const current: Side = {
-    name: `this tree (${head}${dirty ? '+changes' : ''})`,
+    name: `this tree (${head}${dirty ? '+changes' : ''}${withEnv})`,
     commit: head,
     root: ROOT,
+    env: currentEnv,
   };
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

@@ -7,6 +7,10 @@
 // share in BENCH_MEMORY_BLOCK_ODDS (default 8192) is a pool block, and the backend matures, shares
 // out and pays them (the soak's job intervals), so its block, shareout and payout paths run too.
 // BENCH_HEAP_EVERY=S: with BENCH_HEAP_DIR, a further snapshot of each role every S s of load.
+// BENCH_MEMORY_FRONTENDS='[{"name":"a"},{"name":"b","env":{"NODE_OPTIONS":"…"},"appDir":"/x"}]':
+// several frontends side by side (their own environment, or another checkout's build), each round
+// sent to each of them in turn (the first one rotating), one backend behind them all; the JSON then
+// carries every figure per frontend name and each one's solutions per second while it was loaded.
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
@@ -14,7 +18,7 @@ import { randomAddress } from '../src/biblepay/address';
 import { rpcCall } from '../sim/node/rpc-client';
 import { CLUSTER_BACKEND_JOBS } from '../scripts/cluster/local-cluster';
 import { TEST_HASH_TARGET } from '../test/support/pool-fixture';
-import { freePort, RoleProcess } from '../test/support/role-process';
+import { freePort, type RoleProcess } from '../test/support/role-process';
 import { craftShares, submitShares } from '../test/support/share-factory';
 import { report, rssMb, startBenchPool, startRoleProcess } from './support/bench-env';
 
@@ -28,6 +32,17 @@ const BLOCK_ODDS = BigInt(process.env.BENCH_MEMORY_BLOCK_ODDS ?? 8192);
 const HEAP_EVERY = Number(process.env.BENCH_HEAP_EVERY ?? 0);
 /** Idle seconds after the load: RSS sampled at 30 s and at the end. */
 const IDLE_SECONDS = Number(process.env.BENCH_MEMORY_IDLE_SECONDS ?? 90);
+
+interface FrontendVariant {
+  name: string;
+  /** Environment of this frontend only (NODE_OPTIONS is appended to the roles' own). */
+  env?: Record<string, string>;
+  /** A checkout whose build this frontend runs (BENCH_COMPILED=1), instead of this one's. */
+  appDir?: string;
+}
+const FRONTENDS = JSON.parse(
+  process.env.BENCH_MEMORY_FRONTENDS ?? '[{"name":"frontend"}]',
+) as FrontendVariant[];
 
 /** The pool's share target (TEST_HASH_TARGET) divided by the odds: one share in `odds` is a block. */
 function networkTarget(odds: bigint): string {
@@ -81,16 +96,23 @@ async function main(): Promise<void> {
     const extra = `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}`;
     return { NODE_OPTIONS: `${base} ${extra}`.trim() };
   };
-  const frontend = await startRoleProcess(
-    {
-      ...common,
-      ...heapOptions('frontend'),
-      ROLE: 'frontend',
-      DATABASE_URL: env.urls.frontendDb,
-      AMQP_URL: env.urls.frontendMq,
-    },
-    await freePort(),
-  );
+  const frontends: Record<string, RoleProcess> = {};
+  for (const variant of FRONTENDS) {
+    const base = heapOptions(variant.name);
+    const nodeOptions = [base.NODE_OPTIONS, variant.env?.NODE_OPTIONS].filter(Boolean).join(' ');
+    frontends[variant.name] = await startRoleProcess(
+      {
+        ...common,
+        ...variant.env,
+        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+        ROLE: 'frontend',
+        DATABASE_URL: env.urls.frontendDb,
+        AMQP_URL: env.urls.frontendMq,
+      },
+      await freePort(),
+      variant.appDir,
+    );
+  }
   const backend = await startRoleProcess(
     {
       ...common,
@@ -102,7 +124,10 @@ async function main(): Promise<void> {
     },
     await freePort(),
   );
-  const roles = { frontend, backend };
+  const roles: Record<string, RoleProcess> = { ...frontends, backend };
+  const snapshotAll = async (): Promise<void> => {
+    for (const [name, role] of Object.entries(roles)) await snapshot(role, name);
+  };
   const figures: Record<string, number> = {};
   /** Prints every sample; the JSON keeps idle, round1, loaded, after and the highest (`max`). */
   const sample = (label: string): void => {
@@ -116,22 +141,33 @@ async function main(): Promise<void> {
   try {
     await sleep(10_000);
     sample('idle');
-    await snapshot(frontend, 'frontend');
-    await snapshot(backend, 'backend');
+    await snapshotAll();
     // The same miners every round, as in production (new ones would fill the miner cache).
     const addresses = Array.from({ length: MINERS }, () => randomAddress('main'));
     const until = Date.now() + SECONDS * 1000;
     let round = 0;
     let ok = 0;
     let nextHeap = Date.now() + HEAP_EVERY * 1000;
+    const names = Object.keys(frontends);
+    const busyMs: Record<string, number> = {};
+    const okOf: Record<string, number> = {};
     while (Date.now() < until) {
-      const shares = await craftShares({
-        pool: frontend.url,
-        node: node.url,
-        count: ROUND,
-        addresses,
-      });
-      ok += await submitShares(frontend.url, shares);
+      const shares: Awaited<ReturnType<typeof craftShares>> = [];
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(round + i) % names.length];
+        const started = Date.now();
+        const sent = await craftShares({
+          pool: frontends[name].url,
+          node: node.url,
+          count: ROUND,
+          addresses,
+        });
+        const accepted = await submitShares(frontends[name].url, sent);
+        busyMs[name] = (busyMs[name] ?? 0) + Date.now() - started;
+        okOf[name] = (okOf[name] ?? 0) + accepted;
+        ok += accepted;
+        shares.push(...sent);
+      }
       // As a wallet does: a share that is also a block goes to the node (the first one wins).
       for (const share of shares.filter((s) => s.blockHex !== undefined)) {
         const refused = await rpcCall<string | null>(node.url, 'submitblock', [share.blockHex]);
@@ -140,17 +176,20 @@ async function main(): Promise<void> {
       round++;
       sample(`round${round}`);
       if (round === 1 || (HEAP_EVERY > 0 && Date.now() >= nextHeap)) {
-        await snapshot(frontend, 'frontend');
-        await snapshot(backend, 'backend');
+        await snapshotAll();
         nextHeap = Date.now() + HEAP_EVERY * 1000;
       }
     }
     figures.rounds = round;
     figures.solutions_ok = ok;
+    if (names.length > 1)
+      for (const name of names) {
+        figures[`solutions_ok_${name}`] = okOf[name];
+        figures[`solutions_per_sec_${name}`] = Math.round((okOf[name] / busyMs[name]) * 1000);
+      }
     if (BLOCK_SECONDS > 0) Object.assign(figures, await chainFigures(env.urls.adminDb));
     sample('loaded');
-    await snapshot(frontend, 'frontend');
-    await snapshot(backend, 'backend');
+    await snapshotAll();
     await sleep(30_000);
     sample('after');
     // V8's memory reducer starts 30 s after the load (--gc-memory-reducer-start-delay-ms): the
@@ -159,13 +198,12 @@ async function main(): Promise<void> {
       await sleep((IDLE_SECONDS - 30) * 1000);
       sample(`after${IDLE_SECONDS}`);
     }
-    await snapshot(frontend, 'frontend');
-    await snapshot(backend, 'backend');
+    await snapshotAll();
     sample('after_snapshots');
     report('memory', figures);
   } finally {
     await backend.stop();
-    await frontend.stop();
+    for (const frontend of Object.values(frontends)) await frontend.stop();
     await node.close();
     await env.teardown();
   }

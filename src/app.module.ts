@@ -1,31 +1,68 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
-import { BiblepayNodeModule } from './biblepay/biblepay-node.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { AdminModule } from './modules/admin/admin.module';
-import { AuditModule } from './modules/audit/audit.module';
-import { BlockModule } from './modules/block/block.module';
-import { HealthModule } from './modules/health/health.module';
-import { NodeHealthIndicators } from './modules/health/node-health.indicators';
+import { ExtraIndicators, HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
-import { MiningModule } from './modules/mining/mining.module';
-import { MonitoringModule } from './modules/monitoring/monitoring.module';
-import { PayoutModule } from './modules/payout/payout.module';
-import { SolutionModule } from './modules/solution/solution.module';
-import { WebModule } from './modules/web/web.module';
 
-const FRONTEND_FEATURES = [MiningModule, WebModule];
-const BACKEND_FEATURES = [SolutionModule, BlockModule, PayoutModule, AuditModule, MonitoringModule];
-/** The operator console is mounted only when a token is configured (off by default). */
-function consoleOf(config: AppConfig) {
-  return config.admin ? [AdminModule] : [];
+/*
+ * Each role loads the code of its own features only: the feature modules are required when a role
+ * is composed, not when this file is loaded, so a frontend process never loads the backend's
+ * modules and their libraries (the job scheduler, the queue consumer's microservice transport, the
+ * node client, the console and its OpenAPI): ~15 MB less resident per frontend (docs/BENCHMARKS.md,
+ * issue 26). `typeof import(…)` is a type only; test/roles/role-composition.e2e-spec.ts checks what
+ * a frontend process loads.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+
+/** HTTP for miners and visitors. */
+function frontendFeatures(): Type[] {
+  const { MiningModule } =
+    require('./modules/mining/mining.module') as typeof import('./modules/mining/mining.module');
+  const { WebModule } =
+    require('./modules/web/web.module') as typeof import('./modules/web/web.module');
+  return [MiningModule, WebModule];
 }
+
+/** Queue consumer and scheduled jobs; the operator console only when a token is configured. */
+function backendFeatures(config: AppConfig): Type[] {
+  const { SolutionModule } =
+    require('./modules/solution/solution.module') as typeof import('./modules/solution/solution.module');
+  const { BlockModule } =
+    require('./modules/block/block.module') as typeof import('./modules/block/block.module');
+  const { PayoutModule } =
+    require('./modules/payout/payout.module') as typeof import('./modules/payout/payout.module');
+  const { AuditModule } =
+    require('./modules/audit/audit.module') as typeof import('./modules/audit/audit.module');
+  const { MonitoringModule } =
+    require('./modules/monitoring/monitoring.module') as typeof import('./modules/monitoring/monitoring.module');
+  const operatorConsole: Type[] = config.admin
+    ? [
+        (require('./modules/admin/admin.module') as typeof import('./modules/admin/admin.module'))
+          .AdminModule,
+      ]
+    : [];
+  return [
+    SolutionModule,
+    BlockModule,
+    PayoutModule,
+    AuditModule,
+    MonitoringModule,
+    ...operatorConsole,
+  ];
+}
+
 /** Backends also report the node on /health. */
-const BACKEND_HEALTH = {
-  imports: [BiblepayNodeModule, BlockModule],
-  provider: NodeHealthIndicators,
-};
+function backendHealth(): ExtraIndicators {
+  const { BiblepayNodeModule } =
+    require('./biblepay/biblepay-node.module') as typeof import('./biblepay/biblepay-node.module');
+  const { BlockModule } =
+    require('./modules/block/block.module') as typeof import('./modules/block/block.module');
+  const { NodeHealthIndicators } =
+    require('./modules/health/node-health.indicators') as typeof import('./modules/health/node-health.indicators');
+  return { imports: [BiblepayNodeModule, BlockModule], provider: NodeHealthIndicators };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** HTTP for miners and visitors. Imports nothing that could reach the node or consume the queue. */
 @Module({})
@@ -38,7 +75,7 @@ export class FrontendModule {
         DatabaseModule,
         HealthModule.forRole(),
         MetricsModule,
-        ...FRONTEND_FEATURES,
+        ...frontendFeatures(),
       ],
     };
   }
@@ -53,10 +90,9 @@ export class BackendModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
-        HealthModule.forRole(BACKEND_HEALTH),
+        HealthModule.forRole(backendHealth()),
         MetricsModule,
-        ...BACKEND_FEATURES,
-        ...consoleOf(config),
+        ...backendFeatures(config),
       ],
     };
   }
@@ -71,11 +107,10 @@ export class AllModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
-        HealthModule.forRole(BACKEND_HEALTH),
+        HealthModule.forRole(backendHealth()),
         MetricsModule,
-        ...FRONTEND_FEATURES,
-        ...BACKEND_FEATURES,
-        ...consoleOf(config),
+        ...frontendFeatures(),
+        ...backendFeatures(config),
       ],
     };
   }

@@ -1,14 +1,10 @@
-import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { rootModuleFor } from './app.module';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from './config/app-config';
 import { createPino, JsonLogger } from './logging/json-logger';
-import { setupAdminApiDocs } from './modules/admin/api/admin-api-docs';
-import { installAdminGate } from './modules/admin/auth/admin-gate';
-import { SolutionQueueServer } from './messaging/solution-queue.server';
-import { setupApiDocs } from './modules/web/api/api-docs';
+import { NEST_LOG_LEVELS } from './logging/nest-log-levels';
 import { installForwardedFor, TrustedProxies } from './server/client-address';
 import {
   capConnectionsPerSource,
@@ -22,15 +18,12 @@ import { readTlsMaterial } from './server/tls-certificate';
 /** Block hex travels in a header and can be tens of kilobytes (docs/PROTOCOL.md §1). */
 export const MAX_HEADER_BYTES = 128 * 1024;
 
-export const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  debug: ['debug', 'log', 'warn', 'error', 'fatal'],
-  info: ['log', 'warn', 'error', 'fatal'],
-  warn: ['warn', 'error', 'fatal'],
-  error: ['error', 'fatal'],
-  silent: [],
-};
-
-/** Builds the role's application (not yet listening): used by main.ts and by the tests. */
+/**
+ * Builds the role's application (not yet listening): used by main.ts and by the tests. What only
+ * one role uses (the queue consumer, the console, the public API's OpenAPI document) is required
+ * in the branch that uses it, so the other role never loads it (app.module.ts).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const pino = config.logFormat === 'json' ? createPino(config) : undefined;
   const proxies = new TrustedProxies(config.trustProxy);
@@ -77,21 +70,36 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   }
   // The console (`/admin`) lives on the backend only; its gate runs before any of its routes.
   const consoleOn = config.runsBackend && config.admin !== null;
-  if (consoleOn && config.admin) installAdminGate(adapter.getInstance(), config.admin);
+  if (consoleOn && config.admin) {
+    const { installAdminGate } =
+      require('./modules/admin/auth/admin-gate') as typeof import('./modules/admin/auth/admin-gate');
+    installAdminGate(adapter.getInstance(), config.admin);
+  }
   const app = await NestFactory.create<NestFastifyApplication>(rootModuleFor(config), adapter, {
     logger: pino ? new JsonLogger(pino) : NEST_LOG_LEVELS[config.logLevel],
     abortOnError: false,
   });
   // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT itself, draining HTTP before the
   // hooks run (server/graceful-shutdown.ts); tests close their apps explicitly.
-  if (config.runsFrontend) setupApiDocs(app);
-  if (consoleOn) setupAdminApiDocs(app);
+  if (config.runsFrontend) {
+    const { setupApiDocs } =
+      require('./modules/web/api/api-docs') as typeof import('./modules/web/api/api-docs');
+    setupApiDocs(app);
+  }
+  if (consoleOn) {
+    const { setupAdminApiDocs } =
+      require('./modules/admin/api/admin-api-docs') as typeof import('./modules/admin/api/admin-api-docs');
+    setupAdminApiDocs(app);
+  }
   // The backend consumes the solution queue as a Nest microservice (a custom transport), started
   // once every module is initialized; main.ts and the tests then only listen on HTTP.
   if (config.runsBackend && config.runBackgroundWork) {
+    const { SolutionQueueServer } =
+      require('./messaging/solution-queue.server') as typeof import('./messaging/solution-queue.server');
     app.connectMicroservice({ strategy: app.get(SolutionQueueServer) });
     await app.init();
     await app.startAllMicroservices();
   }
   return app;
 }
+/* eslint-enable @typescript-eslint/no-require-imports */

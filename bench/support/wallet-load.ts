@@ -259,6 +259,10 @@ export async function startLoadFrontends(
     NETWORKS: 'main',
     POOL_ADDRESS_MAIN: env.poolAddress.main,
     ACTION_KEEP_ALIVE: 'true',
+    // BENCH_FRONTEND_NODE_OPTIONS: Node/V8 flags for these frontends only (not the load generator).
+    ...(process.env.BENCH_FRONTEND_NODE_OPTIONS
+      ? { NODE_OPTIONS: process.env.BENCH_FRONTEND_NODE_OPTIONS }
+      : {}),
     ...extra,
   };
   const plain = await startRoleProcess(frontendEnv, port);

@@ -29,9 +29,9 @@ export interface RoleProcess {
  * default), or with BENCH_COMPILED=1 the `npm run build` output that `npm start` runs in production,
  * so a bench's RSS is the deployed figure rather than one with a compiler loaded.
  */
-function roleEntry(): string[] {
+function roleEntry(root: string): string[] {
   if (process.env.BENCH_COMPILED !== '1') return ['-r', '@swc-node/register', 'src/main.ts'];
-  const main = path.join(ROOT, 'dist', 'src', 'main.js');
+  const main = path.join(root, 'dist', 'src', 'main.js');
   if (!existsSync(main))
     throw new Error(`BENCH_COMPILED=1 needs ${main}: run \`npm run build\` first`);
   return [main];
@@ -44,12 +44,14 @@ function roleEntry(): string[] {
 export async function startRoleProcess(
   env: Record<string, string>,
   port: number,
+  /** The checkout to run (bench:memory runs frontends of several builds side by side). */
+  root: string = ROOT,
 ): Promise<RoleProcess> {
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
-  const child = spawn(process.execPath, [...profile, ...roleEntry()], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...profile, ...roleEntry(root)], {
+    cwd: root,
     env: {
       ...process.env,
       ...env,
