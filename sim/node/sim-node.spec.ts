@@ -15,6 +15,29 @@ import { postJson, rpcCall, SimRpcError } from './rpc-client';
 import { SimNodeHandle, SimNodeOptions, startSimNode } from './sim-node';
 
 const quiet = { log: () => undefined };
+
+/** A block on the node's tip with this header time and nonce, paying one random address. */
+function blockOnTip(node: SimNodeHandle, time: number, nonce: number): string {
+  const tip = node.chain.tip;
+  return encodeBlock(
+    assembleBlock({
+      header: {
+        version: 1,
+        prevHash: tip.hash,
+        prevHeight: tip.height,
+        time,
+        prevTime: tip.header.time,
+        nonce,
+      },
+      coinbase: {
+        version: 1,
+        height: tip.height + 1,
+        extraNonce: 0,
+        outputs: [{ address: randomAddress('main'), value: 1n, message: '' }],
+      },
+    }),
+  );
+}
 const COIN = 100_000_000n;
 
 /** Base units of an amount field as the node wrote it (read from the raw reply text, not a double). */
@@ -430,51 +453,17 @@ describe('simulated BiblePay node', () => {
           baseHeight: 29_990,
           now: () => clock,
         });
-        const blockWith = (nonce: number) => {
-          const tip = node.chain.tip;
-          return encodeBlock(
-            assembleBlock({
-              header: {
-                version: 1,
-                prevHash: tip.hash,
-                prevHeight: tip.height,
-                time: tip.header.time + 2,
-                prevTime: tip.header.time,
-                nonce,
-              },
-              coinbase: {
-                version: 1,
-                height: tip.height + 1,
-                extraNonce: 0,
-                outputs: [{ address: randomAddress('main'), value: 1n, message: '' }],
-              },
-            }),
-          );
-        };
+        const blockWith = (nonce: number) =>
+          blockOnTip(node, node.chain.tip.header.time + 2, nonce);
         await expect(call('submitblock', blockWith(513))).resolves.toBe(overLimit);
         if (overLimit !== null) {
           await expect(call('submitblock', blockWith(512))).resolves.toBeNull();
         }
         // More than 30 minutes after the tip (the node's clock there too): any nonce.
-        const tip = node.chain.tip;
-        clock = tip.header.time + 1801;
-        const late = assembleBlock({
-          header: {
-            version: 1,
-            prevHash: tip.hash,
-            prevHeight: tip.height,
-            time: tip.header.time + 1801,
-            prevTime: tip.header.time,
-            nonce: 4_000_000_000,
-          },
-          coinbase: {
-            version: 1,
-            height: tip.height + 1,
-            extraNonce: 0,
-            outputs: [{ address: randomAddress('main'), value: 1n, message: '' }],
-          },
-        });
-        await expect(call('submitblock', encodeBlock(late))).resolves.toBeNull();
+        clock = node.chain.tip.header.time + 1801;
+        await expect(
+          call('submitblock', blockOnTip(node, clock, 4_000_000_000)),
+        ).resolves.toBeNull();
       },
     );
 
@@ -498,27 +487,7 @@ describe('simulated BiblePay node', () => {
           baseHeight: startHeight - 10,
           now: () => clock,
         });
-        const blockAt = (time: number) => {
-          const tip = node.chain.tip;
-          return encodeBlock(
-            assembleBlock({
-              header: {
-                version: 1,
-                prevHash: tip.hash,
-                prevHeight: tip.height,
-                time,
-                prevTime: tip.header.time,
-                nonce: 0,
-              },
-              coinbase: {
-                version: 1,
-                height: tip.height + 1,
-                extraNonce: 0,
-                outputs: [{ address: randomAddress('main'), value: 1n, message: '' }],
-              },
-            }),
-          );
-        };
+        const blockAt = (time: number) => blockOnTip(node, time, 0);
         await expect(call('submitblock', blockAt(clock + limit + 1))).resolves.toBe(refusal);
         await expect(call('submitblock', blockAt(clock + 15 * 60 + 1))).resolves.toBe(
           flavor === 'classic' ? 'time-way-too-new' : 'time-too-new',
