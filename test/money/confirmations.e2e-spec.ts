@@ -70,6 +70,25 @@ describe('payment confirmations, conflicted and abandoned sends', () => {
   };
   const page = async (miner: MinerRow): Promise<string> =>
     (await fetch(`${frontend.url}/main/miner/${miner.address}/`)).text();
+  /** The miner's page once it lists the payment as sent, awaiting confirmation. */
+  const awaitingOnPage = async (miner: MinerRow): Promise<string> => {
+    const html = await eventually(
+      () => page(miner),
+      (text) => text.includes('id="paid-unconfirmed"'),
+      10_000,
+    );
+    expect(html).toContain('Sent, awaiting confirmation');
+    return html;
+  };
+  /** One more block: the miner's payment is confirmed. */
+  const confirmedByNextBlock = (miner: MinerRow) => {
+    pool.node.mine(1);
+    return eventually(
+      () => paymentOf(miner),
+      (p) => p?.confirmed_at != null,
+      10_000,
+    );
+  };
   const conflictedGauge = async (): Promise<number | undefined> => {
     const text = await (await fetch(`${backend.url}/metrics`)).text();
     const match = /^purepool_conflicted_payments\{network="main"\} (\S+)$/m.exec(text);
@@ -92,20 +111,10 @@ describe('payment confirmations, conflicted and abandoned sends', () => {
       10_000,
     );
     expect(broadcast?.confirmed_at).toBeNull();
-    const pending = await eventually(
-      () => page(miner),
-      (html) => html.includes('id="paid-unconfirmed"'),
-      10_000,
-    );
-    expect(pending).toContain('Sent, awaiting confirmation');
+    const pending = await awaitingOnPage(miner);
     expect(pending).not.toContain('id="paid-confirmed"');
 
-    pool.node.mine(1);
-    const confirmed = await eventually(
-      () => paymentOf(miner),
-      (p) => p?.confirmed_at != null,
-      10_000,
-    );
+    const confirmed = await confirmedByNextBlock(miner);
     expect(confirmed?.id).toBe(payment?.id);
     expect(Number(confirmed?.confirmations)).toBeGreaterThanOrEqual(1);
     const done = await eventually(
@@ -177,12 +186,7 @@ describe('payment confirmations, conflicted and abandoned sends', () => {
     const [miner] = await creditedMiners(store.factories, 1, CREDIT);
     const payment = await sentPayment(miner);
     const txid = String(payment!.txid);
-    pool.node.mine(1);
-    await eventually(
-      () => paymentOf(miner),
-      (p) => p?.confirmed_at != null,
-      10_000,
-    );
+    await confirmedByNextBlock(miner);
     return { miner, payment, txid };
   };
 
@@ -232,19 +236,9 @@ describe('payment confirmations, conflicted and abandoned sends', () => {
       confirmed: back?.confirmed_at != null,
       problem: back?.wallet_problem,
     }).toEqual({ confirmations: 0, confirmed: false, problem: null });
-    const pending = await eventually(
-      () => page(miner),
-      (html) => html.includes('id="paid-unconfirmed"'),
-      10_000,
-    );
-    expect(pending).toContain('Sent, awaiting confirmation');
+    await awaitingOnPage(miner);
     // Asked about again: mined once more, it is confirmed once more; paid once.
-    pool.node.mine(1);
-    const again = await eventually(
-      () => paymentOf(miner),
-      (p) => p?.confirmed_at != null,
-      10_000,
-    );
+    const again = await confirmedByNextBlock(miner);
     expect(again?.id).toBe(payment?.id);
     expect(sendsTo(pool.node, miner.address)).toHaveLength(1);
     expect(walletPaidPerAddress(pool.node).get(miner.address)).toBe(CREDIT);

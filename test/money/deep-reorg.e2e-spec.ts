@@ -6,7 +6,7 @@ import { sendsTo } from '../support/payout-scenario';
 import { poolBlockWithShares } from '../support/pool-block';
 import { PoolFixture } from '../support/pool-fixture';
 import { RoleProcess } from '../support/role-process';
-import { chainBackendEnv, REORG_CHAIN, MoneyPool, startMoneyPool } from '../support/money-pool';
+import { deepReorgBackendEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 import { CliResult, runCli } from '../support/backend-cli';
 
 /**
@@ -27,12 +27,7 @@ describe('deep reorg after shareout: credits reversed, paid part booked as pool 
     money = await startMoneyPool('deepreorg', { maturity: 3 });
     ({ pool, db } = money);
     frontend = await money.startFrontend();
-    env = chainBackendEnv(money, {
-      ...REORG_CHAIN,
-      REORG_DEPTH_MAIN: '20',
-      PAYOUT_MINIMUM_MAIN: '1',
-      PAYOUT_MIN_INTERVAL_HOURS: '0',
-    });
+    env = deepReorgBackendEnv(money, 20);
     backend = await money.startBackend(env);
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@ import type { ChainBlock } from '../../sim/node/chain';
 import { eventually, RunningApp } from '../support/harness';
 import { poolBlockWithShares as minePoolBlock } from '../support/pool-block';
 import { PoolFixture } from '../support/pool-fixture';
-import { chainBackendEnv, MoneyPool, REORG_CHAIN, startMoneyPool } from '../support/money-pool';
+import { deepReorgBackendEnv, MoneyPool, startMoneyPool } from '../support/money-pool';
 import { freePort, RoleProcess, startRoleProcess } from '../support/role-process';
 import { poolAddresses } from '../support/test-env';
 import { expectWalletMatchesLedger } from '../support/wallet-check';
@@ -36,12 +36,7 @@ describe('deep reorgs close together, the second deeper than REORG_DEPTH', () =>
     money = await startMoneyPool('reorg2', { maturity: 3 });
     ({ pool, db } = money);
     frontend = await money.startFrontend();
-    env = chainBackendEnv(money, {
-      ...REORG_CHAIN,
-      REORG_DEPTH_MAIN: String(REORG_DEPTH),
-      PAYOUT_MINIMUM_MAIN: '1',
-      PAYOUT_MIN_INTERVAL_HOURS: '0',
-    });
+    env = deepReorgBackendEnv(money, REORG_DEPTH);
     // Started and stopped here, not by `money`: some cases kill it and start others.
     backend = await startRoleProcess(env, await freePort());
   });

@@ -134,6 +134,18 @@ export const REORG_CHAIN: Env = {
   ROUND_BACKLOG_WAIT_SECONDS: '5',
 };
 
+/**
+ * The backend of a deep-reorg test: the reorg chain, reorgs up to `depth` walked, every balance of
+ * 1 BBP or more paid at every run (so a reversed block may already be partly paid).
+ */
+export const deepReorgBackendEnv = (money: MoneyStore, depth: number): Env =>
+  chainBackendEnv(money, {
+    ...REORG_CHAIN,
+    REORG_DEPTH_MAIN: String(depth),
+    PAYOUT_MINIMUM_MAIN: '1',
+    PAYOUT_MIN_INTERVAL_HOURS: '0',
+  });
+
 /** The admin console's API for `label`, by bearer `token`, from this machine. */
 export function adminEnv(token: string, label: string): Env {
   return { ADMIN_TOKEN: token, ADMIN_TOKEN_LABEL: label, ADMIN_ALLOW_IPS: '127.0.0.0/8, ::1' };
